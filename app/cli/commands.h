@@ -1,0 +1,14 @@
+// The edge-rt subcommands. Each parses its own options with QCommandLineParser from `arguments`
+// (arguments[0] is "edge-rt <command>"), prints results to stdout, diagnostics to stderr, and
+// returns the process exit status. Engine errors (edgert::Error) are caught in main().
+#pragma once
+
+#include <QStringList>
+
+namespace edgert::cli {
+
+int runCommand(const QStringList& arguments);
+int inspectCommand(const QStringList& arguments);
+int statusCommand(const QStringList& arguments);
+
+}  // namespace edgert::cli

@@ -1,0 +1,69 @@
+// edge-rt command-line entry point: dispatches to a subcommand and is the error boundary —
+// every edgert::Error becomes one line on stderr and a non-zero exit status.
+#include "commands.h"
+
+#include "edgert/error.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+#include <exception>
+
+namespace {
+
+struct Command {
+    const char* name;
+    int (*handler)(const QStringList&);
+    const char* summary;
+};
+
+const Command kCommands[] = {
+    {"run", edgert::cli::runCommand, "generate text from a model under a memory budget"},
+    {"inspect", edgert::cli::inspectCommand, "show a model's metadata, tensors and partition plans"},
+    {"status", edgert::cli::statusCommand, "show CPU, memory, temperature and throttling of this machine"},
+};
+
+void printUsage(FILE* out)
+{
+    std::fprintf(out, "usage: edge-rt <command> [options]\n\ncommands:\n");
+    for (const auto& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+    std::fprintf(out, "\n'edge-rt <command> --help' shows a command's options.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("edge-rt"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    QStringList args = QCoreApplication::arguments();
+    if (args.size() < 2 || args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h")) {
+        printUsage(args.size() < 2 ? stderr : stdout);
+        return args.size() < 2 ? 2 : 0;
+    }
+    if (args[1] == QLatin1String("--version")) {
+        std::printf("edge-rt %s\n", qPrintable(QCoreApplication::applicationVersion()));
+        return 0;
+    }
+    const QString name = args[1];
+    for (const auto& c : kCommands) {
+        if (name != QLatin1String(c.name)) continue;
+        QStringList sub = args.mid(2);
+        sub.prepend(QStringLiteral("edge-rt ") + name);
+        try {
+            return c.handler(sub);
+        } catch (const edgert::Error& e) {
+            std::fprintf(stderr, "edge-rt %s: error: %s\n", c.name, e.what());
+            return 1;
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "edge-rt %s: internal error: %s\n", c.name, e.what());
+            return 3;
+        }
+    }
+    std::fprintf(stderr, "edge-rt: unknown command '%s'\n\n", qPrintable(name));
+    printUsage(stderr);
+    return 2;
+}
