@@ -1,0 +1,39 @@
+// Helpers shared by the edge-rt subcommands: model path resolution, option parsing and
+// process-memory measurement.
+#pragma once
+
+#include "edgert/partition-planner.h"
+
+#include <QCommandLineParser>
+#include <QString>
+
+#include <cstdint>
+#include <string>
+
+namespace edgert::cli {
+
+/// The model to use: --model, else $EDGERT_MODEL, else the default model
+/// ../shared/models/tinystories-656k-q8_0.gguf beside the checkout. Throws UsageError saying
+/// what to pass when none exists.
+std::string resolveModelPath(const QString& option);
+
+/// Parses an unsigned integer option; throws UsageError naming the option.
+std::uint64_t parseUnsigned(const QCommandLineParser& parser, const QString& name, std::uint64_t minimum,
+                            std::uint64_t maximum);
+/// Parses a float option; throws UsageError naming the option.
+double parseDouble(const QCommandLineParser& parser, const QString& name);
+
+/// Physical cores of this machine (the default thread count).
+int defaultThreads();
+
+/// The smallest budget at which `strategy` keeps every weight resident.
+std::uint64_t fullBudget(const PartitionStrategy& strategy, const PlanInput& input);
+
+/// Resets the kernel's peak-RSS counter (VmHWM) of this process (/proc/self/clear_refs "5"),
+/// so the next reading measures from now. Returns false when the kernel refuses.
+bool resetPeakRss();
+
+/// Rejects positional arguments a command does not take.
+void rejectPositional(const QCommandLineParser& parser);
+
+}  // namespace edgert::cli

@@ -1,0 +1,152 @@
+// The runtime: executes a partition plan's layer groups in order for every forward pass.
+//
+// Type-state lifecycle — each transition consumes the previous state, only Ready can run:
+//   IdleEngine   (a validated model + tokenizer)
+//     .plan(strategy, budget, shape) &&  -> PlannedEngine   (a PartitionPlan, nothing allocated)
+//     .prepare(pool) &&                  -> ReadyEngine     (KV cache, scratch and pinned groups
+//                                                            leased from `pool`, pinned weights read)
+//   ReadyEngine::generate() / evaluate() run passes; streamed groups are read into pool buffers
+//   and released after use; with prefetch the next streamed group loads on a worker thread
+//   while the current one computes. Destroying a ReadyEngine returns every byte to the pool.
+#pragma once
+
+#include "edgert/memory-pool.h"
+#include "edgert/model-graph.h"
+#include "edgert/partition-planner.h"
+#include "edgert/sampler.h"
+#include "edgert/tokenizer.h"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace edgert {
+
+/// One load or compute interval of a group during a forward pass (for timelines).
+struct GroupEvent {
+    enum class Phase { Load, Compute };
+    std::size_t group = 0;
+    Phase phase = Phase::Compute;
+    std::uint64_t pass = 0;  ///< forward pass number since prepare()
+    double startMs = 0.0;    ///< since prepare()
+    double endMs = 0.0;
+    bool onWorker = false;   ///< loaded by the prefetch worker
+};
+
+/// Hooks a caller can give a run. Called on the thread that runs generate() (onGroupEvent for
+/// prefetch loads is reported when the load is consumed, also on that thread).
+struct RunObserver {
+    virtual ~RunObserver() = default;
+    virtual void onToken(TokenId /*id*/, std::size_t /*index*/) {}
+    virtual void onGroupEvent(const GroupEvent& /*event*/) {}
+    /// Polled between groups; returning true cancels the run (generate returns, stopReason Cancelled).
+    virtual bool shouldStop() { return false; }
+    /// Called before each group computes; may lower `threads` (thermal policy hook).
+    virtual void beforeGroup(std::size_t /*group*/, int& /*threads*/) {}
+};
+
+struct GenerationParams {
+    std::uint32_t maxTokens = 64;
+    SamplerParams sampler;
+    bool stopAtEos = true;
+};
+
+enum class StopReason { MaxTokens, EndOfSequence, ContextFull, Cancelled };
+const char* stopReasonName(StopReason reason);
+
+struct GenerationResult {
+    std::vector<TokenId> tokens;  ///< generated ids (prompt excluded)
+    StopReason stopReason = StopReason::MaxTokens;
+    std::uint32_t promptTokens = 0;
+    double prefillMs = 0.0;
+    double decodeMs = 0.0;
+    double timeToFirstTokenMs = 0.0;
+    double prefillTokensPerSecond() const { return prefillMs > 0 ? promptTokens * 1000.0 / prefillMs : 0.0; }
+    /// Decode rate over the tokens after the first (the first comes from prefill).
+    double decodeTokensPerSecond() const
+    {
+        return decodeMs > 0 && tokens.size() > 1 ? static_cast<double>(tokens.size() - 1) * 1000.0 / decodeMs : 0.0;
+    }
+    std::uint64_t streamedBytesRead = 0;  ///< bytes read from disk for streamed groups
+    std::uint64_t forwardPasses = 0;
+};
+
+struct EngineOptions {
+    int threads = 1;  ///< compute threads for kernels (OpenMP)
+};
+
+class PlannedEngine;
+class ReadyEngine;
+
+class IdleEngine {
+public:
+    IdleEngine(std::shared_ptr<const ValidatedModelGraph> graph, EngineOptions options = {});
+    const ValidatedModelGraph& graph() const { return *m_graph; }
+    const Tokenizer& tokenizer() const { return *m_tokenizer; }
+    /// Plans with `strategy` (BudgetError when the budget is below its minimum).
+    PlannedEngine plan(const PartitionStrategy& strategy, std::uint64_t budgetBytes, const RunShape& shape) &&;
+
+private:
+    friend class PlannedEngine;
+    friend class ReadyEngine;
+    std::shared_ptr<const ValidatedModelGraph> m_graph;
+    std::shared_ptr<const Tokenizer> m_tokenizer;
+    EngineOptions m_options;
+};
+
+class PlannedEngine {
+public:
+    const PartitionPlan& plan() const { return m_plan; }
+    const RunShape& shape() const { return m_shape; }
+    /// Leases KV cache, scratch and pinned groups from `pool` and reads the pinned weights.
+    /// The pool's budget must be the plan's. Throws BudgetError / IoError; on error every
+    /// leased byte is returned.
+    ReadyEngine prepare(MemoryPool& pool) &&;
+
+private:
+    friend class IdleEngine;
+    PlannedEngine(IdleEngine idle, PartitionPlan plan, RunShape shape)
+        : m_idle(std::move(idle)), m_plan(std::move(plan)), m_shape(shape)
+    {
+    }
+    IdleEngine m_idle;
+    PartitionPlan m_plan;
+    RunShape m_shape;
+};
+
+class ReadyEngine {
+public:
+    ReadyEngine(ReadyEngine&&) noexcept;
+    ReadyEngine& operator=(ReadyEngine&&) noexcept;
+    ~ReadyEngine();
+
+    const PartitionPlan& plan() const;
+    const Tokenizer& tokenizer() const;
+    const ValidatedModelGraph& graph() const;
+    double loadMs() const;  ///< time prepare() took (allocation + pinned reads)
+
+    /// Prefill `prompt`, then sample up to params.maxTokens tokens. The KV cache restarts at
+    /// position 0. Throws UsageError when the prompt is empty or longer than the context.
+    GenerationResult generate(std::span<const TokenId> prompt, const GenerationParams& params,
+                              RunObserver* observer = nullptr);
+
+    /// Runs `tokens` through the model at the current position (appending to the KV cache) and
+    /// returns the logits of the last one (vocab,), valid until the next call.
+    std::span<const float> evaluate(std::span<const TokenId> tokens, RunObserver* observer = nullptr);
+    /// Forgets the context (position back to 0).
+    void resetContext();
+    std::uint32_t position() const;
+    void setThreads(int threads);
+
+private:
+    friend class PlannedEngine;
+    struct Impl;
+    explicit ReadyEngine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace edgert

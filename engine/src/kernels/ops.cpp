@@ -1,0 +1,57 @@
+#include "kernels/ops.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace edgert::kernels {
+
+void rmsNorm(const float* x, const float* weight, float* y, std::size_t n, float eps)
+{
+    double ss = 0.0;
+    for (std::size_t i = 0; i < n; ++i) ss += static_cast<double>(x[i]) * x[i];
+    const float scale = 1.0f / std::sqrt(static_cast<float>(ss / static_cast<double>(n)) + eps);
+    for (std::size_t i = 0; i < n; ++i) y[i] = x[i] * scale * weight[i];
+}
+
+void softmax(float* x, std::size_t n)
+{
+    const float max = *std::max_element(x, x + n);
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n; ++i) {
+        x[i] = std::exp(x[i] - max);
+        sum += x[i];
+    }
+    const float inv = 1.0f / sum;
+    for (std::size_t i = 0; i < n; ++i) x[i] *= inv;
+}
+
+void swiglu(float* gate, const float* up, std::size_t n)
+{
+    for (std::size_t i = 0; i < n; ++i) {
+        const float g = gate[i];
+        gate[i] = g / (1.0f + std::exp(-g)) * up[i];
+    }
+}
+
+void addInPlace(float* x, const float* y, std::size_t n)
+{
+    for (std::size_t i = 0; i < n; ++i) x[i] += y[i];
+}
+
+void ropeInterleaved(float* vec, std::size_t nHeads, std::size_t headDim, std::size_t ropeDim, std::size_t pos,
+                     float freqBase)
+{
+    for (std::size_t i = 0; i < ropeDim; i += 2) {
+        const float theta = static_cast<float>(pos) *
+                            std::pow(freqBase, -static_cast<float>(i) / static_cast<float>(ropeDim));
+        const float c = std::cos(theta), s = std::sin(theta);
+        for (std::size_t h = 0; h < nHeads; ++h) {
+            float* v = vec + h * headDim + i;
+            const float v0 = v[0], v1 = v[1];
+            v[0] = v0 * c - v1 * s;
+            v[1] = v0 * s + v1 * c;
+        }
+    }
+}
+
+}  // namespace edgert::kernels

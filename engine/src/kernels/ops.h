@@ -1,0 +1,27 @@
+// Element-wise and normalisation operators of the Llama forward pass, f32, scalar.
+#pragma once
+
+#include <cstddef>
+
+namespace edgert::kernels {
+
+/// RMSNorm (Zhang & Sennrich 2019): y = x / sqrt(mean(x²) + eps) * weight. x, y, weight (n,).
+/// y may alias x.
+void rmsNorm(const float* x, const float* weight, float* y, std::size_t n, float eps);
+
+/// Softmax in place over x (n,), numerically stable (subtracts the max).
+void softmax(float* x, std::size_t n);
+
+/// SwiGLU gate (Shazeer 2020): gate[i] = silu(gate[i]) * up[i], silu(v) = v / (1 + e^-v).
+void swiglu(float* gate, const float* up, std::size_t n);
+
+/// x[i] += y[i]
+void addInPlace(float* x, const float* y, std::size_t n);
+
+/// Rotary position embedding (Su et al. 2021, RoFormer) in GGUF/ggml's "normal" layout: within
+/// each head of `headDim`, the pairs (v[2i], v[2i+1]) for 2i < ropeDim are rotated by
+/// pos * freqBase^(-2i/ropeDim). vec holds nHeads heads contiguously.
+void ropeInterleaved(float* vec, std::size_t nHeads, std::size_t headDim, std::size_t ropeDim, std::size_t pos,
+                     float freqBase);
+
+}  // namespace edgert::kernels

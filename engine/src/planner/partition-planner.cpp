@@ -1,0 +1,269 @@
+// The three partition strategies. Shared machinery: choose pinned units (largest first while
+// the stream reserve still fits), then form groups of the streamed units per strategy.
+#include "edgert/partition-planner.h"
+
+#include "edgert/error.h"
+#include "edgert/memory-pool.h"
+#include "edgert/units.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace edgert {
+
+std::size_t PartitionPlan::streamedGroupCount() const
+{
+    return static_cast<std::size_t>(std::count_if(groups.begin(), groups.end(), [](const auto& g) { return !g.pinned; }));
+}
+
+namespace {
+
+std::uint64_t fp(std::uint64_t bytes) { return MemoryPool::footprintBytes(bytes); }
+
+std::uint64_t unitsBytes(const PlanInput& in, std::uint32_t first, std::uint32_t last)
+{
+    std::uint64_t sum = 0;
+    for (auto u = first; u <= last; ++u) sum += in.units[u].weightBytes;
+    return sum;
+}
+
+LayerGroup makeGroup(const PlanInput& in, std::uint32_t first, std::uint32_t last, bool pinned)
+{
+    LayerGroup g;
+    g.firstUnit = first;
+    g.lastUnit = last;
+    g.weightBytes = unitsBytes(in, first, last);
+    g.footprintBytes = fp(g.weightBytes);
+    g.pinned = pinned;
+    return g;
+}
+
+enum class Grouping { OnePerUnit, Greedy, PairwiseWindow };
+
+// Streaming reserve for a set of streamed units (flags), counted with every unit alone.
+std::uint64_t reserveFor(const PlanInput& in, const std::vector<bool>& pinned, bool pairs)
+{
+    std::uint64_t reserve = 0, previous = 0;
+    bool havePrevious = false;
+    for (std::size_t u = 0; u < in.units.size(); ++u) {
+        if (pinned[u]) continue;
+        const auto b = fp(in.units[u].weightBytes);
+        reserve = std::max(reserve, b);
+        if (pairs && havePrevious) reserve = std::max(reserve, previous + b);
+        previous = b;
+        havePrevious = true;
+    }
+    return reserve;
+}
+
+class StrategyBase : public PartitionStrategy {
+public:
+    StrategyBase(const char* name, const char* description, Grouping grouping)
+        : m_name(name), m_description(description), m_grouping(grouping)
+    {
+    }
+    std::string name() const override { return m_name; }
+    std::string description() const override { return m_description; }
+
+    std::uint64_t minimumBudget(const PlanInput& in) const override
+    {
+        const std::vector<bool> none(in.units.size(), false);
+        return in.kvBytes + in.scratchBytes + reserveFor(in, none, pairs());
+    }
+
+    PartitionPlan plan(const PlanInput& in, std::uint64_t budget) const override
+    {
+        if (in.units.empty()) throw UsageError("cannot plan a model without layers");
+        PartitionPlan p;
+        p.strategy = m_name;
+        p.budgetBytes = budget;
+        p.units = in.units;
+        p.kvBytes = in.kvBytes;
+        p.scratchBytes = in.scratchBytes;
+        const auto n = static_cast<std::uint32_t>(in.units.size());
+        const std::uint64_t fixed = in.kvBytes + in.scratchBytes;
+
+        const auto minimum = minimumBudget(in);
+        if (budget < minimum) {
+            throw BudgetError("memory budget " + formatBytes(budget) + " (" + std::to_string(budget) + 
+                              " bytes) is too small for strategy '" + m_name + "': it needs at least " +
+                              formatBytes(minimum) + " (" + std::to_string(minimum) + " bytes) = KV cache " +
+                              formatBytes(in.kvBytes) + " + scratch " + formatBytes(in.scratchBytes) + " + " +
+                              (pairs() ? "the two largest adjacent layers " : "the largest layer ") +
+                              formatBytes(minimum - fixed) + "; minimum budget: " + std::to_string(minimum));
+        }
+
+        // Everything resident?
+        std::uint64_t allResident = 0;
+        if (m_grouping == Grouping::OnePerUnit)
+            for (std::uint32_t u = 0; u < n; ++u) allResident += fp(in.units[u].weightBytes);
+        else
+            allResident = fp(unitsBytes(in, 0, n - 1));
+        if (fixed + allResident <= budget) {
+            if (m_grouping == Grouping::OnePerUnit)
+                for (std::uint32_t u = 0; u < n; ++u) p.groups.push_back(makeGroup(in, u, u, true));
+            else
+                p.groups.push_back(makeGroup(in, 0, n - 1, true));
+            finish(p);
+            return p;
+        }
+
+        // Pin the largest units while the streaming reserve for the rest still fits.
+        std::vector<bool> pinned(n, false);
+        std::vector<std::uint32_t> order(n);
+        std::iota(order.begin(), order.end(), 0u);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](auto a, auto b) { return in.units[a].weightBytes > in.units[b].weightBytes; });
+        std::uint64_t pinnedBytes = 0;
+        for (auto u : order) {
+            pinned[u] = true;
+            const auto cost = pinnedBytes + fp(in.units[u].weightBytes);
+            if (fixed + cost + reserveFor(in, pinned, pairs()) <= budget) pinnedBytes = cost;
+            else pinned[u] = false;
+        }
+
+        // Pinned units: one group per unit (sequential) or per contiguous run.
+        // Streamed units: grouped within the window the budget leaves.
+        std::vector<LayerGroup> groups;
+        for (std::uint32_t u = 0; u < n;) {
+            std::uint32_t end = u;
+            while (end + 1 < n && pinned[end + 1] == pinned[u]) ++end;
+            if (pinned[u]) {
+                if (m_grouping == Grouping::OnePerUnit)
+                    for (auto k = u; k <= end; ++k) groups.push_back(makeGroup(in, k, k, true));
+                else
+                    groups.push_back(makeGroup(in, u, end, true));
+            } else {
+                for (auto k = u; k <= end; ++k) groups.push_back(makeGroup(in, k, k, false));
+            }
+            u = end + 1;
+        }
+        std::uint64_t pinnedFootprint = 0;
+        for (const auto& g : groups)
+            if (g.pinned) pinnedFootprint += g.footprintBytes;
+        const std::uint64_t window = budget - fixed - pinnedFootprint;
+        if (m_grouping == Grouping::Greedy) groups = mergeStreamed(in, groups, window, false);
+        if (m_grouping == Grouping::PairwiseWindow) groups = mergeStreamed(in, groups, window, true);
+        p.groups = std::move(groups);
+        finish(p);
+        if (p.plannedPeakBytes() > budget)
+            throw BudgetError(std::string("internal planner error: plan '") + m_name + "' needs " + formatBytes(p.plannedPeakBytes()) +
+                              " but the budget is " + formatBytes(budget));
+        return p;
+    }
+
+private:
+    bool pairs() const { return m_grouping == Grouping::PairwiseWindow; }
+
+    // Merges consecutive streamed single-unit groups (not across pinned groups) so that each
+    // merged group fits `window` (pairwise: any two consecutive streamed groups fit together).
+    static std::vector<LayerGroup> mergeStreamed(const PlanInput& in, const std::vector<LayerGroup>& singles,
+                                                 std::uint64_t window, bool pairwise)
+    {
+        const std::uint64_t cap = pairwise ? window / 2 : window;
+        std::vector<LayerGroup> out;
+        for (const auto& g : singles) {
+            if (!g.pinned && !out.empty() && !out.back().pinned && out.back().lastUnit + 1 == g.firstUnit) {
+                auto merged = makeGroup(in, out.back().firstUnit, g.lastUnit, false);
+                if (merged.footprintBytes <= cap) {
+                    out.back() = merged;
+                    continue;
+                }
+            }
+            out.push_back(g);
+        }
+        if (!pairwise) return out;
+        // Repair: split a merged group into singles wherever a consecutive streamed pair exceeds
+        // the window (singles always fit pairwise: the pinning step reserved for that).
+        for (bool changed = true; changed;) {
+            changed = false;
+            const LayerGroup* previous = nullptr;
+            for (std::size_t i = 0; i < out.size() && !changed; ++i) {
+                if (out[i].pinned) continue;
+                if (previous && previous->footprintBytes + out[i].footprintBytes > window) {
+                    const std::size_t victim =
+                        previous->unitCount() >= out[i].unitCount() ? static_cast<std::size_t>(previous - out.data()) : i;
+                    const auto big = out[victim];
+                    if (big.unitCount() == 1)
+                        throw BudgetError("internal planner error: two single streamed layers exceed the window");
+                    std::vector<LayerGroup> parts;
+                    for (auto u = big.firstUnit; u <= big.lastUnit; ++u) parts.push_back(makeGroup(in, u, u, false));
+                    out.erase(out.begin() + static_cast<std::ptrdiff_t>(victim));
+                    out.insert(out.begin() + static_cast<std::ptrdiff_t>(victim), parts.begin(), parts.end());
+                    changed = true;
+                }
+                previous = &out[i];
+            }
+        }
+        return out;
+    }
+
+    void finish(PartitionPlan& p) const
+    {
+        p.prefetch = pairs();
+        std::uint64_t reserve = 0, previous = 0;
+        bool havePrevious = false;
+        for (const auto& g : p.groups) {
+            if (g.pinned) {
+                p.pinnedBytes += g.footprintBytes;
+                continue;
+            }
+            p.streamedBytesPerPass += g.footprintBytes;
+            reserve = std::max(reserve, g.footprintBytes);
+            if (pairs() && havePrevious) reserve = std::max(reserve, previous + g.footprintBytes);
+            previous = g.footprintBytes;
+            havePrevious = true;
+        }
+        p.streamReserveBytes = reserve;
+    }
+
+    const char* m_name;
+    const char* m_description;
+    Grouping m_grouping;
+};
+
+}  // namespace
+
+std::vector<std::string> strategyNames() { return {"sequential", "greedy-grouping", "speculative-prefetch"}; }
+
+std::unique_ptr<PartitionStrategy> makeStrategy(std::string_view name)
+{
+    if (name == "sequential")
+        return std::make_unique<StrategyBase>("sequential", "one layer per group; streams what does not fit",
+                                              Grouping::OnePerUnit);
+    if (name == "greedy-grouping")
+        return std::make_unique<StrategyBase>("greedy-grouping",
+                                              "as few groups as fit the budget; one read per group", Grouping::Greedy);
+    if (name == "speculative-prefetch")
+        return std::make_unique<StrategyBase>(
+            "speculative-prefetch", "groups sized so the next group loads while the current one computes",
+            Grouping::PairwiseWindow);
+    std::string known;
+    for (const auto& n : strategyNames()) known += (known.empty() ? "" : ", ") + n;
+    throw UsageError("unknown partition strategy '" + std::string(name) + "' (known: " + known + ")");
+}
+
+std::string describePlan(const PartitionPlan& p)
+{
+    std::string s;
+    char line[256];
+    std::snprintf(line, sizeof line, "plan '%s' for budget %s: %zu groups (%zu streamed), pinned %s, streamed %s/pass, "
+                  "KV %s, scratch %s, planned peak %s%s\n",
+                  p.strategy.c_str(), formatBytes(p.budgetBytes).c_str(), p.groups.size(), p.streamedGroupCount(),
+                  formatBytes(p.pinnedBytes).c_str(), formatBytes(p.streamedBytesPerPass).c_str(),
+                  formatBytes(p.kvBytes).c_str(), formatBytes(p.scratchBytes).c_str(),
+                  formatBytes(p.plannedPeakBytes()).c_str(), p.prefetch ? ", prefetch on" : "");
+    s += line;
+    for (std::size_t i = 0; i < p.groups.size(); ++i) {
+        const auto& g = p.groups[i];
+        const auto& first = p.units[g.firstUnit].name;
+        const auto& last = p.units[g.lastUnit].name;
+        std::snprintf(line, sizeof line, "  group %-3zu %-8s %-34s %10s\n", i, g.pinned ? "pinned" : "streamed",
+                      (g.firstUnit == g.lastUnit ? first : first + " .. " + last).c_str(),
+                      formatBytes(g.footprintBytes).c_str());
+        s += line;
+    }
+    return s;
+}
+
+}  // namespace edgert

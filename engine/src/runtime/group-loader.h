@@ -1,0 +1,34 @@
+// Loads a layer group's tensors from the model file into one pool buffer with pread(2):
+// tensors are placed in unit order, each 64-byte aligned (the layout unitWeightBytes() sums).
+#pragma once
+
+#include "edgert/memory-pool.h"
+#include "edgert/model-graph.h"
+#include "edgert/partition-planner.h"
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+namespace edgert {
+
+/// Pointers to one unit's tensors inside a loaded group buffer. For a layer: indexed by
+/// TensorRole. For the head (layer -1): [0] output norm, [1] output projection.
+struct UnitView {
+    int layer = -1;
+    std::array<const std::byte*, kTensorRoleCount> data{};
+};
+
+struct LoadedGroup {
+    std::size_t groupIndex = 0;
+    PoolBuffer buffer;
+    std::vector<UnitView> units;
+    std::uint64_t bytesRead = 0;
+};
+
+/// Leases the group's footprint from `pool` (BudgetError if it does not fit) and reads every
+/// tensor of the group into it (IoError on a failed read). Thread-safe for distinct groups.
+LoadedGroup loadGroup(const ValidatedModelGraph& graph, const PartitionPlan& plan, std::size_t groupIndex,
+                      MemoryPool& pool);
+
+}  // namespace edgert

@@ -1,0 +1,261 @@
+#include "edgert/inference-engine.h"
+
+#include "edgert/error.h"
+#include "models/llama-forward.h"
+#include "runtime/group-loader.h"
+#include "runtime/group-prefetcher.h"
+#include "runtime/run-layout.h"
+
+#include <chrono>
+#include <optional>
+
+namespace edgert {
+
+using Clock = std::chrono::steady_clock;
+
+const char* stopReasonName(StopReason reason)
+{
+    switch (reason) {
+    case StopReason::MaxTokens: return "max tokens";
+    case StopReason::EndOfSequence: return "end of sequence";
+    case StopReason::ContextFull: return "context full";
+    case StopReason::Cancelled: return "cancelled";
+    }
+    return "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+IdleEngine::IdleEngine(std::shared_ptr<const ValidatedModelGraph> graph, EngineOptions options)
+    : m_graph(std::move(graph)), m_options(options)
+{
+    if (!m_graph) throw UsageError("IdleEngine needs a model graph");
+    if (m_options.threads < 1) throw UsageError("thread count must be at least 1");
+    m_tokenizer = m_graph->makeTokenizer();
+    m_graph->gguf().releaseHeaderPages();
+}
+
+PlannedEngine IdleEngine::plan(const PartitionStrategy& strategy, std::uint64_t budgetBytes, const RunShape& shape) &&
+{
+    if (shape.nCtx == 0 || shape.nBatch == 0) throw UsageError("context and batch sizes must be positive");
+    if (shape.nCtx > m_graph->hparams().contextLength)
+        throw UsageError("context of " + std::to_string(shape.nCtx) + " tokens exceeds the model's " +
+                         std::to_string(m_graph->hparams().contextLength));
+    auto plan = strategy.plan(makePlanInput(*m_graph, shape), budgetBytes);
+    return PlannedEngine(std::move(*this), std::move(plan), shape);
+}
+
+// ---------------------------------------------------------------------------------------------
+struct ReadyEngine::Impl {
+    // Declaration order is release order in reverse: buffers go back before the plan dies.
+    std::shared_ptr<const ValidatedModelGraph> graph;
+    std::shared_ptr<const Tokenizer> tokenizer;
+    EngineOptions options;
+    PartitionPlan plan;
+    RunShape shape;
+    MemoryPool* pool = nullptr;
+    Clock::time_point origin;
+    double loadMs = 0.0;
+
+    PoolBuffer kvBuffer;
+    PoolBuffer scratchBuffer;
+    ScratchLayout layout;
+    std::vector<std::optional<LoadedGroup>> pinned;  // by group index
+    std::unique_ptr<GroupPrefetcher> prefetcher;
+    std::unique_ptr<LlamaForward> forward;
+    std::uint32_t position = 0;
+    std::uint64_t passes = 0;
+    std::uint64_t streamedBytesRead = 0;
+    bool cancelled = false;
+
+    double msSinceOrigin(Clock::time_point t) const
+    {
+        return std::chrono::duration<double, std::milli>(t - origin).count();
+    }
+
+    std::optional<std::size_t> nextStreamed(std::size_t after) const
+    {
+        for (std::size_t g = after + 1; g < plan.groups.size(); ++g)
+            if (!plan.groups[g].pinned) return g;
+        return std::nullopt;
+    }
+
+    // One forward pass over `tokens` at `position`; returns false when cancelled.
+    bool runPass(std::span<const TokenId> tokens, RunObserver* observer)
+    {
+        const std::size_t n = tokens.size();
+        forward->embed(tokens.data(), n);
+        ++passes;
+        for (std::size_t gi = 0; gi < plan.groups.size(); ++gi) {
+            if (observer && observer->shouldStop()) {
+                if (prefetcher) prefetcher->discard();
+                return false;
+            }
+            const LayerGroup& group = plan.groups[gi];
+            std::optional<LoadedGroup> streamed;
+            if (!group.pinned) {
+                Clock::time_point started, finished;
+                bool onWorker = false;
+                if (prefetcher && prefetcher->outstanding() == gi) {
+                    streamed = prefetcher->take(started, finished);
+                    onWorker = true;
+                } else {
+                    started = Clock::now();
+                    streamed = loadGroup(*graph, plan, gi, *pool);
+                    finished = Clock::now();
+                }
+                streamedBytesRead += streamed->bytesRead;
+                if (observer)
+                    observer->onGroupEvent({gi, GroupEvent::Phase::Load, passes, msSinceOrigin(started),
+                                            msSinceOrigin(finished), onWorker});
+            }
+            if (prefetcher && !prefetcher->outstanding())
+                if (auto next = nextStreamed(gi)) prefetcher->request(*next);
+
+            int threads = options.threads;
+            if (observer) observer->beforeGroup(gi, threads);
+            threads = std::max(1, threads);
+            const LoadedGroup& weights = group.pinned ? *pinned[gi] : *streamed;
+            const auto computeStart = Clock::now();
+            for (const auto& unit : weights.units) {
+                if (unit.layer >= 0) forward->block(unit, n, position, threads);
+                else forward->head(unit, n, threads);
+            }
+            const auto computeEnd = Clock::now();
+            if (observer)
+                observer->onGroupEvent({gi, GroupEvent::Phase::Compute, passes, msSinceOrigin(computeStart),
+                                        msSinceOrigin(computeEnd), false});
+            // `streamed` goes out of scope here: its pool buffer is returned before the next group.
+        }
+        position += static_cast<std::uint32_t>(n);
+        return true;
+    }
+
+    std::span<const float> logits() const
+    {
+        return {reinterpret_cast<const float*>(scratchBuffer.data() + layout.logits), graph->hparams().vocabSize};
+    }
+};
+
+ReadyEngine PlannedEngine::prepare(MemoryPool& pool) &&
+{
+    if (pool.budgetBytes() != m_plan.budgetBytes)
+        throw UsageError("the memory pool's budget (" + std::to_string(pool.budgetBytes()) +
+                         " bytes) differs from the plan's (" + std::to_string(m_plan.budgetBytes) + " bytes)");
+    auto impl = std::make_unique<ReadyEngine::Impl>();
+    const auto start = Clock::now();
+    impl->origin = start;
+    impl->graph = std::move(m_idle.m_graph);
+    impl->tokenizer = std::move(m_idle.m_tokenizer);
+    impl->options = m_idle.m_options;
+    impl->plan = std::move(m_plan);
+    impl->shape = m_shape;
+    impl->pool = &pool;
+    const auto& hp = impl->graph->hparams();
+
+    // On any throw below, impl's destructor returns what was leased.
+    impl->kvBuffer = pool.allocate(kvCacheBytes(hp, m_shape.nCtx), "KV cache");
+    impl->layout = ScratchLayout::compute(hp, m_shape, impl->graph->tokenEmbedding());
+    impl->scratchBuffer = pool.allocate(impl->layout.totalBytes, "activations and scratch");
+    impl->pinned.resize(impl->plan.groups.size());
+    for (std::size_t g = 0; g < impl->plan.groups.size(); ++g)
+        if (impl->plan.groups[g].pinned) impl->pinned[g] = loadGroup(*impl->graph, impl->plan, g, pool);
+    if (impl->plan.prefetch && impl->plan.streamedGroupCount() > 0)
+        impl->prefetcher = std::make_unique<GroupPrefetcher>(*impl->graph, impl->plan, pool);
+
+    std::byte* s = impl->scratchBuffer.data();
+    const auto& L = impl->layout;
+    const auto f = [&](std::uint64_t off) { return reinterpret_cast<float*>(s + off); };
+    Activations act{f(L.x), f(L.xb), f(L.xb2), f(L.q), f(L.k), f(L.v), f(L.att), f(L.hb), f(L.hb2), f(L.logits),
+                    s + L.embedRow};
+    auto* kv = impl->kvBuffer.as<float>();
+    const std::size_t half = std::size_t{hp.nLayers} * m_shape.nCtx * hp.kvDim();
+    impl->forward = std::make_unique<LlamaForward>(*impl->graph, act, KvCacheView{kv, kv + half, m_shape.nCtx});
+    impl->loadMs = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    return ReadyEngine(std::move(impl));
+}
+
+// ---------------------------------------------------------------------------------------------
+ReadyEngine::ReadyEngine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+ReadyEngine::ReadyEngine(ReadyEngine&&) noexcept = default;
+ReadyEngine& ReadyEngine::operator=(ReadyEngine&&) noexcept = default;
+ReadyEngine::~ReadyEngine() = default;
+
+const PartitionPlan& ReadyEngine::plan() const { return m_impl->plan; }
+const Tokenizer& ReadyEngine::tokenizer() const { return *m_impl->tokenizer; }
+const ValidatedModelGraph& ReadyEngine::graph() const { return *m_impl->graph; }
+double ReadyEngine::loadMs() const { return m_impl->loadMs; }
+std::uint32_t ReadyEngine::position() const { return m_impl->position; }
+void ReadyEngine::resetContext() { m_impl->position = 0; }
+void ReadyEngine::setThreads(int threads)
+{
+    if (threads < 1) throw UsageError("thread count must be at least 1");
+    m_impl->options.threads = threads;
+}
+
+std::span<const float> ReadyEngine::evaluate(std::span<const TokenId> tokens, RunObserver* observer)
+{
+    auto& d = *m_impl;
+    if (tokens.empty()) throw UsageError("nothing to evaluate: no tokens");
+    if (d.position + tokens.size() > d.shape.nCtx)
+        throw UsageError("context full: " + std::to_string(d.position + tokens.size()) + " tokens exceed the " +
+                         std::to_string(d.shape.nCtx) + "-token KV cache");
+    for (std::size_t at = 0; at < tokens.size(); at += d.shape.nBatch) {
+        const auto chunk = tokens.subspan(at, std::min<std::size_t>(d.shape.nBatch, tokens.size() - at));
+        if (!d.runPass(chunk, observer)) {
+            d.cancelled = true;
+            return {};
+        }
+    }
+    return d.logits();
+}
+
+GenerationResult ReadyEngine::generate(std::span<const TokenId> prompt, const GenerationParams& params,
+                                       RunObserver* observer)
+{
+    auto& d = *m_impl;
+    if (prompt.empty()) throw UsageError("the prompt has no tokens");
+    if (prompt.size() >= d.shape.nCtx)
+        throw UsageError("the prompt has " + std::to_string(prompt.size()) + " tokens; the context holds " +
+                         std::to_string(d.shape.nCtx));
+    Sampler sampler(params.sampler);
+    const std::span<TokenCandidate> workspace(
+        reinterpret_cast<TokenCandidate*>(d.scratchBuffer.data() + d.layout.candidates), d.graph->hparams().vocabSize);
+
+    GenerationResult result;
+    result.promptTokens = static_cast<std::uint32_t>(prompt.size());
+    const auto bytesBefore = d.streamedBytesRead;
+    const auto passesBefore = d.passes;
+    d.position = 0;
+    d.cancelled = false;
+
+    const auto t0 = Clock::now();
+    auto logits = evaluate(prompt, observer);
+    const auto t1 = Clock::now();
+    result.prefillMs = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    result.timeToFirstTokenMs = result.prefillMs;
+    const auto finish = [&](StopReason why) {
+        result.stopReason = why;
+        result.streamedBytesRead = d.streamedBytesRead - bytesBefore;
+        result.forwardPasses = d.passes - passesBefore;
+        return result;
+    };
+    if (d.cancelled) return finish(StopReason::Cancelled);
+
+    const auto decodeStart = Clock::now();
+    for (;;) {
+        const TokenId next = sampler.sample(logits, workspace);
+        if (result.tokens.empty())
+            result.timeToFirstTokenMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        if (params.stopAtEos && next == d.tokenizer->eos()) return finish(StopReason::EndOfSequence);
+        result.tokens.push_back(next);
+        if (observer) observer->onToken(next, result.tokens.size() - 1);
+        result.decodeMs = std::chrono::duration<double, std::milli>(Clock::now() - decodeStart).count();
+        if (result.tokens.size() >= params.maxTokens) return finish(StopReason::MaxTokens);
+        if (d.position >= d.shape.nCtx) return finish(StopReason::ContextFull);
+        const TokenId one[1] = {next};
+        logits = evaluate(one, observer);
+        if (d.cancelled) return finish(StopReason::Cancelled);
+    }
+}
+
+}  // namespace edgert
