@@ -1,13 +1,108 @@
+// edge-rt inspect: a model's metadata, hyper-parameters, tensor table and the plan each
+// partition strategy makes for a budget.
+#include "cli-common.h"
 #include "commands.h"
+
+#include "edgert/error.h"
+#include "edgert/model-graph.h"
+#include "edgert/units.h"
+
+#include <QCommandLineParser>
 
 #include <cstdio>
 
 namespace edgert::cli {
 
-int inspectCommand(const QStringList&)
+namespace {
+
+void printMetadata(const GgufFile& f)
 {
-    std::fprintf(stderr, "edge-rt inspect: not implemented yet\n");
-    return 2;
+    std::printf("file       %s\n", f.path().c_str());
+    std::printf("format     GGUF v%u, %s, %zu metadata keys, %zu tensors, alignment %llu, data at byte %llu\n",
+                f.version(), formatBytes(f.fileSizeBytes()).c_str(), f.metadata().size(), f.tensors().size(),
+                static_cast<unsigned long long>(f.alignment()), static_cast<unsigned long long>(f.dataOffset()));
+    std::printf("\nmetadata\n");
+    for (const auto& [key, value] : f.metadata())
+        std::printf("  %-44s %s\n", key.c_str(), f.valueToString(value).c_str());
+}
+
+void printHyperParams(const ValidatedModelGraph& g)
+{
+    const auto& hp = g.hparams();
+    std::printf("\nmodel      %s — %s, %s of weights\n", g.displayName().c_str(), architectureName(hp.arch),
+                formatBytes(g.weightBytes()).c_str());
+    std::printf("  layers %u, dim %u, FFN %u, heads %u, KV heads %u (GQA %u:1), head dim %u, RoPE dims %u, "
+                "RoPE base %g\n",
+                hp.nLayers, hp.dim, hp.ffnDim, hp.nHeads, hp.nKvHeads, hp.nHeads / hp.nKvHeads, hp.headDim, hp.ropeDim,
+                static_cast<double>(hp.ropeFreqBase));
+    std::printf("  RMSNorm eps %g, context %u, vocab %u, embeddings %s\n", static_cast<double>(hp.normEps),
+                hp.contextLength, hp.vocabSize, hp.tiedEmbeddings ? "tied (LM head = token_embd)" : "separate");
+}
+
+void printTensors(const GgufFile& f)
+{
+    std::printf("\n%-32s %-6s %-18s %12s %12s\n", "tensor", "type", "shape", "bytes", "offset");
+    for (const auto& t : f.tensors())
+        std::printf("%-32s %-6s %-18s %12llu %12llu\n", t.name.c_str(), tensorTypeName(t.type).c_str(),
+                    t.shapeString().c_str(), static_cast<unsigned long long>(t.sizeBytes),
+                    static_cast<unsigned long long>(t.fileOffset));
+}
+
+}  // namespace
+
+int inspectCommand(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Show a model's metadata, tensors and partition plans."));
+    parser.addHelpOption();
+    parser.addOptions({
+        {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or the default model)."), QStringLiteral("path")},
+        {QStringLiteral("tensors"), QStringLiteral("List every tensor (name, type, shape, bytes, offset).")},
+        {QStringLiteral("memory-budget"), QStringLiteral("Plan for this budget (default: each strategy's minimum)."), QStringLiteral("size")},
+        {QStringLiteral("ctx"), QStringLiteral("KV-cache context in tokens for planning (default: the model's, at most 512)."), QStringLiteral("N")},
+        {QStringLiteral("batch"), QStringLiteral("Prefill batch for planning (default 32)."), QStringLiteral("N"), QStringLiteral("32")},
+    });
+    if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+    rejectPositional(parser);
+    std::optional<std::uint64_t> budget;
+    if (parser.isSet(QStringLiteral("memory-budget")))
+        budget = parseByteSize(parser.value(QStringLiteral("memory-budget")).toStdString());
+    const std::string path = resolveModelPath(parser.value(QStringLiteral("model")));
+
+    auto loaded = ModelGraph::openGguf(path);
+    printMetadata(loaded.gguf());
+    if (parser.isSet(QStringLiteral("tensors"))) printTensors(loaded.gguf());
+    const ValidatedModelGraph graph = std::move(loaded).validate();
+    printHyperParams(graph);
+
+    const auto& hp = graph.hparams();
+    RunShape shape;
+    shape.nCtx = parser.isSet(QStringLiteral("ctx"))
+                     ? static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("ctx"), 1, hp.contextLength))
+                     : std::min<std::uint32_t>(hp.contextLength, 512);
+    shape.nBatch = static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("batch"), 1, 4096));
+    const PlanInput input = makePlanInput(graph, shape);
+    std::printf("\nplanning for a %u-token context, prefill batch %u: KV cache %s, scratch %s\n", shape.nCtx,
+                shape.nBatch, formatBytes(input.kvBytes).c_str(), formatBytes(input.scratchBytes).c_str());
+    for (const auto& name : strategyNames()) {
+        const auto strategy = makeStrategy(name);
+        const auto minimum = strategy->minimumBudget(input);
+        const auto full = fullBudget(*strategy, input);
+        std::printf("\n%s — %s\n  minimum budget %s (%llu bytes); all weights resident from %s (%llu bytes)\n",
+                    name.c_str(), strategy->description().c_str(), formatBytes(minimum).c_str(),
+                    static_cast<unsigned long long>(minimum), formatBytes(full).c_str(),
+                    static_cast<unsigned long long>(full));
+        try {
+            std::fputs(("  " + describePlan(strategy->plan(input, budget.value_or(minimum)))).c_str(), stdout);
+        } catch (const BudgetError& e) {
+            std::printf("  cannot plan: %s\n", e.what());
+        }
+    }
+    return 0;
 }
 
 }  // namespace edgert::cli

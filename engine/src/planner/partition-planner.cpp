@@ -89,7 +89,7 @@ public:
                               " bytes) is too small for strategy '" + m_name + "': it needs at least " +
                               formatBytes(minimum) + " (" + std::to_string(minimum) + " bytes) = KV cache " +
                               formatBytes(in.kvBytes) + " + scratch " + formatBytes(in.scratchBytes) + " + " +
-                              (pairs() ? "the two largest adjacent layers " : "the largest layer ") +
+                              (pairs() ? "the two largest adjacent units (layers or head) " : "the largest unit (a layer or the output head) ") +
                               formatBytes(minimum - fixed) + "; minimum budget: " + std::to_string(minimum));
         }
 
