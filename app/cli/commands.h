@@ -10,5 +10,7 @@ namespace edgert::cli {
 int runCommand(const QStringList& arguments);
 int inspectCommand(const QStringList& arguments);
 int statusCommand(const QStringList& arguments);
+int synthCommand(const QStringList& arguments);
+int benchmarkCommand(const QStringList& arguments);
 
 }  // namespace edgert::cli

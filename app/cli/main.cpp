@@ -21,7 +21,9 @@ struct Command {
 const Command kCommands[] = {
     {"run", edgert::cli::runCommand, "generate text from a model under a memory budget"},
     {"inspect", edgert::cli::inspectCommand, "show a model's metadata, tensors and partition plans"},
+    {"benchmark", edgert::cli::benchmarkCommand, "measure load, prefill and decode speed and memory across strategies and budgets"},
     {"status", edgert::cli::statusCommand, "show CPU, memory, temperature and throttling of this machine"},
+    {"synth", edgert::cli::synthCommand, "write a GGUF with a real model's shape and random weights"},
 };
 
 void printUsage(FILE* out)

@@ -1,0 +1,47 @@
+// Synthetic models: GGUF files with the exact shape of a known model and random weights, for
+// measuring speed and memory at real sizes before downloading gigabytes. The tokenizer is copied
+// from a real vocab GGUF, so prompts tokenize as they would; the generated text is meaningless.
+#pragma once
+
+#include "edgert/tensor-type.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace edgert {
+
+/// A Llama-family shape (element counts).
+struct SynthShape {
+    std::string name;
+    std::uint32_t dim = 0;
+    std::uint32_t ffnDim = 0;
+    std::uint32_t nLayers = 0;
+    std::uint32_t nHeads = 0;
+    std::uint32_t nKvHeads = 0;
+    std::uint32_t contextLength = 2048;
+    bool tiedEmbeddings = false;  ///< no output.weight; the LM head is token_embd
+};
+
+/// "smollm2-135m" (576, 1536, 30 layers, 9 heads, 3 KV heads, tied), "tinyllama-1.1b"
+/// (2048, 5632, 22, 32, 4), "llama2-7b" (4096, 11008, 32, 32, 32). Sources: the models'
+/// config.json on Hugging Face (HuggingFaceTB/SmolLM2-135M, TinyLlama/TinyLlama-1.1B, meta-llama/Llama-2-7b).
+std::optional<SynthShape> knownSynthShape(const std::string& name);
+std::vector<std::string> knownSynthShapeNames();
+
+struct SynthOptions {
+    SynthShape shape;
+    TensorType type = TensorType::Q8_0;  ///< matrices (F32, F16, Q8_0, Q4_0); norms are F32
+    std::string vocabPath;               ///< GGUF whose tokenizer.* keys are copied
+    std::uint64_t seed = 1;
+};
+
+/// Writes a llama-architecture GGUF v3 to `outPath` (atomically). Weights are uniform random with
+/// the standard deviation of a trained model's (1/sqrt(fan-in)), norms are 1. Memory use is
+/// O(MB) whatever the size. Throws UsageError for an invalid shape or type, FormatError /
+/// IoError for the vocab file or the output.
+/// Returns the file size in bytes.
+std::uint64_t writeSyntheticLlama(const SynthOptions& options, const std::string& outPath);
+
+}  // namespace edgert
