@@ -3,6 +3,7 @@
 #include "edgert/error.h"
 #include "io/byte-cursor.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -195,9 +196,12 @@ void GgufFile::parse()
                                        "is " + std::to_string(m_alignment) + ", not a power of two"));
     }
 
-    m_tensors.reserve(tensorCount);
+    // tensorCount is so far only bounded by the file size: a corrupt count in a multi-GB file must not
+    // reserve gigabytes (std::bad_alloc would escape as a non-FormatError). Grow as infos parse.
+    const auto reserved = static_cast<std::size_t>(std::min<std::uint64_t>(tensorCount, 4096));
+    m_tensors.reserve(reserved);
     std::vector<std::uint64_t> relativeOffsets;
-    relativeOffsets.reserve(tensorCount);
+    relativeOffsets.reserve(reserved);
     for (std::uint64_t i = 0; i < tensorCount; ++i) {
         c.setContext("tensor info #" + std::to_string(i));
         GgufTensorInfo t;
