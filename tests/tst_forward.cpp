@@ -15,6 +15,9 @@ namespace {
 // Golden logits were printed with 4 decimals by an f32 reference; our f32 accumulation order
 // differs, so allow a small absolute error.
 constexpr double kLogitTolerance = 2e-3;
+// Q8_0 weights run with activations quantised to 8 bits (llama.cpp's scheme); the reference used
+// f32 activations, so logits move by up to ~0.1% of their scale.
+constexpr double kQuantisedActivationLogitTolerance = 0.05;
 
 struct Golden {
     int id;
@@ -44,17 +47,20 @@ private slots:
         QTest::addColumn<QString>("model");
         QTest::addColumn<QVector<int>>("ids");
         QTest::addColumn<QVector<double>>("logits");
+        QTest::addColumn<double>("tolerance");
         QTest::newRow("stories260K_f32") << test::sharedModel("stories260K.gguf") << QVector<int>{403, 385, 410, 317, 407}
-                                         << QVector<double>{17.0235, 15.4062, 13.1083, 12.7692, 12.4181};
+                                         << QVector<double>{17.0235, 15.4062, 13.1083, 12.7692, 12.4181} << kLogitTolerance;
         QTest::newRow("tinystories656k_q8_0") << test::sharedModel("tinystories-656k-q8_0.gguf")
                                               << QVector<int>{147, 429, 1166, 299, 875}
-                                              << QVector<double>{14.7956, 12.9829, 10.1054, 9.9273, 9.8102};
+                                              << QVector<double>{14.7956, 12.9829, 10.1054, 9.9273, 9.8102}
+                                              << kQuantisedActivationLogitTolerance;
     }
     void stepZeroTopFiveLogitsMatchReference()
     {
         QFETCH(QString, model);
         QFETCH(QVector<int>, ids);
         QFETCH(QVector<double>, logits);
+        QFETCH(double, tolerance);
         EDGERT_REQUIRE_FILE(model);
         std::unique_ptr<MemoryPool> owner;
         MemoryPool* pool = nullptr;
@@ -66,7 +72,7 @@ private slots:
         std::partial_sort(order.begin(), order.begin() + 5, order.end(), [&](int a, int b) { return out[a] > out[b]; });
         for (int i = 0; i < 5; ++i) {
             QCOMPARE(order[i], ids[i]);
-            QVERIFY2(std::abs(out[order[i]] - logits[i]) < kLogitTolerance,
+            QVERIFY2(std::abs(out[order[i]] - logits[i]) < tolerance,
                      qPrintable(QStringLiteral("logit of %1 is %2, reference %3").arg(ids[i]).arg(out[order[i]]).arg(logits[i])));
         }
     }

@@ -1,7 +1,13 @@
-// Matrix products of a weight matrix (any supported storage type) with f32 activations.
+// Matrix products of a weight matrix (any supported storage type) with activations.
+//
+// Fast path: prepareInput() quantises the activations once (for Q8_0/Q4_0 weights) into a
+// caller-provided workspace (leased from the memory pool), then matmul() runs the CPU's best
+// kernel table (kernel-table.h), splitting rows across OpenMP threads. The same prepared input
+// serves several weights (Wq, Wk, Wv share one).
 #pragma once
 
 #include "edgert/tensor-type.h"
+#include "kernels/activation-quant.h"
 
 #include <cstddef>
 
@@ -16,12 +22,33 @@ struct WeightView {
     std::size_t cols;
 };
 
-/// Scalar reference dot product of one stored row (n values of `type`) with f32 x (n,).
-float dotRowReference(TensorType type, const void* row, const float* x, std::size_t n);
+/// Activations X (nTokens, cols) f32, plus their 8-bit blocks when quantised.
+struct PreparedInput {
+    const float* x = nullptr;
+    const ActivationBlock* xq = nullptr;  ///< nTokens * cols/32 blocks, or null
+    std::size_t nTokens = 0;
+    std::size_t cols = 0;
+};
 
-/// Y (T, rows) = X (T, cols) @ W^T, i.e. y[t][r] = sum_i W[r][i] * x[t][i].
-/// X and Y are row-major f32 with leading dimensions cols and rows. Rows are split across
-/// `threads` OpenMP threads. Scalar reference; the SIMD paths must match it.
-void matmul(const WeightView& w, const float* x, std::size_t nTokens, float* y, int threads);
+/// Workspace bytes prepareInput() needs for (nTokens, cols).
+std::size_t preparedInputBytes(std::size_t nTokens, std::size_t cols);
+
+/// Quantises X (nTokens, cols) into `workspace` (preparedInputBytes bytes) when cols % 32 == 0.
+PreparedInput prepareInput(const float* x, std::size_t nTokens, std::size_t cols, void* workspace);
+
+/// Y (nTokens, rows) = X @ W^T: y[t][r] = sum_i W[r][i] * x[t][i], with the active kernels.
+/// Q8_0/Q4_0 weights use the quantised activations (error bounded by the 8-bit activation
+/// quantisation: about 0.5% of |x|·|w| per block); float weights use f32 activations.
+void matmul(const WeightView& w, const PreparedInput& in, float* y, int threads);
+
+/// Scalar f32 reference: dequantised weights times f32 activations, no activation quantisation.
+float dotRowReference(TensorType type, const void* row, const float* x, std::size_t n);
+void matmulReference(const WeightView& w, const float* x, std::size_t nTokens, float* y);
+
+/// Convenience for callers without a workspace (tests, small models): the reference product.
+inline void matmul(const WeightView& w, const float* x, std::size_t nTokens, float* y, int /*threads*/)
+{
+    matmulReference(w, x, nTokens, y);
+}
 
 }  // namespace edgert::kernels

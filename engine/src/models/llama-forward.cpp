@@ -49,9 +49,10 @@ void LlamaForward::block(const UnitView& w, std::size_t nTokens, std::uint32_t p
     // --- attention ---
     for (std::size_t t = 0; t < nTokens; ++t)
         kernels::rmsNorm(m_act.x + t * dim, normWeight(w, TensorRole::AttnNorm), m_act.xb + t * dim, dim, hp.normEps);
-    kernels::matmul(weight(w, tensors, TensorRole::AttnQ), m_act.xb, nTokens, m_act.q, threads);
-    kernels::matmul(weight(w, tensors, TensorRole::AttnK), m_act.xb, nTokens, m_act.k, threads);
-    kernels::matmul(weight(w, tensors, TensorRole::AttnV), m_act.xb, nTokens, m_act.v, threads);
+    const auto normed = kernels::prepareInput(m_act.xb, nTokens, dim, m_act.xq);
+    kernels::matmul(weight(w, tensors, TensorRole::AttnQ), normed, m_act.q, threads);
+    kernels::matmul(weight(w, tensors, TensorRole::AttnK), normed, m_act.k, threads);
+    kernels::matmul(weight(w, tensors, TensorRole::AttnV), normed, m_act.v, threads);
     for (std::size_t t = 0; t < nTokens; ++t) {
         const std::size_t pos = pos0 + t;
         kernels::ropeInterleaved(m_act.q + t * qDim, hp.nHeads, hd, hp.ropeDim, pos, hp.ropeFreqBase);
@@ -87,16 +88,19 @@ void LlamaForward::block(const UnitView& w, std::size_t nTokens, std::uint32_t p
             }
         }
     }
-    kernels::matmul(weight(w, tensors, TensorRole::AttnOutput), m_act.xb2, nTokens, m_act.xb, threads);
+    kernels::matmul(weight(w, tensors, TensorRole::AttnOutput), kernels::prepareInput(m_act.xb2, nTokens, qDim, m_act.xq),
+                    m_act.xb, threads);
     kernels::addInPlace(m_act.x, m_act.xb, nTokens * dim);
 
     // --- feed-forward (SwiGLU) ---
     for (std::size_t t = 0; t < nTokens; ++t)
         kernels::rmsNorm(m_act.x + t * dim, normWeight(w, TensorRole::FfnNorm), m_act.xb + t * dim, dim, hp.normEps);
-    kernels::matmul(weight(w, tensors, TensorRole::FfnGate), m_act.xb, nTokens, m_act.hb, threads);
-    kernels::matmul(weight(w, tensors, TensorRole::FfnUp), m_act.xb, nTokens, m_act.hb2, threads);
+    const auto ffnIn = kernels::prepareInput(m_act.xb, nTokens, dim, m_act.xq);
+    kernels::matmul(weight(w, tensors, TensorRole::FfnGate), ffnIn, m_act.hb, threads);
+    kernels::matmul(weight(w, tensors, TensorRole::FfnUp), ffnIn, m_act.hb2, threads);
     kernels::swiglu(m_act.hb, m_act.hb2, nTokens * ffn);
-    kernels::matmul(weight(w, tensors, TensorRole::FfnDown), m_act.hb, nTokens, m_act.xb, threads);
+    kernels::matmul(weight(w, tensors, TensorRole::FfnDown), kernels::prepareInput(m_act.hb, nTokens, ffn, m_act.xq),
+                    m_act.xb, threads);
     kernels::addInPlace(m_act.x, m_act.xb, nTokens * dim);
 }
 
@@ -107,7 +111,7 @@ void LlamaForward::head(const UnitView& w, std::size_t nTokens, int threads)
     kernels::rmsNorm(last, reinterpret_cast<const float*>(w.data[0]), m_act.xb, dim, m_hp.normEps);
     const auto& out = m_graph.head().output;
     kernels::matmul({out.type, w.data[1], static_cast<std::size_t>(out.rows()), static_cast<std::size_t>(out.cols())},
-                    m_act.xb, 1, m_act.logits, threads);
+                    kernels::prepareInput(m_act.xb, 1, dim, m_act.xq), m_act.logits, threads);
 }
 
 }  // namespace edgert

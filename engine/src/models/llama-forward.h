@@ -30,6 +30,7 @@ struct Activations {
     float* hb2;
     float* logits;
     std::byte* embedRow;
+    void* xq;  ///< workspace for quantised activations (kernels::preparedInputBytes)
 };
 
 /// KV cache views: K and V, (nLayers, nCtx, kvDim) f32 each.

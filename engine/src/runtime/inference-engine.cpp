@@ -165,8 +165,8 @@ ReadyEngine PlannedEngine::prepare(MemoryPool& pool) &&
     std::byte* s = impl->scratchBuffer.data();
     const auto& L = impl->layout;
     const auto f = [&](std::uint64_t off) { return reinterpret_cast<float*>(s + off); };
-    Activations act{f(L.x), f(L.xb), f(L.xb2), f(L.q), f(L.k), f(L.v), f(L.att), f(L.hb), f(L.hb2), f(L.logits),
-                    s + L.embedRow};
+    Activations act{f(L.x),  f(L.xb),  f(L.xb2),    f(L.q),          f(L.k), f(L.v), f(L.att),
+                    f(L.hb), f(L.hb2), f(L.logits), s + L.embedRow, s + L.xq};
     auto* kv = impl->kvBuffer.as<float>();
     const std::size_t half = std::size_t{hp.nLayers} * m_shape.nCtx * hp.kvDim();
     impl->forward = std::make_unique<LlamaForward>(*impl->graph, act, KvCacheView{kv, kv + half, m_shape.nCtx});

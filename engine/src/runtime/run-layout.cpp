@@ -2,6 +2,7 @@
 
 #include "edgert/memory-pool.h"
 #include "edgert/sampler.h"
+#include "kernels/matmul.h"
 
 #include <algorithm>
 
@@ -29,6 +30,8 @@ ScratchLayout ScratchLayout::compute(const HyperParams& hp, const RunShape& shap
     s.logits = take(std::uint64_t{hp.vocabSize} * f);
     s.embedRow = take(rowBytes(tokenEmbedding.type, hp.dim));
     s.candidates = take(std::uint64_t{hp.vocabSize} * sizeof(TokenCandidate));
+    const std::uint64_t widest = std::max({hp.dim, hp.qDim(), hp.ffnDim});
+    s.xq = take(kernels::preparedInputBytes(b, widest));
     s.totalBytes = at;
     return s;
 }

@@ -27,6 +27,7 @@ struct ScratchLayout {
     std::uint64_t logits = 0;     ///< logits of the last token (vocab,)
     std::uint64_t embedRow = 0;   ///< one raw token_embd row as stored (bytes)
     std::uint64_t candidates = 0; ///< sampler workspace    (vocab,) TokenCandidate
+    std::uint64_t xq = 0;         ///< 8-bit activation blocks for quantised matmuls (nBatch, max width)
     std::uint64_t totalBytes = 0;
 
     static ScratchLayout compute(const HyperParams& hp, const RunShape& shape, const TensorRef& tokenEmbedding);

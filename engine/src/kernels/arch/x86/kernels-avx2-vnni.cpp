@@ -1,0 +1,35 @@
+// x86-64 AVX2 kernels with AVX-VNNI 256-bit int8 dot products (vpdpbusd), for CPUs that have
+// AVX-VNNI (Alder Lake and later, Sapphire Rapids). Same body as kernels-avx2.cpp.
+#include "kernels/kernel-table.h"
+
+#if defined(__x86_64__)
+
+#include "kernels/arch/x86/cpu-x86.h"
+#include "tensor/quant-blocks.h"
+
+#include <immintrin.h>
+
+#define EDGERT_TARGET __attribute__((target("avx2,fma,f16c,avxvnni")))
+#define EDGERT_USE_VNNI 1
+
+namespace edgert::kernels {
+namespace {
+#include "kernels/arch/x86/kernels-x86.inc"
+}  // namespace
+
+const KernelTable* x86Avx2VnniKernels()
+{
+    static const KernelTable table{"avx2-vnni",  q8_0RowsAvx2, q4_0RowsAvx2, f32RowsAvx2, f16RowsAvx2, bf16RowsAvx2,
+                                   quantizeActivationsAvx2};
+    return cpuHasAvx2() && cpuHasAvxVnni() ? &table : nullptr;
+}
+
+}  // namespace edgert::kernels
+
+#else
+
+namespace edgert::kernels {
+const KernelTable* x86Avx2VnniKernels() { return nullptr; }
+}  // namespace edgert::kernels
+
+#endif

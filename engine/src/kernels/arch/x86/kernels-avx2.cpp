@@ -1,0 +1,34 @@
+// x86-64 AVX2 + FMA + F16C kernels. Functions carry target attributes, so this file is compiled
+// for baseline x86-64 and only called after CPU detection (no ODR hazard from -mavx2).
+#include "kernels/kernel-table.h"
+
+#if defined(__x86_64__)
+
+#include "kernels/arch/x86/cpu-x86.h"
+#include "tensor/quant-blocks.h"
+
+#include <immintrin.h>
+
+#define EDGERT_TARGET __attribute__((target("avx2,fma,f16c")))
+
+namespace edgert::kernels {
+namespace {
+#include "kernels/arch/x86/kernels-x86.inc"
+}  // namespace
+
+const KernelTable* x86Avx2Kernels()
+{
+    static const KernelTable table{"avx2",       q8_0RowsAvx2, q4_0RowsAvx2, f32RowsAvx2, f16RowsAvx2, bf16RowsAvx2,
+                                   quantizeActivationsAvx2};
+    return cpuHasAvx2() ? &table : nullptr;
+}
+
+}  // namespace edgert::kernels
+
+#else
+
+namespace edgert::kernels {
+const KernelTable* x86Avx2Kernels() { return nullptr; }
+}  // namespace edgert::kernels
+
+#endif
