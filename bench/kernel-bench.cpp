@@ -70,8 +70,10 @@ void runMatmul(benchmark::State& state, const KernelTable* table, TensorType typ
 
 void registerAll()
 {
-    // smollm2-135m FFN (1536 x 576), tinyllama FFN (5632 x 2048); decode (1 token) and prefill (32).
-    const std::vector<std::vector<std::int64_t>> shapes{{1536, 576, 1}, {5632, 2048, 1}, {1536, 576, 32}, {5632, 2048, 32}};
+    // smollm2-135m FFN (1536 x 576), tinyllama FFN (5632 x 2048); decode (1 token) and prefill (32);
+    // and a 256 MiB matrix (438000 x 576) that no cache holds: the decode memory stream.
+    const std::vector<std::vector<std::int64_t>> shapes{{1536, 576, 1},   {5632, 2048, 1},  {1536, 576, 32},
+                                                        {5632, 2048, 32}, {438000, 576, 1}};
     for (const KernelTable* table : availableKernels())
         for (auto [type, name] : {std::pair{TensorType::Q8_0, "Q8_0"}, std::pair{TensorType::Q4_0, "Q4_0"},
                                   std::pair{TensorType::F16, "F16"}}) {

@@ -1,13 +1,390 @@
+// edge-rt benchmark: load, prefill and decode speed and memory for every combination of
+// strategy × memory budget × thread count, with warm-up and repetitions (mean ± sd), a summary,
+// an optional roofline (machine memory and file read bandwidth) and an execution timeline.
+// Numbers come from real runs of the engine; peak RSS is measured per combination from
+// /proc/self/status after resetting VmHWM.
+#include "cli-common.h"
 #include "commands.h"
 
+#include "edgert/error.h"
+#include "edgert/inference-engine.h"
+#include "edgert/monitor/process-memory.h"
+#include "edgert/roofline.h"
+#include "edgert/units.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <map>
+#include <random>
 
 namespace edgert::cli {
 
-int benchmarkCommand(const QStringList&)
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+struct Stat {
+    double mean = 0, sd = 0;
+    static Stat of(const std::vector<double>& v)
+    {
+        Stat s;
+        if (v.empty()) return s;
+        for (double x : v) s.mean += x;
+        s.mean /= static_cast<double>(v.size());
+        if (v.size() > 1) {
+            for (double x : v) s.sd += (x - s.mean) * (x - s.mean);
+            s.sd = std::sqrt(s.sd / static_cast<double>(v.size() - 1));
+        }
+        return s;
+    }
+};
+
+struct Row {
+    std::string strategy;
+    std::uint64_t budget = 0;
+    int threads = 1;
+    std::string error;  // set when the combination could not run
+    std::size_t groups = 0, streamedGroups = 0;
+    std::uint64_t pinnedBytes = 0, streamedBytesPerPass = 0, weightBytesPerToken = 0;
+    std::uint64_t poolPeak = 0, rssPeakAbove = 0;
+    double loadMs = 0;
+    Stat prefill, decode;  // tokens/s
+    double overlapPercent = -1;
+    QJsonArray timeline;
+};
+
+struct TimelineRecorder : RunObserver {
+    std::vector<GroupEvent> events;
+    bool recording = false;
+    void onGroupEvent(const GroupEvent& e) override
+    {
+        if (recording) events.push_back(e);
+    }
+    // Share of the time spent loading streamed groups that ran while some group computed.
+    double overlapPercent() const
+    {
+        double loadTotal = 0, overlapped = 0;
+        for (const auto& l : events) {
+            if (l.phase != GroupEvent::Phase::Load) continue;
+            loadTotal += l.endMs - l.startMs;
+            for (const auto& c : events) {
+                if (c.phase != GroupEvent::Phase::Compute) continue;
+                overlapped += std::max(0.0, std::min(l.endMs, c.endMs) - std::max(l.startMs, c.startMs));
+            }
+        }
+        return loadTotal > 0 ? 100.0 * overlapped / loadTotal : -1.0;
+    }
+};
+
+std::vector<std::string> splitList(const QString& text)
 {
-    std::fprintf(stderr, "edge-rt benchmark: not implemented yet\n");
-    return 2;
+    std::vector<std::string> out;
+    for (const auto& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) out.push_back(part.trimmed().toStdString());
+    return out;
+}
+
+double mb(std::uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+
+}  // namespace
+
+int benchmarkCommand(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Measure load, prefill and decode speed and memory for strategies x budgets x threads."));
+    parser.addHelpOption();
+    parser.addOptions({
+        {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or the default model)."), QStringLiteral("path")},
+        {QStringLiteral("strategies"), QStringLiteral("Comma-separated strategies (default: all)."), QStringLiteral("list")},
+        {QStringLiteral("sweep-memory"), QStringLiteral("Comma-separated budgets, e.g. 256M,512M,1G, 'min' or 'full' (default: full)."), QStringLiteral("list"), QStringLiteral("full")},
+        {QStringLiteral("p"), QStringLiteral("Prompt tokens for the prefill test."), QStringLiteral("N"), QStringLiteral("128")},
+        {QStringLiteral("n"), QStringLiteral("Tokens to decode."), QStringLiteral("N"), QStringLiteral("64")},
+        {QStringLiteral("r"), QStringLiteral("Repetitions (after one warm-up)."), QStringLiteral("N"), QStringLiteral("5")},
+        {QStringLiteral("threads"), QStringLiteral("Comma-separated thread counts (default: physical cores)."), QStringLiteral("list")},
+        {QStringLiteral("batch"), QStringLiteral("Prompt tokens per prefill pass."), QStringLiteral("N"), QStringLiteral("64")},
+        {QStringLiteral("output"), QStringLiteral("table, csv or json."), QStringLiteral("format"), QStringLiteral("table")},
+        {QStringLiteral("roofline"), QStringLiteral("Measure memory and file read bandwidth and relate the results to them.")},
+        {QStringLiteral("timeline"), QStringLiteral("Write per-group load/compute intervals of the last decode repetition to FILE.json."), QStringLiteral("file")},
+    });
+    if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+    rejectPositional(parser);
+    const QString output = parser.value(QStringLiteral("output"));
+    if (output != QLatin1String("table") && output != QLatin1String("csv") && output != QLatin1String("json"))
+        throw UsageError("--output expects table, csv or json, got '" + output.toStdString() + "'");
+    const auto nPrompt = static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("p"), 1, 1u << 16));
+    const auto nDecode = static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("n"), 1, 1u << 16));
+    const auto reps = static_cast<int>(parseUnsigned(parser, QStringLiteral("r"), 1, 1000));
+    const auto batch = static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("batch"), 1, 4096));
+    std::vector<std::string> strategies =
+        parser.isSet(QStringLiteral("strategies")) ? splitList(parser.value(QStringLiteral("strategies"))) : strategyNames();
+    for (const auto& s : strategies) makeStrategy(s);  // validates names up front
+    std::vector<int> threadCounts;
+    if (parser.isSet(QStringLiteral("threads"))) {
+        for (const auto& t : splitList(parser.value(QStringLiteral("threads")))) {
+            bool ok = false;
+            const int v = QString::fromStdString(t).toInt(&ok);
+            if (!ok || v < 1 || v > 256) throw UsageError("--threads expects numbers from 1 to 256, got '" + t + "'");
+            threadCounts.push_back(v);
+        }
+    } else {
+        threadCounts.push_back(defaultThreads());
+    }
+    const auto budgetSpecs = splitList(parser.value(QStringLiteral("sweep-memory")));
+    for (const auto& b : budgetSpecs)
+        if (b != "min" && b != "full") parseByteSize(b);
+    const std::string modelPath = resolveModelPath(parser.value(QStringLiteral("model")));
+
+    auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::openGguf(modelPath).validate());
+    const auto& hp = graph->hparams();
+    if (nPrompt + nDecode > hp.contextLength)
+        throw UsageError("-p + -n = " + std::to_string(nPrompt + nDecode) + " exceeds the model's context of " +
+                         std::to_string(hp.contextLength));
+    const RunShape shape{nPrompt + nDecode, std::min(batch, nPrompt)};
+    const PlanInput input = makePlanInput(*graph, shape);
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<TokenId> pick(3, static_cast<TokenId>(hp.vocabSize) - 1);
+    std::vector<TokenId> prompt(nPrompt);
+    for (auto& t : prompt) t = pick(rng);
+    std::uint64_t weightBytesPerToken = 0;
+    for (const auto& u : input.units) weightBytesPerToken += u.weightBytes;
+
+    const bool synthetic = graph->displayName().find("synthetic") != std::string::npos;
+    std::fprintf(stderr, "benchmark: %s — %s, %u layers, %s weights; prefill %u tokens (batch %u), decode %u tokens, "
+                 "%d repetitions after a warm-up%s\n",
+                 graph->displayName().c_str(), architectureName(hp.arch), hp.nLayers,
+                 formatBytes(graph->weightBytes()).c_str(), nPrompt, shape.nBatch, nDecode, reps,
+                 synthetic ? " (random weights: speed and memory only)" : "");
+
+    std::vector<Row> rows;
+    const std::size_t total = threadCounts.size() * strategies.size() * budgetSpecs.size();
+    std::size_t done = 0;
+    TimelineRecorder recorder;
+    for (int threads : threadCounts)
+        for (const auto& name : strategies)
+            for (const auto& spec : budgetSpecs) {
+                const auto strategy = makeStrategy(name);
+                Row row;
+                row.strategy = name;
+                row.threads = threads;
+                row.budget = spec == "min"    ? strategy->minimumBudget(input)
+                             : spec == "full" ? fullBudget(*strategy, input)
+                                              : parseByteSize(spec);
+                ++done;
+                std::fprintf(stderr, "\r[%zu/%zu] %s, %s, %d threads ...        ", done, total, name.c_str(),
+                             formatBytes(row.budget).c_str(), threads);
+                std::fflush(stderr);
+                try {
+                    auto planned = IdleEngine(graph, EngineOptions{threads}).plan(*strategy, row.budget, shape);
+                    const auto& plan = planned.plan();
+                    row.groups = plan.groups.size();
+                    row.streamedGroups = plan.streamedGroupCount();
+                    row.pinnedBytes = plan.pinnedBytes;
+                    row.streamedBytesPerPass = plan.streamedBytesPerPass;
+                    row.weightBytesPerToken = weightBytesPerToken;
+                    resetPeakRss();
+                    const auto baseline = readProcessMemory().rssBytes.valueOr(0);
+                    MemoryPool pool(row.budget);
+                    {
+                        auto ready = std::move(planned).prepare(pool);
+                        row.loadMs = ready.loadMs();
+                        std::vector<double> prefillRates, decodeRates;
+                        for (int rep = -1; rep < reps; ++rep) {  // rep -1 is the warm-up
+                            ready.resetContext();
+                            auto start = Clock::now();
+                            auto logits = ready.evaluate(prompt);
+                            const double prefillMs = msSince(start);
+                            recorder.events.clear();
+                            recorder.recording = rep == reps - 1;
+                            start = Clock::now();
+                            for (std::uint32_t i = 0; i < nDecode; ++i) {
+                                const TokenId next[1] = {Sampler::argmax(logits)};
+                                logits = ready.evaluate(next, &recorder);
+                            }
+                            const double decodeMs = msSince(start);
+                            recorder.recording = false;
+                            if (rep < 0) continue;
+                            prefillRates.push_back(nPrompt * 1000.0 / prefillMs);
+                            decodeRates.push_back(nDecode * 1000.0 / decodeMs);
+                        }
+                        row.prefill = Stat::of(prefillRates);
+                        row.decode = Stat::of(decodeRates);
+                        row.overlapPercent = recorder.overlapPercent();
+                        for (const auto& e : recorder.events) {
+                            QJsonObject o;
+                            o[QStringLiteral("group")] = static_cast<int>(e.group);
+                            o[QStringLiteral("phase")] = e.phase == GroupEvent::Phase::Load ? QStringLiteral("load") : QStringLiteral("compute");
+                            o[QStringLiteral("pass")] = static_cast<double>(e.pass);
+                            o[QStringLiteral("start_ms")] = e.startMs;
+                            o[QStringLiteral("end_ms")] = e.endMs;
+                            o[QStringLiteral("worker")] = e.onWorker;
+                            row.timeline.append(o);
+                        }
+                    }
+                    row.poolPeak = pool.peakBytes();
+                    const auto peak = readProcessMemory().peakRssBytes.valueOr(0);
+                    row.rssPeakAbove = peak > baseline ? peak - baseline : 0;
+                } catch (const BudgetError& e) {
+                    row.error = e.what();
+                }
+                rows.push_back(std::move(row));
+            }
+    std::fprintf(stderr, "\r%60s\r", "");
+
+    // ---- roofline ---------------------------------------------------------------------------
+    std::map<int, double> memoryBandwidth;
+    FileReadBandwidth fileBandwidth;
+    const bool roofline = parser.isSet(QStringLiteral("roofline"));
+    if (roofline) {
+        std::fprintf(stderr, "roofline: measuring memory read bandwidth and file read bandwidth ...\n");
+        for (int t : threadCounts) memoryBandwidth[t] = measureMemoryReadBandwidth(t);
+        fileBandwidth = measureFileReadBandwidth(modelPath);
+    }
+    const auto achievedGBs = [&](const Row& r) { return static_cast<double>(r.weightBytesPerToken) * r.decode.mean / 1e9; };
+    const auto diskBoundTokS = [&](const Row& r) {
+        return r.streamedBytesPerPass > 0 ? fileBandwidth.warmBytesPerSecond / static_cast<double>(r.streamedBytesPerPass) : 0.0;
+    };
+
+    if (parser.isSet(QStringLiteral("timeline"))) {
+        QJsonArray runs;
+        for (const auto& r : rows) {
+            if (!r.error.empty()) continue;
+            QJsonObject o;
+            o[QStringLiteral("strategy")] = QString::fromStdString(r.strategy);
+            o[QStringLiteral("budget_bytes")] = static_cast<double>(r.budget);
+            o[QStringLiteral("threads")] = r.threads;
+            o[QStringLiteral("overlap_percent")] = r.overlapPercent;
+            o[QStringLiteral("events")] = r.timeline;
+            runs.append(o);
+        }
+        QFile f(parser.value(QStringLiteral("timeline")));
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            throw IoError("cannot write timeline '" + f.fileName().toStdString() + "': " + f.errorString().toStdString());
+        f.write(QJsonDocument(QJsonObject{{QStringLiteral("model"), QString::fromStdString(modelPath)}, {QStringLiteral("runs"), runs}}).toJson());
+    }
+
+    // ---- output -----------------------------------------------------------------------------
+    if (output == QLatin1String("json")) {
+        QJsonArray arr;
+        for (const auto& r : rows) {
+            QJsonObject o;
+            o[QStringLiteral("strategy")] = QString::fromStdString(r.strategy);
+            o[QStringLiteral("budget_bytes")] = static_cast<double>(r.budget);
+            o[QStringLiteral("threads")] = r.threads;
+            if (!r.error.empty()) {
+                o[QStringLiteral("error")] = QString::fromStdString(r.error);
+                arr.append(o);
+                continue;
+            }
+            o[QStringLiteral("groups")] = static_cast<int>(r.groups);
+            o[QStringLiteral("streamed_groups")] = static_cast<int>(r.streamedGroups);
+            o[QStringLiteral("pinned_bytes")] = static_cast<double>(r.pinnedBytes);
+            o[QStringLiteral("streamed_bytes_per_pass")] = static_cast<double>(r.streamedBytesPerPass);
+            o[QStringLiteral("pool_peak_bytes")] = static_cast<double>(r.poolPeak);
+            o[QStringLiteral("peak_rss_above_baseline_bytes")] = static_cast<double>(r.rssPeakAbove);
+            o[QStringLiteral("load_ms")] = r.loadMs;
+            o[QStringLiteral("prefill_tokens_per_second")] = r.prefill.mean;
+            o[QStringLiteral("prefill_sd")] = r.prefill.sd;
+            o[QStringLiteral("decode_tokens_per_second")] = r.decode.mean;
+            o[QStringLiteral("decode_sd")] = r.decode.sd;
+            if (r.overlapPercent >= 0) o[QStringLiteral("prefetch_overlap_percent")] = r.overlapPercent;
+            if (roofline) {
+                o[QStringLiteral("decode_gb_per_second")] = achievedGBs(r);
+                o[QStringLiteral("memory_bandwidth_gb_per_second")] = memoryBandwidth[r.threads] / 1e9;
+                if (r.streamedBytesPerPass) o[QStringLiteral("disk_bound_tokens_per_second")] = diskBoundTokS(r);
+            }
+            arr.append(o);
+        }
+        QJsonObject root{{QStringLiteral("model"), QString::fromStdString(modelPath)},
+                         {QStringLiteral("prompt_tokens"), static_cast<int>(nPrompt)},
+                         {QStringLiteral("decode_tokens"), static_cast<int>(nDecode)},
+                         {QStringLiteral("repetitions"), reps},
+                         {QStringLiteral("results"), arr}};
+        if (roofline) {
+            QJsonObject bw;
+            for (auto [t, v] : memoryBandwidth) bw[QString::number(t)] = v / 1e9;
+            root[QStringLiteral("memory_read_gb_per_second_by_threads")] = bw;
+            root[QStringLiteral("file_read_warm_gb_per_second")] = fileBandwidth.warmBytesPerSecond / 1e9;
+            root[QStringLiteral("file_read_cold_gb_per_second")] = fileBandwidth.coldBytesPerSecond / 1e9;
+        }
+        std::printf("%s\n", QJsonDocument(root).toJson(QJsonDocument::Indented).constData());
+        return 0;
+    }
+
+    const bool csv = output == QLatin1String("csv");
+    if (csv)
+        std::printf("strategy,budget_bytes,threads,groups,streamed_groups,pinned_mb,streamed_mb_per_pass,pool_peak_mb,"
+                    "peak_rss_mb,load_ms,prefill_tok_s,prefill_sd,decode_tok_s,decode_sd,overlap_pct%s\n",
+                    roofline ? ",decode_gb_s,mem_bw_gb_s,disk_bound_tok_s" : "");
+    else
+        std::printf("%-21s %9s %3s %6s %9s %9s %8s %8s %8s %16s %16s%s\n", "strategy", "budget", "thr", "groups",
+                    "pinned MB", "stream MB", "pool MB", "RSS MB", "load ms", "prefill tok/s", "decode tok/s",
+                    roofline ? "   decode GB/s (% of mem BW)  disk-bound tok/s" : "");
+    for (const auto& r : rows) {
+        if (!r.error.empty()) {
+            if (csv) std::printf("%s,%llu,%d,,,,,,,,,,,,\n", r.strategy.c_str(), static_cast<unsigned long long>(r.budget), r.threads);
+            else std::printf("%-21s %9s %3d  cannot plan: %s\n", r.strategy.c_str(), formatBytes(r.budget).c_str(), r.threads, r.error.c_str());
+            continue;
+        }
+        if (csv) {
+            std::printf("%s,%llu,%d,%zu,%zu,%.2f,%.2f,%.2f,%.2f,%.1f,%.2f,%.2f,%.2f,%.2f,%.1f", r.strategy.c_str(),
+                        static_cast<unsigned long long>(r.budget), r.threads, r.groups, r.streamedGroups, mb(r.pinnedBytes),
+                        mb(r.streamedBytesPerPass), mb(r.poolPeak), mb(r.rssPeakAbove), r.loadMs, r.prefill.mean,
+                        r.prefill.sd, r.decode.mean, r.decode.sd, r.overlapPercent);
+            if (roofline) std::printf(",%.2f,%.2f,%.2f", achievedGBs(r), memoryBandwidth[r.threads] / 1e9, diskBoundTokS(r));
+            std::printf("\n");
+            continue;
+        }
+        char groups[32];
+        std::snprintf(groups, sizeof groups, "%zu/%zu", r.groups, r.streamedGroups);
+        char prefill[32], decode[32];
+        std::snprintf(prefill, sizeof prefill, "%.1f ± %.1f", r.prefill.mean, r.prefill.sd);
+        std::snprintf(decode, sizeof decode, "%.1f ± %.1f", r.decode.mean, r.decode.sd);
+        std::printf("%-21s %9s %3d %6s %9.1f %9.1f %8.1f %8.1f %8.1f %16s %16s", r.strategy.c_str(),
+                    formatBytes(r.budget).c_str(), r.threads, groups, mb(r.pinnedBytes), mb(r.streamedBytesPerPass),
+                    mb(r.poolPeak), mb(r.rssPeakAbove), r.loadMs, prefill, decode);
+        if (roofline) {
+            std::printf("   %6.2f (%4.1f%%)", achievedGBs(r), 100.0 * achievedGBs(r) * 1e9 / memoryBandwidth[r.threads]);
+            if (r.streamedBytesPerPass)
+                std::printf("   %8.1f (achieved %4.1f%%)", diskBoundTokS(r), 100.0 * r.decode.mean / diskBoundTokS(r));
+        }
+        std::printf("\n");
+    }
+    // Summary.
+    const Row* fastest = nullptr;
+    const Row* leanest = nullptr;
+    for (const auto& r : rows) {
+        if (!r.error.empty()) continue;
+        if (!fastest || r.decode.mean > fastest->decode.mean) fastest = &r;
+        if (!leanest || r.rssPeakAbove < leanest->rssPeakAbove) leanest = &r;
+    }
+    if (fastest)
+        std::printf("\nfastest decode: %s at %s, %d threads: %.1f tokens/s\n"
+                    "most memory-efficient: %s at %s, %d threads: peak RSS +%.1f MiB, %.1f tokens/s\n",
+                    fastest->strategy.c_str(), formatBytes(fastest->budget).c_str(), fastest->threads, fastest->decode.mean,
+                    leanest->strategy.c_str(), formatBytes(leanest->budget).c_str(), leanest->threads,
+                    mb(leanest->rssPeakAbove), leanest->decode.mean);
+    if (roofline) {
+        std::printf("roofline: memory read");
+        for (auto [t, v] : memoryBandwidth) std::printf(" %.1f GB/s (%d thr)", v / 1e9, t);
+        std::printf("; model file read %.2f GB/s cached, %.2f GB/s cold (evicted); %s weights read per token\n",
+                    fileBandwidth.warmBytesPerSecond / 1e9, fileBandwidth.coldBytesPerSecond / 1e9,
+                    formatBytes(weightBytesPerToken).c_str());
+    }
+    std::printf("measured: pool MB = memory pool peak; RSS MB = peak RSS above the pre-run baseline (VmHWM, "
+                "/proc/self/status); tokens/s = mean ± sd over %d repetitions.\n", reps);
+    return 0;
 }
 
 }  // namespace edgert::cli

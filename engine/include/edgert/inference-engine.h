@@ -35,6 +35,7 @@ struct GroupEvent {
     double startMs = 0.0;    ///< since prepare()
     double endMs = 0.0;
     bool onWorker = false;   ///< loaded by the prefetch worker
+    int threads = 0;         ///< compute threads used (Compute events)
 };
 
 /// Hooks a caller can give a run. Called on the thread that runs generate() (onGroupEvent for

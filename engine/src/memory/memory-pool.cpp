@@ -12,6 +12,8 @@
 namespace edgert {
 
 namespace {
+constexpr std::uint64_t kHugePageBytes = 2u << 20;
+
 std::uint64_t pageBytes()
 {
     static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
@@ -74,6 +76,9 @@ PoolBuffer MemoryPool::allocate(std::uint64_t sizeBytes, const std::string& purp
         m_used -= footprint;
         throw IoError("cannot map " + formatBytes(footprint) + " for '" + purpose + "': " + why);
     }
+    // Large buffers (weights, KV cache) are read end to end every token: transparent huge pages
+    // cut TLB misses. The mapping's size is unchanged, so RSS never exceeds the footprint.
+    if (footprint >= kHugePageBytes) ::madvise(p, footprint, MADV_HUGEPAGE);
     ++m_live;
     return PoolBuffer(this, static_cast<std::byte*>(p), static_cast<std::size_t>(sizeBytes),
                       static_cast<std::size_t>(footprint));

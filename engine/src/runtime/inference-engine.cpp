@@ -1,7 +1,7 @@
 #include "edgert/inference-engine.h"
 
 #include "edgert/error.h"
-#include "models/llama-forward.h"
+#include "models/model-forward.h"
 #include "runtime/group-loader.h"
 #include "runtime/group-prefetcher.h"
 #include "runtime/run-layout.h"
@@ -31,7 +31,7 @@ IdleEngine::IdleEngine(std::shared_ptr<const ValidatedModelGraph> graph, EngineO
     if (!m_graph) throw UsageError("IdleEngine needs a model graph");
     if (m_options.threads < 1) throw UsageError("thread count must be at least 1");
     m_tokenizer = m_graph->makeTokenizer();
-    m_graph->gguf().releaseHeaderPages();
+    m_graph->releaseHeaderPages();
 }
 
 PlannedEngine IdleEngine::plan(const PartitionStrategy& strategy, std::uint64_t budgetBytes, const RunShape& shape) &&
@@ -61,7 +61,7 @@ struct ReadyEngine::Impl {
     ScratchLayout layout;
     std::vector<std::optional<LoadedGroup>> pinned;  // by group index
     std::unique_ptr<GroupPrefetcher> prefetcher;
-    std::unique_ptr<LlamaForward> forward;
+    std::unique_ptr<ModelForward> forward;  // the architecture's forward pass
     std::uint32_t position = 0;
     std::uint64_t passes = 0;
     std::uint64_t streamedBytesRead = 0;
@@ -83,7 +83,7 @@ struct ReadyEngine::Impl {
     bool runPass(std::span<const TokenId> tokens, RunObserver* observer)
     {
         const std::size_t n = tokens.size();
-        forward->embed(tokens.data(), n);
+        forward->embed(tokens.data(), n, position);
         ++passes;
         for (std::size_t gi = 0; gi < plan.groups.size(); ++gi) {
             if (observer && observer->shouldStop()) {
@@ -106,7 +106,7 @@ struct ReadyEngine::Impl {
                 streamedBytesRead += streamed->bytesRead;
                 if (observer)
                     observer->onGroupEvent({gi, GroupEvent::Phase::Load, passes, msSinceOrigin(started),
-                                            msSinceOrigin(finished), onWorker});
+                                            msSinceOrigin(finished), onWorker, 0});
             }
             if (prefetcher && !prefetcher->outstanding())
                 if (auto next = nextStreamed(gi)) prefetcher->request(*next);
@@ -123,7 +123,7 @@ struct ReadyEngine::Impl {
             const auto computeEnd = Clock::now();
             if (observer)
                 observer->onGroupEvent({gi, GroupEvent::Phase::Compute, passes, msSinceOrigin(computeStart),
-                                        msSinceOrigin(computeEnd), false});
+                                        msSinceOrigin(computeEnd), false, threads});
             // `streamed` goes out of scope here: its pool buffer is returned before the next group.
         }
         position += static_cast<std::uint32_t>(n);
@@ -169,7 +169,7 @@ ReadyEngine PlannedEngine::prepare(MemoryPool& pool) &&
                     f(L.hb), f(L.hb2), f(L.logits), s + L.embedRow, s + L.xq};
     auto* kv = impl->kvBuffer.as<float>();
     const std::size_t half = std::size_t{hp.nLayers} * m_shape.nCtx * hp.kvDim();
-    impl->forward = std::make_unique<LlamaForward>(*impl->graph, act, KvCacheView{kv, kv + half, m_shape.nCtx});
+    impl->forward = makeForward(*impl->graph, act, KvCacheView{kv, kv + half, m_shape.nCtx});
     impl->loadMs = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     return ReadyEngine(std::move(impl));
 }
