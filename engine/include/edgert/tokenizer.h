@@ -36,7 +36,8 @@ public:
     virtual ~Tokenizer() = default;
 
     /// Builds the tokenizer that `tokenizer.ggml.model` names: "llama" is the SentencePiece-style
-    /// tokenizer of llama.cpp (SpmTokenizer). Reads the vocabulary from `gguf`'s metadata.
+    /// tokenizer of llama.cpp (SpmTokenizer), "gpt2" GPT-2's byte-level BPE (BpeTokenizer).
+    /// Reads the vocabulary from `gguf`'s metadata.
     /// Throws FormatError naming the file and the key when the key is missing, names a model that
     /// is not supported (the message lists the supported ones), or the vocabulary is malformed
     /// (array lengths disagree, special token ids out of range, unknown token types, duplicate

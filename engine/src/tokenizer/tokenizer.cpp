@@ -4,6 +4,7 @@
 
 #include "edgert/error.h"
 #include "edgert/gguf-reader.h"
+#include "tokenizer/bpe-tokenizer.h"
 #include "tokenizer/spm-tokenizer.h"
 
 #include <array>
@@ -24,6 +25,8 @@ constexpr std::array kFactories{
     TokenizerFactory{
         "llama",
         [](const GgufFile& gguf) -> std::unique_ptr<Tokenizer> { return std::make_unique<SpmTokenizer>(gguf); }},
+    TokenizerFactory{"gpt2",
+                     [](const GgufFile& gguf) -> std::unique_ptr<Tokenizer> { return BpeTokenizer::fromGguf(gguf); }},
 };
 
 std::string supportedList()

@@ -1,0 +1,328 @@
+// Byte-pair-encoding tokenizers: GPT-2's byte-level BPE from all three sources (GGUF, tokenizer.json,
+// vocab.json + merges.txt) against llama.cpp's test vectors (../shared/models/vocab/
+// ggml-vocab-gpt-2.gguf.inp/.out, produced by HF `tokenizers`), and the HF tokenizer.json BPE of the
+// TinyStories Llama checkpoint against the SentencePiece vocabulary of the same model's GGUF.
+#include "edgert/error.h"
+#include "edgert/gguf-reader.h"
+#include "test-support.h"
+#include "tokenizer/bpe-tokenizer.h"
+#include "tokenizer/spm-tokenizer.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <fstream>
+#include <sstream>
+
+using namespace edgert;
+
+namespace {
+
+struct VocabCase {
+    std::string text;
+    std::vector<TokenId> ids;
+};
+
+/// llama.cpp's test-tokenizer-0 format: texts separated by "\n__ggml_vocab_test__\n", ids one line each.
+std::vector<VocabCase> readVectors(const QString& base)
+{
+    std::ifstream inp((base + QStringLiteral(".inp")).toStdString(), std::ios::binary);
+    std::ifstream out((base + QStringLiteral(".out")).toStdString(), std::ios::binary);
+    std::stringstream raw;
+    raw << inp.rdbuf();
+    const std::string all = raw.str();
+    const std::string sep = "\n__ggml_vocab_test__\n";
+    std::vector<std::string> texts;
+    for (std::size_t pos = 0; pos < all.size();) {
+        const auto next = all.find(sep, pos);
+        if (next == std::string::npos) {
+            texts.push_back(all.substr(pos));
+            break;
+        }
+        texts.push_back(all.substr(pos, next - pos));
+        pos = next + sep.size();
+    }
+    std::vector<VocabCase> cases;
+    std::string line;
+    for (const auto& t : texts) {
+        std::getline(out, line);
+        std::istringstream ids(line);
+        VocabCase c{t, {}};
+        for (TokenId id; ids >> id;) c.ids.push_back(id);
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
+QString gpt2Vocab()
+{
+    return test::sharedModel(QStringLiteral("vocab/ggml-vocab-gpt-2.gguf"));
+}
+
+QString idsText(const std::vector<TokenId>& ids)
+{
+    QStringList s;
+    for (auto id : ids) s << QString::number(id);
+    return s.join(QLatin1Char(' '));
+}
+
+/// Encodes every vector and reports each mismatch; returns the number of cases.
+int checkVectors(const Tokenizer& tokenizer)
+{
+    const auto cases = readVectors(gpt2Vocab());
+    int failures = 0;
+    for (const auto& c : cases) {
+        const auto got = tokenizer.encode(c.text, false);
+        if (got != c.ids) {
+            ++failures;
+            qWarning("text %s\n  expected %s\n  got      %s",
+                     QByteArray::fromStdString(c.text).toPercentEncoding(" ").constData(), qPrintable(idsText(c.ids)),
+                     qPrintable(idsText(got)));
+        }
+    }
+    if (failures)
+        QTest::qFail(qPrintable(QStringLiteral("%1 of %2 vectors differ").arg(failures).arg(cases.size())), __FILE__,
+                     __LINE__);
+    return static_cast<int>(cases.size());
+}
+
+/// The GPT-2 vocabulary and merges of the GGUF, for writing the HF file forms.
+struct Gpt2Vocab {
+    std::vector<std::string> tokens;
+    std::vector<std::string> merges;
+};
+Gpt2Vocab loadGpt2Vocab()
+{
+    const GgufFile f(gpt2Vocab().toStdString());
+    return {f.arrayStrings("tokenizer.ggml.tokens"), f.arrayStrings("tokenizer.ggml.merges")};
+}
+
+void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+
+QJsonObject gpt2TokenizerJson(const Gpt2Vocab& v, bool mergesAsPairs)
+{
+    QJsonObject vocab;
+    for (std::size_t i = 0; i < v.tokens.size(); ++i)
+        vocab.insert(QString::fromStdString(v.tokens[i]), static_cast<int>(i));
+    QJsonArray merges;
+    for (const auto& m : v.merges) {
+        if (!mergesAsPairs) {
+            merges.append(QString::fromStdString(m));
+            continue;
+        }
+        const auto space = m.find(' ', 1);
+        merges.append(
+            QJsonArray{QString::fromStdString(m.substr(0, space)), QString::fromStdString(m.substr(space + 1))});
+    }
+    QJsonObject model{{QStringLiteral("type"), QStringLiteral("BPE")},
+                      {QStringLiteral("dropout"), QJsonValue()},
+                      {QStringLiteral("unk_token"), QJsonValue()},
+                      {QStringLiteral("continuing_subword_prefix"), QStringLiteral("")},
+                      {QStringLiteral("end_of_word_suffix"), QStringLiteral("")},
+                      {QStringLiteral("fuse_unk"), false},
+                      {QStringLiteral("byte_fallback"), false},
+                      {QStringLiteral("vocab"), vocab},
+                      {QStringLiteral("merges"), merges}};
+    const QJsonObject byteLevel{{QStringLiteral("type"), QStringLiteral("ByteLevel")},
+                                {QStringLiteral("add_prefix_space"), false},
+                                {QStringLiteral("trim_offsets"), true},
+                                {QStringLiteral("use_regex"), true}};
+    const QJsonObject endOfText{
+        {QStringLiteral("id"), 50256},          {QStringLiteral("content"), QStringLiteral("<|endoftext|>")},
+        {QStringLiteral("single_word"), false}, {QStringLiteral("lstrip"), false},
+        {QStringLiteral("rstrip"), false},      {QStringLiteral("normalized"), true},
+        {QStringLiteral("special"), true}};
+    return {{QStringLiteral("version"), QStringLiteral("1.0")},
+            {QStringLiteral("truncation"), QJsonValue()},
+            {QStringLiteral("padding"), QJsonValue()},
+            {QStringLiteral("added_tokens"), QJsonArray{endOfText}},
+            {QStringLiteral("normalizer"), QJsonValue()},
+            {QStringLiteral("pre_tokenizer"), byteLevel},
+            {QStringLiteral("post_processor"), byteLevel},
+            {QStringLiteral("decoder"), byteLevel},
+            {QStringLiteral("model"), model}};
+}
+
+}  // namespace
+
+class TestBpeTokenizer : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { EDGERT_REQUIRE_FILE(gpt2Vocab()); }
+
+    void ggufGpt2VocabReproducesLlamaCppVectors()
+    {
+        const GgufFile f(gpt2Vocab().toStdString());
+        const auto tokenizer = Tokenizer::fromGguf(f);
+        QCOMPARE(tokenizer->vocabSize(), std::size_t{50257});
+        QCOMPARE(tokenizer->bos(), 50256);
+        QCOMPARE(tokenizer->eos(), 50256);
+        QVERIFY(!tokenizer->addsBos());
+        QCOMPARE(checkVectors(*tokenizer), 46);
+    }
+
+    void tokenizerJsonReproducesLlamaCppVectors_data()
+    {
+        QTest::addColumn<bool>("mergesAsPairs");
+        QTest::newRow("merges_as_strings") << false;
+        QTest::newRow("merges_as_pairs") << true;
+    }
+    void tokenizerJsonReproducesLlamaCppVectors()
+    {
+        QFETCH(bool, mergesAsPairs);
+        QTemporaryDir dir;
+        writeFile(dir.filePath(QStringLiteral("tokenizer.json")),
+                  QJsonDocument(gpt2TokenizerJson(loadGpt2Vocab(), mergesAsPairs)).toJson(QJsonDocument::Compact));
+        const auto tokenizer = makeHfTokenizer(dir.path().toStdString(), HfSpecialIds{50256, 50256});
+        QCOMPARE(tokenizer->vocabSize(), std::size_t{50257});
+        QCOMPARE(tokenizer->tokenType(50256), TokenType::Control);
+        QCOMPARE(checkVectors(*tokenizer), 46);
+    }
+
+    void vocabJsonAndMergesTxtReproduceLlamaCppVectors()
+    {
+        const auto v = loadGpt2Vocab();
+        QTemporaryDir dir;
+        QJsonObject vocab;
+        for (std::size_t i = 0; i < v.tokens.size(); ++i)
+            vocab.insert(QString::fromStdString(v.tokens[i]), static_cast<int>(i));
+        writeFile(dir.filePath(QStringLiteral("vocab.json")), QJsonDocument(vocab).toJson());
+        QByteArray merges = "#version: 0.2\n";
+        for (const auto& m : v.merges) merges += QByteArray::fromStdString(m) + '\n';
+        writeFile(dir.filePath(QStringLiteral("merges.txt")), merges);
+        const auto tokenizer = makeHfTokenizer(dir.path().toStdString(), {});
+        QCOMPARE(tokenizer->bos(), 50256);
+        QCOMPARE(checkVectors(*tokenizer), 46);
+    }
+
+    void byteLevelDecodingIsLossless()
+    {
+        const GgufFile f(gpt2Vocab().toStdString());
+        const auto tokenizer = Tokenizer::fromGguf(f);
+        for (const auto& c : readVectors(gpt2Vocab())) {
+            std::string decoded;
+            for (auto id : c.ids) decoded += tokenizer->tokenToPiece(id);
+            QCOMPARE(decoded, c.text);
+        }
+        QCOMPARE(tokenizer->tokenToPiece(50256), std::string());  // control: no text
+        QCOMPARE(tokenizer->decode({15496, 11, 995, 0}), std::string("Hello, world!"));
+    }
+
+    void controlTokensAreTextUnlessParsed()
+    {
+        const GgufFile f(gpt2Vocab().toStdString());
+        const auto tokenizer = BpeTokenizer::fromGguf(f);
+        const auto plain = tokenizer->encode("a<|endoftext|>b", false, false);
+        QVERIFY(std::find(plain.begin(), plain.end(), 50256) == plain.end());
+        QCOMPARE(tokenizer->encode("a<|endoftext|>b", false, true), (std::vector<TokenId>{64, 50256, 65}));
+    }
+
+    void gpt2PreTokenizerFollowsTheRegex_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("words");
+        QTest::newRow("contractions") << QStringLiteral("I've it's we'll")
+                                      << QStringList{"I", "'ve", " it", "'s", " we", "'ll"};
+        QTest::newRow("contractions_are_case_sensitive") << QStringLiteral("'RE") << QStringList{"'", "RE"};
+        QTest::newRow("space_joins_next_word") << QStringLiteral("a  b") << QStringList{"a", " ", " b"};
+        QTest::newRow("trailing_whitespace_run") << QStringLiteral("a   ") << QStringList{"a", "   "};
+        QTest::newRow("newline_before_word") << QStringLiteral("a\n\nb") << QStringList{"a", "\n", "\n", "b"};
+        QTest::newRow("digits_and_punctuation") << QStringLiteral("3.14!?") << QStringList{"3", ".", "14", "!?"};
+        QTest::newRow("unicode_letters") << QStringLiteral("Führer über") << QStringList{"Führer", " über"};
+    }
+    void gpt2PreTokenizerFollowsTheRegex()
+    {
+        QFETCH(QString, text);
+        QFETCH(QStringList, words);
+        const std::string utf8 = text.toStdString();
+        QStringList got;
+        for (auto w : BpeTokenizer::splitGpt2(utf8))
+            got << QString::fromUtf8(w.data(), static_cast<qsizetype>(w.size()));
+        QCOMPARE(got, words);
+    }
+
+    void tinyStoriesTokenizerJsonAgreesWithItsGgufVocabulary()
+    {
+        const QString dir = test::sharedModel(QStringLiteral("tinystories-656k"));
+        const QString gguf = test::sharedModel(QStringLiteral("tinystories-656k-q8_0.gguf"));
+        EDGERT_REQUIRE_FILE(dir);
+        EDGERT_REQUIRE_FILE(gguf);
+        const auto hf = makeHfTokenizer(dir.toStdString(), HfSpecialIds{1, 2});
+        const GgufFile f(gguf.toStdString());
+        const SpmTokenizer spm(f);
+        QCOMPARE(hf->vocabSize(), spm.vocabSize());
+        QCOMPARE(hf->bos(), 1);
+        QCOMPARE(hf->eos(), 2);
+        QVERIFY(hf->addsBos());
+        QVERIFY(hf->addsSpacePrefix());
+        for (TokenId id = 0; id < static_cast<TokenId>(spm.vocabSize()); ++id)
+            QCOMPARE(hf->tokenText(id), spm.tokenText(id));
+        // The golden greedy continuation decodes to SOURCES.md's text, and that text encodes back to
+        // the ids the model generated (it was trained on this tokenizer's merges): after BOS and
+        // the normalizer's leading "▁" (id 80), the same 24 ids.
+        std::vector<TokenId> golden(test::goldenIdsTinyStories656K().begin(), test::goldenIdsTinyStories656K().end());
+        const std::string text = hf->decode(golden);
+        QVERIFY(text.starts_with("Once upon a time, there was a little girl named Lily."));
+        std::vector<TokenId> expected{1, 80};
+        expected.insert(expected.end(), golden.begin(), golden.end());
+        const auto encoded = hf->encode(text, true);
+        QCOMPARE(
+            idsText(std::vector<TokenId>(encoded.begin(), encoded.begin() + std::min(encoded.size(), expected.size()))),
+            idsText(expected));
+        // SentencePiece's score order and HF's merge ranks may split a text differently, but both
+        // cover it with pieces of the same vocabulary, so the texts agree.
+        const std::string other = "One day, a big dog saw a cat. The cat was scared and ran away!";
+        QCOMPARE(hf->decode(hf->encode(other, true)), spm.decode(spm.encode(other, true)));
+    }
+
+    void unsupportedComponentsAreNamed_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("wordpiece_model") << QByteArray(R"({"model":{"type":"WordPiece","vocab":{}}})")
+                                         << QStringLiteral("supported: BPE");
+        QTest::newRow("unknown_pre_tokenizer")
+            << QByteArray(
+                   R"({"pre_tokenizer":{"type":"Whitespace"},"model":{"type":"BPE","vocab":{"a":0},"merges":[]}})")
+            << QStringLiteral("pre-tokenizer \"Whitespace\" is not supported");
+        QTest::newRow("merge_of_unknown_token")
+            << QByteArray(
+                   R"({"pre_tokenizer":{"type":"ByteLevel"},"model":{"type":"BPE","vocab":{"a":0},"merges":["a zz"]}})")
+            << QStringLiteral("merge #0");
+        QTest::newRow("malformed_json") << QByteArray(R"({"model": [1, 2,]})")
+                                        << QStringLiteral("malformed JSON at byte 16");
+    }
+    void unsupportedComponentsAreNamed()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        writeFile(dir.filePath(QStringLiteral("tokenizer.json")), json);
+        try {
+            makeHfTokenizer(dir.path().toStdString(), HfSpecialIds{0, 0});
+            QFAIL("no error");
+        } catch (const FormatError& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(expected), e.what());
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("tokenizer.json")), e.what());
+        }
+    }
+
+    void directoryWithoutTokenizerIsAnIoError()
+    {
+        QTemporaryDir dir;
+        QVERIFY_THROWS_EXCEPTION(IoError, makeHfTokenizer(dir.path().toStdString(), {}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBpeTokenizer)
+#include "tst_bpe_tokenizer.moc"
