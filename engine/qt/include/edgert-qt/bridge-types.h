@@ -1,0 +1,129 @@
+// Value types the engine's Qt edge hands to the GUI: what a model is, which budgets a strategy
+// can plan, what a run was asked to do, how it is going and how it ended. Plain copyable data,
+// registered as Qt metatypes so they travel through signals and QSignalSpy.
+#pragma once
+
+#include "edgert/inference-engine.h"
+#include "edgert/partition-planner.h"
+#include "edgert/thermal-policy.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <vector>
+
+namespace edgert::qt {
+Q_NAMESPACE
+
+/// The two things a layer group does in a forward pass.
+enum class GroupPhase { Load, Compute };
+Q_ENUM_NS(GroupPhase)
+
+/// What the dashboard shows about an opened, validated model.
+struct ModelInfo {
+    QString path;
+    QString displayName;   ///< general.name, or the file name
+    QString architecture;  ///< "llama"
+    int nLayers = 0;
+    int dim = 0;
+    int vocabSize = 0;
+    int contextLength = 0;    ///< the model's trained context, tokens
+    quint64 weightBytes = 0;  ///< bytes the forward pass reads
+    quint64 fileSizeBytes = 0;
+    RunShape shape;  ///< the run shape every plan and run of the bridge uses
+    bool valid() const { return !path.isEmpty(); }
+};
+
+/// The budgets a strategy can plan for the open model (pool footprints, bytes).
+struct BudgetRange {
+    quint64 minimumBytes = 0;  ///< the planner's minimum: KV + scratch + largest unit (pair, for prefetch)
+    quint64 fullBytes = 0;     ///< the smallest budget at which every weight stays resident
+    bool valid() const { return fullBytes > 0; }
+};
+
+/// One tensor of the open model, for the plan view's inspector.
+struct TensorSummary {
+    QString name;   ///< "blk.0.attn_q.weight"
+    QString type;   ///< "Q8_0"
+    QString shape;  ///< "[128, 128]"
+    quint64 bytes = 0;
+};
+
+/// What a run is asked to do.
+struct RunRequest {
+    QString prompt;  ///< empty: generation starts from BOS
+    int maxTokens = 64;
+    double temperature = 0.0;  ///< 0: greedy
+    quint64 seed = 0;          ///< sampling seed (ignored when greedy)
+};
+
+/// Figures of a run, live while it runs (statsUpdated) and final in RunReport.
+struct RunStats {
+    int promptTokens = 0;
+    int generatedTokens = 0;
+    double loadMs = 0.0;               ///< prepare(): KV cache, scratch and pinned weights
+    double elapsedMs = 0.0;            ///< since generation started (after prepare)
+    double timeToFirstTokenMs = -1.0;  ///< since generation started; < 0 until the first token
+    double prefillTokensPerSecond = 0.0;
+    double decodeTokensPerSecond = 0.0;  ///< over the tokens after the first
+    quint64 poolUsedBytes = 0;
+    quint64 poolPeakBytes = 0;
+    quint64 budgetBytes = 0;
+    int threads = 0;  ///< compute threads in use (the thermal policy may lower them)
+};
+
+/// How a run ended (finished()).
+struct RunReport {
+    RunStats stats;
+    QString text;                 ///< the generated text, as streamed
+    std::vector<TokenId> tokens;  ///< generated ids (prompt excluded)
+    StopReason stopReason = StopReason::MaxTokens;
+    PartitionPlan plan;  ///< the plan the run executed
+    quint64 streamedBytesRead = 0;
+    quint64 forwardPasses = 0;
+    quint64 poolEndBytes = 0;  ///< pool usage after the engine was released (0 unless a lease leaked)
+    bool cancelled() const { return stopReason == StopReason::Cancelled; }
+};
+
+/// One load or compute interval of a group, in ms since the run's engine was prepared.
+struct GroupTiming {
+    int group = 0;
+    GroupPhase phase = GroupPhase::Compute;
+    quint64 pass = 0;  ///< forward pass number of the run, from 1
+    double startMs = 0.0;
+    double endMs = 0.0;
+    bool onWorker = false;  ///< loaded by the prefetch worker while another group computed
+};
+
+/// A thermal-policy action placed on the run's timeline.
+struct ThermalMark {
+    double ms = 0.0;  ///< since the run's engine was prepared
+    ThermalAction action = ThermalAction::Hold;
+    double temperatureC = 0.0;  ///< NaN when there is no sensor
+    int threadsBefore = 0;
+    int threadsAfter = 0;
+    int pauseMs = 0;
+    QString reason;  ///< the policy's own (English) explanation
+};
+
+/// Translated names for display; stable identifiers stay the engine's ("greedy-grouping").
+QString strategyTitle(const QString& name);
+QString strategyDescription(const QString& name);
+QString stopReasonText(StopReason reason);
+QString thermalActionText(ThermalAction action);
+
+/// "812 B", "272.0 KiB", "1.20 MiB", "1.50 GiB" in the current locale (decimal comma in German).
+QString formatBytes(quint64 bytes);
+
+}  // namespace edgert::qt
+
+Q_DECLARE_METATYPE(edgert::qt::ModelInfo)
+Q_DECLARE_METATYPE(edgert::qt::BudgetRange)
+Q_DECLARE_METATYPE(edgert::qt::RunRequest)
+Q_DECLARE_METATYPE(edgert::qt::RunStats)
+Q_DECLARE_METATYPE(edgert::qt::RunReport)
+Q_DECLARE_METATYPE(edgert::qt::GroupTiming)
+Q_DECLARE_METATYPE(edgert::qt::ThermalMark)
+Q_DECLARE_METATYPE(edgert::PartitionPlan)

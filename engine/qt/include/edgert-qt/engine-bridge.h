@@ -1,0 +1,156 @@
+// EngineBridge: the engine's Qt edge. A QObject on the GUI thread that owns the open model and
+// the current strategy/budget, and runs everything heavy on its own QtConcurrent workers as QCoro
+// coroutines (`co_await QtConcurrent::run(...)`):
+//
+//   openModel(path)   reads and validates the GGUF, computes every strategy's budget range
+//   setStrategy/setBudgetBytes   re-plan off the GUI thread; requests arriving during a plan are
+//                     coalesced, so a slider drag plans the latest value, not every value
+//   run(request)      plans, prepares a MemoryPool of the budget, generates, releases the engine
+//   stop()            cancels between layer groups (RunObserver::shouldStop)
+//
+// Every signal is emitted on the GUI thread. The worker's tokens, group timings, thermal events
+// and live figures reach it through one queued drain per burst (see run-channel.h).
+//
+// Contract: a run leases its KV cache, scratch and layer groups from a pool made for that run and
+// destroys its ReadyEngine before finished()/failed() is emitted, so after either signal
+// poolUsedBytes() is 0 — also after Stop — and the bridge is ready for the next run. Engine
+// errors (edgert::Error and any std::exception) are caught on the worker and arrive as failed()
+// with a readable message; nothing crosses the QFuture as an exception, so no
+// QUnhandledException can escape. Destroying the bridge stops a run and waits for its worker.
+#pragma once
+
+#include "edgert-qt/bridge-types.h"
+
+#include "edgert/memory-pool.h"
+#include "edgert/model-graph.h"
+#include "edgert/partition-planner.h"
+#include "edgert/thermal-policy.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QString>
+#include <QThreadPool>
+
+#include <qcoro/qcorotask.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace edgert::qt {
+
+namespace detail {
+class RunChannel;
+struct ThermalGate;
+}  // namespace detail
+
+class EngineBridge : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
+    Q_PROPERTY(bool planning READ isPlanning NOTIFY planningChanged)
+
+public:
+    explicit EngineBridge(QObject* parent = nullptr);
+    ~EngineBridge() override;
+
+    /// Loads and validates `path` on a worker. On success: modelChanged, then a plan (planChanged).
+    /// On failure: failed(message); the previous model (if any) stays open. Returns success.
+    QCoro::Task<bool> openModel(QString path);
+    /// Re-plans the current strategy and budget (also done automatically by the setters).
+    /// Completes when the plan for the latest request is known.
+    QCoro::Task<bool> replan();
+    /// Runs `request` with the current strategy and budget. Completes after finished()/failed().
+    /// Returns the report, or nullopt when the run failed or could not start.
+    QCoro::Task<std::optional<RunReport>> run(RunRequest request);
+
+    /// Starts run() without waiting (for buttons).
+    void start(const RunRequest& request);
+    /// Asks the running generation to stop between layer groups. Harmless when idle.
+    void stop();
+
+    /// A known strategy name ("sequential", ...); the budget is clamped into its range. Re-plans.
+    void setStrategy(const QString& name);
+    /// Clamped into the current strategy's range. Re-plans.
+    void setBudgetBytes(quint64 bytes);
+    /// Compute threads for runs (also the thermal policy's maximum). Default: ideal thread count.
+    void setThreads(int threads);
+    /// Root of /sys for the thermal policy's sensor (tests point it at a fixture). Default "/".
+    void setThermalRoot(const QString& root);
+    void setThermalConfig(const ThermalPolicyConfig& config);
+    /// Context tokens runs and plans are shaped for (capped by the model). Default 512.
+    void setContextTokens(int tokens);
+
+    QString strategy() const { return m_strategy; }
+    quint64 budgetBytes() const { return m_budgetBytes; }
+    int threads() const { return m_threads; }
+    const ModelInfo& model() const { return m_model; }
+    bool hasModel() const { return m_graph != nullptr; }
+    /// The budget range of `strategy` (default: the current one) for the open model.
+    BudgetRange budgetRange(const QString& strategy = {}) const;
+    /// The latest plan (empty groups when there is none).
+    const PartitionPlan& plan() const { return m_plan; }
+    /// The plan input of the open model (units with tensor names, KV, scratch).
+    const PlanInput& planInput() const { return m_planInput; }
+    /// The open model's tensor `name` (nullopt when there is none).
+    std::optional<TensorSummary> tensorSummary(const QString& name) const;
+    const ThermalPolicyConfig& thermalConfig() const { return m_thermalConfig; }
+    /// True once the thermal policy found no sensor on this machine.
+    bool thermalPolicyInert() const;
+
+    bool isRunning() const { return m_runChannel != nullptr; }
+    bool isPlanning() const { return m_planning; }
+    /// Bytes leased from the current (or last) run's pool right now.
+    quint64 poolUsedBytes() const;
+
+signals:
+    void modelChanged(const edgert::qt::ModelInfo& model);
+    void strategyChanged(const QString& name);
+    void budgetChanged(quint64 bytes);
+    void planChanged(const edgert::PartitionPlan& plan);
+    void planningChanged(bool planning);
+    void runningChanged(bool running);
+    void runStarted(const edgert::PartitionPlan& plan);
+    /// `text` is what became printable with token `index` (may be empty; a trailing flush has
+    /// index == the token count).
+    void tokenGenerated(const QString& text, int index);
+    /// The engine reports an interval once it is over, so both arrive together; `ms` is since the
+    /// run's engine was prepared. groupTimed carries the whole interval with pass and worker flag.
+    void groupStarted(int group, edgert::qt::GroupPhase phase, double ms);
+    void groupFinished(int group, edgert::qt::GroupPhase phase, double ms);
+    void groupTimed(const edgert::qt::GroupTiming& timing);
+    void thermalEvent(const edgert::qt::ThermalMark& mark);
+    void statsUpdated(const edgert::qt::RunStats& stats);
+    void finished(const edgert::qt::RunReport& report);
+    void failed(const QString& message);
+
+private:
+    QCoro::Task<bool> planLoop();
+    void requestReplan();
+    void drain(const std::shared_ptr<detail::RunChannel>& channel);
+    void setPlanning(bool planning);
+    void ensureThermalGate();
+
+    QThreadPool m_workers;
+    std::shared_ptr<const ValidatedModelGraph> m_graph;
+    ModelInfo m_model;
+    PlanInput m_planInput;
+    std::map<QString, BudgetRange> m_ranges;
+    QString m_strategy = QStringLiteral("greedy-grouping");
+    quint64 m_budgetBytes = 0;
+    int m_threads = 1;
+    int m_contextTokens = 512;
+    PartitionPlan m_plan;
+    bool m_planning = false;
+    bool m_replanPending = false;
+    quint64 m_planGeneration = 0;  ///< bumped by every request; a plan is current when it matches
+
+    QString m_thermalRoot = QStringLiteral("/");
+    ThermalPolicyConfig m_thermalConfig;
+    std::shared_ptr<detail::ThermalGate> m_thermal;
+
+    std::shared_ptr<detail::RunChannel> m_runChannel;  ///< set while a run is in progress
+    std::shared_ptr<MemoryPool> m_pool;                ///< the current or last run's pool
+    QFuture<void> m_runDone;                           ///< resolves when the run's worker returned
+};
+
+}  // namespace edgert::qt

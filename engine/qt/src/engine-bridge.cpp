@@ -1,0 +1,488 @@
+#include "edgert-qt/engine-bridge.h"
+
+#include "run-channel.h"
+
+#include "edgert/error.h"
+#include "edgert/inference-engine.h"
+
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <qcoro/qcorofuture.h>
+#include <qcoro/qcorosignal.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+Q_LOGGING_CATEGORY(lcBridge, "edgert.bridge")
+
+namespace edgert::qt {
+
+using detail::Clock;
+using detail::RunChannel;
+using detail::ThermalGate;
+
+namespace {
+
+constexpr std::uint32_t kPrefillBatch = 32;  // prompt tokens per prefill pass, as the CLI
+
+/// A worker's answer: a value or the reason there is none. Copyable (QFuture needs it).
+template <typename T>
+struct Outcome {
+    std::optional<T> value;
+    QString error;
+};
+
+/// Runs `work`, turning every exception into an Outcome error: nothing leaves a worker as an
+/// exception, so QtConcurrent never wraps one into QUnhandledException.
+template <typename T, typename Work>
+Outcome<T> guarded(Work&& work) noexcept
+{
+    try {
+        return Outcome<T>{work(), {}};
+    } catch (const Error& e) {
+        return Outcome<T>{std::nullopt, QString::fromStdString(e.what())};
+    } catch (const std::bad_alloc&) {
+        return Outcome<T>{std::nullopt, QStringLiteral("out of memory")};
+    } catch (const std::exception& e) {
+        return Outcome<T>{std::nullopt, QString::fromStdString(e.what())};
+    } catch (...) {
+        return Outcome<T>{std::nullopt, QStringLiteral("unknown error")};
+    }
+}
+
+struct LoadedModel {
+    std::shared_ptr<const ValidatedModelGraph> graph;
+    ModelInfo info;
+    PlanInput input;
+    std::map<QString, BudgetRange> ranges;
+};
+
+LoadedModel loadModel(const QString& path, int contextTokens)
+{
+    auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::openGguf(path.toStdString()).validate());
+    const HyperParams& hp = graph->hparams();
+    LoadedModel m;
+    m.info.path = QFileInfo(path).absoluteFilePath();
+    m.info.displayName = QString::fromStdString(graph->displayName());
+    m.info.architecture = QString::fromLatin1(architectureName(hp.arch));
+    m.info.nLayers = static_cast<int>(hp.nLayers);
+    m.info.dim = static_cast<int>(hp.dim);
+    m.info.vocabSize = static_cast<int>(hp.vocabSize);
+    m.info.contextLength = static_cast<int>(hp.contextLength);
+    m.info.weightBytes = graph->weightBytes();
+    m.info.fileSizeBytes = graph->fileSizeBytes();
+    const auto nCtx = std::min<std::uint32_t>(hp.contextLength, static_cast<std::uint32_t>(std::max(2, contextTokens)));
+    m.info.shape = RunShape{nCtx, std::min(kPrefillBatch, nCtx)};
+    m.input = makePlanInput(*graph, m.info.shape);
+    for (const auto& name : strategyNames()) {
+        const auto strategy = makeStrategy(name);
+        BudgetRange r;
+        r.minimumBytes = strategy->minimumBudget(m.input);
+        r.fullBytes = strategy->plan(m.input, std::numeric_limits<std::uint64_t>::max() / 4).plannedPeakBytes();
+        m.ranges[QString::fromStdString(name)] = r;
+    }
+    m.graph = std::move(graph);
+    return m;
+}
+
+/// Everything a run's worker needs, captured on the GUI thread.
+struct RunJob {
+    std::shared_ptr<const ValidatedModelGraph> graph;
+    std::string strategy;
+    std::uint64_t budgetBytes = 0;
+    RunShape shape;
+    RunRequest request;
+    int threads = 1;
+    std::shared_ptr<MemoryPool> pool;
+    std::shared_ptr<ThermalGate> thermal;
+    std::shared_ptr<RunChannel> channel;
+};
+
+/// Attaches a run to the thermal gate for its duration (the policy's sink and sleeps use it).
+class ThermalAttachment {
+public:
+    ThermalAttachment(ThermalGate* gate, RunChannel* channel, Clock::time_point origin) : m_gate(gate)
+    {
+        if (!m_gate) return;
+        m_gate->channel = channel;
+        m_gate->origin = origin;
+    }
+    ~ThermalAttachment()
+    {
+        if (m_gate) m_gate->channel = nullptr;
+    }
+    ThermalAttachment(const ThermalAttachment&) = delete;
+    ThermalAttachment& operator=(const ThermalAttachment&) = delete;
+
+private:
+    ThermalGate* m_gate;
+};
+
+RunReport executeRun(const RunJob& job)
+{
+    IdleEngine idle(job.graph, EngineOptions{job.thermal ? job.thermal->threads : job.threads});
+    std::vector<TokenId> prompt = idle.tokenizer().encode(job.request.prompt.toStdString(), true);
+    if (prompt.empty()) prompt.push_back(idle.tokenizer().bos());
+    if (prompt.size() >= job.shape.nCtx)
+        throw UsageError("the prompt has " + std::to_string(prompt.size()) + " tokens, which leaves no room in the " +
+                         std::to_string(job.shape.nCtx) + "-token context");
+
+    GenerationParams params;
+    params.maxTokens = static_cast<std::uint32_t>(std::max(1, job.request.maxTokens));
+    params.sampler.temperature = static_cast<float>(job.request.temperature);
+    params.sampler.seed = job.request.seed;
+
+    const auto strategy = makeStrategy(job.strategy);
+    auto planned = std::move(idle).plan(*strategy, job.budgetBytes, job.shape);
+    RunReport report;
+    report.plan = planned.plan();
+    {
+        const auto origin = Clock::now();
+        ThermalAttachment attach(job.thermal.get(), job.channel.get(), origin);
+        ReadyEngine ready = std::move(planned).prepare(*job.pool);
+        detail::BridgeObserver observer(*job.channel, ready.tokenizer(), *job.pool, job.thermal.get(),
+                                        static_cast<int>(prompt.size()), ready.loadMs());
+        observer.primeWithPrompt(prompt);
+        observer.startGeneration();
+        const GenerationResult result = ready.generate(prompt, params, &observer);
+        report.text = observer.finish();
+        report.stats = observer.stats();
+        report.tokens = result.tokens;
+        report.stopReason = result.stopReason;
+        report.streamedBytesRead = result.streamedBytesRead;
+        report.forwardPasses = result.forwardPasses;
+        // The engine's own figures are the authoritative ones for the final report.
+        report.stats.generatedTokens = static_cast<int>(result.tokens.size());
+        report.stats.timeToFirstTokenMs = result.tokens.empty() ? -1.0 : result.timeToFirstTokenMs;
+        report.stats.prefillTokensPerSecond = result.tokens.empty() ? 0.0 : result.prefillTokensPerSecond();
+        report.stats.decodeTokensPerSecond = result.decodeTokensPerSecond();
+    }  // `ready` is gone: every lease is back in the pool.
+    report.poolEndBytes = job.pool->usedBytes();
+    report.stats.poolUsedBytes = job.pool->usedBytes();
+    report.stats.poolPeakBytes = job.pool->peakBytes();
+    return report;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+EngineBridge::EngineBridge(QObject* parent) : QObject(parent), m_threads(std::max(1, QThread::idealThreadCount()))
+{
+    // One worker plans while another runs; model loading shares them.
+    m_workers.setMaxThreadCount(2);
+    qRegisterMetaType<ModelInfo>();
+    qRegisterMetaType<BudgetRange>();
+    qRegisterMetaType<RunStats>();
+    qRegisterMetaType<RunReport>();
+    qRegisterMetaType<GroupTiming>();
+    qRegisterMetaType<ThermalMark>();
+    qRegisterMetaType<PartitionPlan>();
+    qRegisterMetaType<GroupPhase>();
+}
+
+EngineBridge::~EngineBridge()
+{
+    if (m_runChannel) m_runChannel->requestStop();
+    // Workers hold no pointer to this object except through the run channel's notify, which
+    // only posts to it; wait for them so nothing posts after this point.
+    m_workers.waitForDone();
+}
+
+QCoro::Task<bool> EngineBridge::openModel(QString path)
+{
+    QPointer<EngineBridge> self(this);
+    if (isRunning()) {
+        emit failed(tr("Stop the running generation before opening another model."));
+        co_return false;
+    }
+    const int contextTokens = m_contextTokens;
+    // The future is a named local, not a temporary inside the co_await expression: GCC 12
+    // destroys lambda temporaries of a co_await full-expression twice.
+    QFuture<Outcome<LoadedModel>> loading = QtConcurrent::run(&m_workers, [path, contextTokens] {
+        return guarded<LoadedModel>([&] { return loadModel(path, contextTokens); });
+    });
+    const Outcome<LoadedModel> loaded = co_await loading;
+    if (!self) co_return false;
+    if (!loaded.value) {
+        qCWarning(lcBridge) << "cannot open" << path << loaded.error;
+        emit failed(tr("Cannot open the model %1: %2").arg(QFileInfo(path).fileName(), loaded.error));
+        co_return false;
+    }
+    m_graph = loaded.value->graph;
+    m_model = loaded.value->info;
+    m_planInput = loaded.value->input;
+    m_ranges = loaded.value->ranges;
+    m_plan = {};
+    m_budgetBytes = budgetRange().fullBytes;  // like the CLI: every weight resident
+    emit modelChanged(m_model);
+    emit budgetChanged(m_budgetBytes);
+    co_return co_await replan();
+}
+
+BudgetRange EngineBridge::budgetRange(const QString& strategy) const
+{
+    const auto it = m_ranges.find(strategy.isEmpty() ? m_strategy : strategy);
+    return it == m_ranges.end() ? BudgetRange{} : it->second;
+}
+
+std::optional<TensorSummary> EngineBridge::tensorSummary(const QString& name) const
+{
+    if (!m_graph) return std::nullopt;
+    const GgufTensorInfo* info = m_graph->gguf().findTensor(name.toStdString());
+    if (!info) return std::nullopt;
+    return TensorSummary{name, QString::fromStdString(tensorTypeName(info->type)),
+                         QString::fromStdString(info->shapeString()), info->sizeBytes};
+}
+
+void EngineBridge::setStrategy(const QString& name)
+{
+    const auto names = strategyNames();
+    if (std::find(names.begin(), names.end(), name.toStdString()) == names.end()) {
+        emit failed(tr("Unknown partition strategy \"%1\".").arg(name));
+        return;
+    }
+    if (name == m_strategy) return;
+    m_strategy = name;
+    emit strategyChanged(m_strategy);
+    const BudgetRange range = budgetRange();
+    if (range.valid()) {
+        const quint64 clamped = std::clamp(m_budgetBytes, range.minimumBytes, range.fullBytes);
+        if (clamped != m_budgetBytes) {
+            m_budgetBytes = clamped;
+            emit budgetChanged(m_budgetBytes);
+        }
+    }
+    requestReplan();
+}
+
+void EngineBridge::setBudgetBytes(quint64 bytes)
+{
+    const BudgetRange range = budgetRange();
+    if (range.valid()) bytes = std::clamp(bytes, range.minimumBytes, range.fullBytes);
+    if (bytes == m_budgetBytes) return;
+    m_budgetBytes = bytes;
+    emit budgetChanged(m_budgetBytes);
+    requestReplan();
+}
+
+void EngineBridge::setThreads(int threads)
+{
+    m_threads = std::max(1, threads);
+    if (!isRunning()) m_thermal.reset();  // the policy's maximum changes with it
+}
+
+void EngineBridge::setThermalRoot(const QString& root)
+{
+    m_thermalRoot = root;
+    if (!isRunning()) m_thermal.reset();
+}
+
+void EngineBridge::setThermalConfig(const ThermalPolicyConfig& config)
+{
+    m_thermalConfig = config;
+    if (!isRunning()) m_thermal.reset();
+}
+
+void EngineBridge::setContextTokens(int tokens)
+{
+    m_contextTokens = std::max(2, tokens);
+}
+
+bool EngineBridge::thermalPolicyInert() const
+{
+    return m_thermal && m_thermal->policy && m_thermal->policy->inert();
+}
+
+quint64 EngineBridge::poolUsedBytes() const
+{
+    return m_pool ? m_pool->usedBytes() : 0;
+}
+
+void EngineBridge::setPlanning(bool planning)
+{
+    if (m_planning == planning) return;
+    m_planning = planning;
+    emit planningChanged(planning);
+}
+
+// ---- planning -------------------------------------------------------------------------------
+void EngineBridge::requestReplan()
+{
+    ++m_planGeneration;
+    if (!m_graph) return;
+    m_replanPending = true;
+    if (!m_planning) planLoop();  // fire and forget: it emits planChanged / failed itself
+}
+
+QCoro::Task<bool> EngineBridge::planLoop()
+{
+    QPointer<EngineBridge> self(this);
+    setPlanning(true);
+    bool ok = true;
+    while (m_replanPending) {
+        m_replanPending = false;
+        const quint64 generation = m_planGeneration;
+        const auto input = std::make_shared<const PlanInput>(m_planInput);
+        const std::string strategy = m_strategy.toStdString();
+        const quint64 budget = m_budgetBytes;
+        QFuture<Outcome<PartitionPlan>> planning = QtConcurrent::run(&m_workers, [input, strategy, budget] {
+            return guarded<PartitionPlan>([&] { return makeStrategy(strategy)->plan(*input, budget); });
+        });
+        const Outcome<PartitionPlan> planned = co_await planning;
+        if (!self) co_return false;
+        if (generation != m_planGeneration) continue;  // a newer request is queued; its plan follows
+        if (!planned.value) {
+            ok = false;
+            emit failed(tr("Planning failed: %1").arg(planned.error));
+            continue;
+        }
+        ok = true;
+        m_plan = *planned.value;
+        emit planChanged(m_plan);
+    }
+    setPlanning(false);
+    co_return ok;
+}
+
+QCoro::Task<bool> EngineBridge::replan()
+{
+    QPointer<EngineBridge> self(this);
+    if (!m_graph) co_return false;
+    bool lastFailed = false;
+    auto connection = connect(this, &EngineBridge::failed, this, [&lastFailed] { lastFailed = true; });
+    requestReplan();
+    while (self && m_planning) co_await qCoro(this, &EngineBridge::planningChanged);
+    if (!self) co_return false;
+    disconnect(connection);
+    co_return !lastFailed && !m_plan.groups.empty();
+}
+
+// ---- running --------------------------------------------------------------------------------
+void EngineBridge::ensureThermalGate()
+{
+    if (m_thermal) return;
+    auto gate = std::make_shared<ThermalGate>();
+    gate->threads = m_threads;
+    ThermalGate* raw = gate.get();
+    ThermalPolicy::Environment env;
+    env.readTemperatureC = thermalZoneTemperatureSource(m_thermalRoot.toStdString());
+    env.sleep = [raw](std::chrono::milliseconds duration) {
+        if (raw->channel)
+            raw->channel->sleepUnlessStopped(duration);
+        else
+            std::this_thread::sleep_for(duration);
+    };
+    try {
+        gate->policy = std::make_unique<ThermalPolicy>(m_thermalConfig, m_threads, std::move(env));
+    } catch (const Error& e) {
+        // A bad configuration disables the policy rather than the runs.
+        qCWarning(lcBridge) << "thermal policy disabled:" << e.what();
+        emit failed(tr("The thermal policy is disabled: %1").arg(QString::fromStdString(e.what())));
+        m_thermal = gate;
+        return;
+    }
+    gate->policy->setEventSink([raw](const ThermalEvent& e) {
+        if (!raw->channel) return;
+        ThermalMark mark;
+        mark.ms = std::chrono::duration<double, std::milli>(e.time - raw->origin).count();
+        mark.action = e.action;
+        mark.temperatureC = e.temperatureC.value_or(std::nan(""));
+        mark.threadsBefore = e.threadsBefore;
+        mark.threadsAfter = e.threadsAfter;
+        mark.pauseMs = e.pauseMs;
+        mark.reason = QString::fromStdString(e.reason);
+        raw->channel->push(mark);
+    });
+    m_thermal = gate;
+}
+
+void EngineBridge::start(const RunRequest& request)
+{
+    run(request);
+}
+
+void EngineBridge::stop()
+{
+    if (m_runChannel) m_runChannel->requestStop();
+}
+
+QCoro::Task<std::optional<RunReport>> EngineBridge::run(RunRequest request)
+{
+    QPointer<EngineBridge> self(this);
+    if (!m_graph) {
+        emit failed(tr("No model is open."));
+        co_return std::nullopt;
+    }
+    if (isRunning()) {
+        emit failed(tr("A generation is already running."));
+        co_return std::nullopt;
+    }
+    ensureThermalGate();
+
+    auto job = std::make_shared<RunJob>();
+    job->graph = m_graph;
+    job->strategy = m_strategy.toStdString();
+    job->budgetBytes = m_budgetBytes;
+    job->shape = m_model.shape;
+    job->request = request;
+    job->threads = m_threads;
+    job->thermal = m_thermal;
+    job->pool = m_pool = std::make_shared<MemoryPool>(m_budgetBytes);
+    job->channel = m_runChannel = std::make_shared<RunChannel>();
+    std::weak_ptr<RunChannel> weakChannel = job->channel;
+    job->channel->setNotify([this, weakChannel] {
+        QMetaObject::invokeMethod(
+            this,
+            [this, weakChannel] {
+                if (auto channel = weakChannel.lock()) drain(channel);
+            },
+            Qt::QueuedConnection);
+    });
+    const auto channel = job->channel;
+    emit runningChanged(true);
+    emit runStarted(m_plan);
+
+    QFuture<Outcome<RunReport>> running =
+        QtConcurrent::run(&m_workers, [job] { return guarded<RunReport>([&] { return executeRun(*job); }); });
+    const Outcome<RunReport> outcome = co_await running;
+    if (!self) co_return std::nullopt;
+    drain(channel);  // whatever the worker queued after the last posted drain
+    m_runChannel.reset();
+    emit runningChanged(false);
+    if (!outcome.value) {
+        qCWarning(lcBridge) << "run failed:" << outcome.error;
+        emit failed(tr("The generation failed: %1").arg(outcome.error));
+        co_return std::nullopt;
+    }
+    emit statsUpdated(outcome.value->stats);
+    emit finished(*outcome.value);
+    co_return outcome.value;
+}
+
+void EngineBridge::drain(const std::shared_ptr<RunChannel>& channel)
+{
+    if (!channel || channel != m_runChannel) return;
+    std::optional<RunStats> latest;
+    for (auto& event : channel->take()) {
+        if (auto* token = std::get_if<detail::TokenPiece>(&event)) {
+            emit tokenGenerated(token->text, token->index);
+        } else if (auto* timing = std::get_if<GroupTiming>(&event)) {
+            emit groupStarted(timing->group, timing->phase, timing->startMs);
+            emit groupFinished(timing->group, timing->phase, timing->endMs);
+            emit groupTimed(*timing);
+        } else if (auto* mark = std::get_if<ThermalMark>(&event)) {
+            emit thermalEvent(*mark);
+        } else if (auto* stats = std::get_if<RunStats>(&event)) {
+            latest = *stats;
+        }
+    }
+    if (latest) emit statsUpdated(*latest);
+}
+
+}  // namespace edgert::qt

@@ -1,0 +1,115 @@
+// The path from a run's worker thread to the GUI thread.
+//
+// RunChannel is shared by the bridge (GUI thread) and the run's worker: a stop flag the engine
+// polls between groups, and a queue of events. The worker pushes; the first push into an empty
+// queue calls `notify`, which posts one drain to the GUI thread, so a burst of tokens and group
+// events costs one queued call, not one per event.
+//
+// BridgeObserver is the RunObserver the worker hands ReadyEngine::generate(): it turns ids into
+// text (TextStreamer), measures time to first token and prefill/decode rates, lets the thermal
+// policy set the thread count before each group, and pushes everything into the channel.
+#pragma once
+
+#include "edgert-qt/bridge-types.h"
+
+#include "edgert/inference-engine.h"
+#include "edgert/memory-pool.h"
+#include "edgert/thermal-policy.h"
+#include "edgert/tokenizer.h"
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace edgert::qt::detail {
+
+using Clock = std::chrono::steady_clock;
+
+struct TokenPiece {
+    QString text;  ///< the text that became printable with this token (may be empty)
+    int index = 0;
+    TokenId id = 0;
+};
+
+using RunEvent = std::variant<TokenPiece, GroupTiming, ThermalMark, RunStats>;
+
+class RunChannel {
+public:
+    RunChannel() = default;
+    /// Set before the worker starts; called on the worker when the queue turns non-empty.
+    void setNotify(std::function<void()> notify) { m_notify = std::move(notify); }
+
+    void requestStop() noexcept { m_stop.store(true); }
+    bool stopRequested() const noexcept { return m_stop.load(); }
+
+    /// Worker side: queues `event`; posts a drain when the queue was empty.
+    void push(RunEvent event);
+    /// GUI side: everything queued so far, oldest first.
+    std::vector<RunEvent> take();
+
+    /// Sleeps up to `duration`, waking early when a stop is requested (thermal pauses use it so
+    /// Stop is never stuck behind a 30-second hard pause).
+    void sleepUnlessStopped(std::chrono::milliseconds duration);
+
+private:
+    std::atomic<bool> m_stop{false};
+    std::mutex m_mutex;
+    std::vector<RunEvent> m_events;
+    bool m_drainPosted = false;
+    std::function<void()> m_notify;
+};
+
+/// The thermal policy and the thread count it has settled on; kept by the bridge across runs
+/// (heat outlives a run) and used by one run's worker at a time.
+struct ThermalGate {
+    std::unique_ptr<ThermalPolicy> policy;
+    int threads = 1;                ///< threads the policy currently allows
+    RunChannel* channel = nullptr;  ///< the running run's channel (set by its worker)
+    Clock::time_point origin;       ///< the running run's timeline origin
+};
+
+class BridgeObserver final : public RunObserver {
+public:
+    BridgeObserver(RunChannel& channel, const Tokenizer& tokenizer, const MemoryPool& pool, ThermalGate* thermal,
+                   int promptTokens, double loadMs);
+
+    /// Feeds the prompt through the text streamer (output discarded), so the generated text
+    /// continues the prompt: its first piece keeps its leading space.
+    void primeWithPrompt(const std::vector<TokenId>& prompt);
+    /// Marks the start of generate(): time to first token and rates count from here.
+    void startGeneration();
+
+    void onToken(TokenId id, std::size_t index) override;
+    void onGroupEvent(const GroupEvent& event) override;
+    bool shouldStop() override { return m_channel.stopRequested(); }
+    void beforeGroup(std::size_t group, int& threads) override;
+
+    /// Ends the text: pushes what the streamer held back. Returns the whole text.
+    QString finish();
+    RunStats stats() const;
+
+private:
+    void pushStats(bool force);
+
+    RunChannel& m_channel;
+    TextStreamer m_streamer;
+    const MemoryPool& m_pool;
+    ThermalGate* m_thermal;
+    std::string m_text;
+    int m_promptTokens;
+    double m_loadMs;
+    int m_tokens = 0;
+    int m_threads = 1;
+    Clock::time_point m_generationStart;
+    Clock::time_point m_firstToken;
+    Clock::time_point m_lastToken;
+    Clock::time_point m_lastStats;
+    bool m_haveFirstToken = false;
+};
+
+}  // namespace edgert::qt::detail
