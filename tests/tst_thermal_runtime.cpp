@@ -101,6 +101,45 @@ private slots:
         QCOMPARE(pool.peakBytes() <= budget, true);
     }
 
+    void stuckAboveHardLimitStillProgressesWithBoundedPauses()
+    {
+        const QString model = test::sharedModel("stories260K.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        FakeMachine machine;
+        ThermalPolicy::Environment env;
+        env.now = [&] { return machine.now += 10ms; };
+        env.sleep = [&](std::chrono::milliseconds ms) {
+            machine.now += ms;
+            machine.slept += ms;
+        };
+        env.readTemperatureC = []() -> std::optional<double> { return 90.0; };  // never cools
+        ThermalPolicyConfig config;
+        config.hardPauseTimeoutMs = 5000;
+        config.readIntervalMs = 0;
+        ThermalPolicy policy(config, 2, env);
+        auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::openGguf(model.toStdString()).validate());
+        const RunShape shape{16, 1};
+        const auto strategy = makeStrategy("greedy-grouping");
+        const auto budget = strategy->plan(makePlanInput(*graph, shape), 1ull << 40).plannedPeakBytes();
+        MemoryPool pool(budget);
+        auto engine = IdleEngine(graph, EngineOptions{2}).plan(*strategy, budget, shape).prepare(pool);
+        ThermalGovernor governor(policy);
+        const TokenId bos[1] = {1};
+        GenerationParams params;
+        params.maxTokens = 12;
+        const auto result = engine.generate(bos, params, &governor);
+        QCOMPARE(result.tokens.size(), std::size_t{12});
+        const auto events = policy.events();
+        const auto hard = std::count_if(events.begin(), events.end(),
+                                        [](const ThermalEvent& e) { return e.action == ThermalAction::HardPause; });
+        const auto cool = std::count_if(events.begin(), events.end(),
+                                        [](const ThermalEvent& e) { return e.action == ThermalAction::CoolDownPause; });
+        QCOMPARE(hard, 1);   // one timed-out hard pause, then back-off
+        QVERIFY(cool >= 10);  // progress at minimum threads with cool-down pauses
+        QVERIFY(machine.slept < std::chrono::milliseconds(5000 + 200 * (cool + 1)));
+        QCOMPARE(governor.currentThreads(), 1);
+    }
+
     void noSensorMeansInertPolicyAndUnchangedThreads()
     {
         const QString model = test::sharedModel("stories260K.gguf");

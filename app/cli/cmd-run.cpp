@@ -5,7 +5,9 @@
 
 #include "edgert/error.h"
 #include "edgert/inference-engine.h"
+#include "edgert/monitor/memory-info.h"
 #include "edgert/monitor/process-memory.h"
+#include "edgert/thermal-governor.h"
 #include "edgert/units.h"
 
 #include <QCommandLineParser>
@@ -48,10 +50,10 @@ double mib(std::uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 
 int runCommand(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Generate text from a GGUF model under a memory budget."));
+    parser.setApplicationDescription(QStringLiteral("Generate text from a GGUF or HF SafeTensors model under a memory budget."));
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or ../shared/models/tinystories-656k-q8_0.gguf)."), QStringLiteral("path")},
+        {QStringLiteral("model"), QStringLiteral("GGUF file or HF SafeTensors model directory (default: $EDGERT_MODEL or ../shared/models/tinystories-656k-q8_0.gguf)."), QStringLiteral("path")},
         {QStringLiteral("memory-budget"), QStringLiteral("Memory budget: bytes or 512K, 64M, 1G (default: enough to keep every weight resident)."), QStringLiteral("size")},
         {QStringLiteral("strategy"), QStringLiteral("Partition strategy: sequential, greedy-grouping, speculative-prefetch."), QStringLiteral("name"), QStringLiteral("greedy-grouping")},
         {QStringLiteral("prompt"), QStringLiteral("Prompt text (default: empty, generation starts from BOS)."), QStringLiteral("text")},
@@ -65,6 +67,10 @@ int runCommand(const QStringList& arguments)
         {QStringLiteral("batch"), QStringLiteral("Prompt tokens per prefill pass (default 32)."), QStringLiteral("N"), QStringLiteral("32")},
         {QStringLiteral("ids"), QStringLiteral("Print token ids instead of text.")},
         {QStringLiteral("report"), QStringLiteral("Report format on stderr: text or json."), QStringLiteral("format"), QStringLiteral("text")},
+        {QStringLiteral("soft-limit"), QStringLiteral("Thermal soft limit in °C: fewer threads and cool-down pauses above it."), QStringLiteral("C"), QStringLiteral("75")},
+        {QStringLiteral("hard-limit"), QStringLiteral("Thermal hard limit in °C: compute pauses above it."), QStringLiteral("C"), QStringLiteral("82")},
+        {QStringLiteral("sysfs-root"), QStringLiteral("Read /proc and /sys below this directory (testing; also $EDGERT_SYSFS_ROOT)."), QStringLiteral("dir")},
+        {QStringLiteral("strict-memory"), QStringLiteral("Fail instead of warning when the budget exceeds MemAvailable.")},
     });
     if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -92,12 +98,20 @@ int runCommand(const QStringList& arguments)
     if (parser.isSet(QStringLiteral("memory-budget")))
         budget = parseByteSize(parser.value(QStringLiteral("memory-budget")).toStdString());
     const std::string modelPath = resolveModelPath(parser.value(QStringLiteral("model")));
+    ThermalPolicyConfig thermal;
+    thermal.softLimitC = parseDouble(parser, QStringLiteral("soft-limit"));
+    thermal.hardLimitC = parseDouble(parser, QStringLiteral("hard-limit"));
+    if (!(thermal.softLimitC > 0 && thermal.softLimitC < thermal.hardLimitC && thermal.hardLimitC < 150))
+        throw UsageError("thermal limits must satisfy 0 < --soft-limit < --hard-limit < 150 °C");
+    QString sysfsRoot = parser.value(QStringLiteral("sysfs-root"));
+    if (sysfsRoot.isEmpty()) sysfsRoot = qEnvironmentVariable("EDGERT_SYSFS_ROOT", QStringLiteral("/"));
+    const std::filesystem::path root = sysfsRoot.toStdString();
 
     // ---- measure from here: everything the model and the run hold counts against the budget.
     const bool peakReset = resetPeakRss();
     const auto baseline = readProcessMemory();
 
-    auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::openGguf(modelPath).validate());
+    auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::open(modelPath).validate());
     IdleEngine idle(graph, EngineOptions{threads});
     const auto& hp = graph->hparams();
     std::vector<TokenId> prompt = idle.tokenizer().encode(parser.value(QStringLiteral("prompt")).toStdString(), true);
@@ -113,16 +127,36 @@ int runCommand(const QStringList& arguments)
     shape.nBatch = std::min<std::uint32_t>(nBatch, static_cast<std::uint32_t>(prompt.size()));
     if (budget == 0) budget = fullBudget(*strategy, makePlanInput(*graph, shape));
 
+    // The budget against what the system can give (MemAvailable), before anything is leased.
+    const auto memory = readMemoryInfo(root);
+    if (memory.availableBytes.available() && budget > *memory.availableBytes) {
+        const std::string msg = "memory budget " + formatBytes(budget) + " (" + std::to_string(budget) +
+                                " bytes) exceeds MemAvailable " + formatBytes(*memory.availableBytes) + " (" +
+                                std::to_string(*memory.availableBytes) + " bytes)";
+        if (parser.isSet(QStringLiteral("strict-memory"))) throw BudgetError(msg + " (--strict-memory)");
+        std::fprintf(stderr, "edge-rt run: warning: %s; the system may swap or kill the process\n", msg.c_str());
+    } else if (!memory.availableBytes.available() && parser.isSet(QStringLiteral("strict-memory"))) {
+        throw BudgetError("--strict-memory: MemAvailable is not available (" + memory.availableBytes.reason() + ")");
+    }
+
     auto planned = std::move(idle).plan(*strategy, budget, shape);
     MemoryPool pool(budget);
     std::optional<GenerationResult> result;
+    std::vector<ThermalEvent> thermalEvents;
     double loadMs = 0.0;
     PartitionPlan plan = planned.plan();
     {
         auto ready = std::move(planned).prepare(pool);
         loadMs = ready.loadMs();
         StreamingPrinter printer(ready.tokenizer(), parser.isSet(QStringLiteral("ids")));
-        result = ready.generate(prompt, gen, &printer);
+        ThermalPolicy::Environment env;
+        env.readTemperatureC = thermalZoneTemperatureSource(root);
+        ThermalPolicy policy(thermal, threads, env);
+        policy.setEventSink([&](const ThermalEvent& e) {
+            if (e.action != ThermalAction::Hold) thermalEvents.push_back(e);
+        });
+        ThermalGovernor governor(policy, &printer);
+        result = ready.generate(prompt, gen, &governor);
         printer.finish();
     }
     const auto after = readProcessMemory();
@@ -154,6 +188,18 @@ int runCommand(const QStringList& arguments)
         o[QStringLiteral("peak_rss_measured")] = peakReset && after.peakRssBytes.available();
         o[QStringLiteral("streamed_bytes_read")] = static_cast<double>(result->streamedBytesRead);
         o[QStringLiteral("stop_reason")] = QString::fromLatin1(stopReasonName(result->stopReason));
+        QJsonArray thermalArray;
+        for (const auto& e : thermalEvents) {
+            QJsonObject t;
+            t[QStringLiteral("action")] = QString::fromUtf8(describe(e.action).data(), static_cast<qsizetype>(describe(e.action).size()));
+            if (e.temperatureC) t[QStringLiteral("temperature_c")] = *e.temperatureC;
+            t[QStringLiteral("threads_before")] = e.threadsBefore;
+            t[QStringLiteral("threads_after")] = e.threadsAfter;
+            t[QStringLiteral("pause_ms")] = e.pauseMs;
+            t[QStringLiteral("reason")] = QString::fromStdString(e.reason);
+            thermalArray.append(t);
+        }
+        o[QStringLiteral("thermal_events")] = thermalArray;
         QJsonArray ids;
         for (auto id : result->tokens) ids.append(id);
         o[QStringLiteral("tokens")] = ids;
@@ -163,7 +209,7 @@ int runCommand(const QStringList& arguments)
 
     std::fprintf(stderr, "\n--- edge-rt run: %s ---\n", graph->displayName().c_str());
     std::fprintf(stderr, "model      %s (%s, %u layers, dim %u, vocab %u, %s weights)\n",
-                 std::filesystem::path(modelPath).filename().c_str(), architectureName(hp.arch), hp.nLayers, hp.dim,
+                 std::filesystem::path(graph->path()).filename().c_str(), architectureName(hp.arch), hp.nLayers, hp.dim,
                  hp.vocabSize, formatBytes(graph->weightBytes()).c_str());
     std::fprintf(stderr, "plan       %s, budget %s: %zu groups (%zu streamed), pinned %s, streamed %s per pass\n",
                  plan.strategy.c_str(), formatBytes(budget).c_str(), plan.groups.size(), plan.streamedGroupCount(),
@@ -178,6 +224,8 @@ int runCommand(const QStringList& arguments)
                  formatBytes(result->streamedBytesRead).c_str(), static_cast<unsigned long long>(result->forwardPasses));
     std::fprintf(stderr, "pool peak  %s of the %s budget (%s in use after the run)\n",
                  formatBytes(pool.peakBytes()).c_str(), formatBytes(budget).c_str(), formatBytes(pool.usedBytes()).c_str());
+    for (const auto& e : thermalEvents)
+        std::fprintf(stderr, "thermal    %s: %s\n", describe(e.action).data(), e.reason.c_str());
     if (peakReset && after.peakRssBytes.available())
         std::fprintf(stderr, "peak RSS   %.2f MiB above the pre-load baseline of %.2f MiB (VmHWM %.2f MiB, /proc/self/status); "
                      "limit budget+5%%+4 MiB = %.2f MiB: %s\n",

@@ -123,6 +123,7 @@ private:
 
     std::optional<Clock::time_point> m_lastAdjust;  ///< last thread-count change or hard pause
     std::optional<Clock::time_point> m_lastRead;
+    std::optional<Clock::time_point> m_lastHardTimeout;  ///< end of the last hard pause that timed out
     std::optional<double> m_lastTemperatureC;
     bool m_inertReported = false;
 

@@ -114,6 +114,16 @@ ThermalDecision ThermalPolicy::decide(std::optional<double> temperatureC, int cu
     const int minThreads = m_config.minThreads;
     const bool mayAdjust = !m_lastAdjust || msBetween(*m_lastAdjust, now) >= m_config.adjustIntervalMs;
 
+    // After a hard pause that timed out still hot, the next one waits a full timeout window: in
+    // between, the run progresses at the minimum threads with cool-down pauses (bounded duty
+    // cycle) instead of stalling in back-to-back hard pauses.
+    const bool hardBackoff =
+        m_lastHardTimeout && msBetween(*m_lastHardTimeout, now) < m_config.hardPauseTimeoutMs;
+    if (t >= m_config.hardLimitC && hardBackoff)
+        return finish(ThermalAction::CoolDownPause, minThreads, m_config.coolDownPauseMs,
+                      celsius(t) + " >= hard limit " + celsius(m_config.hardLimitC) +
+                          " after a timed-out hard pause: " + threadsText(minThreads) + " with a cool-down pause of " +
+                          std::to_string(m_config.coolDownPauseMs) + " ms");
     if (t >= m_config.hardLimitC) {
         const int after = std::max(minThreads, currentThreads / 2);
         return finish(ThermalAction::HardPause, after, m_config.hardPauseTimeoutMs,
@@ -210,6 +220,7 @@ void ThermalPolicy::takeHardPause(ThermalDecision& d, Clock::time_point start)
     e.endTemperatureC = t;
     d.pauseMs = e.pauseMs = msBetween(start, end);
     if (e.timedOut) {
+        m_lastHardTimeout = end;
         d.threads = e.threadsAfter = m_config.minThreads;
         const std::string still = "still " + (t ? celsius(*t) : std::string("hot"));
         ending = d.pauseMs >= timeoutMs
