@@ -196,6 +196,7 @@ private slots:
     void vocabOnlyFileHasTokensAndNoTensors_data();
     void vocabOnlyFileHasTokensAndNoTensors();
     void missingOrEmptyFileIsReported();
+    void duplicateTensorNameIsRejected();
 
     // ---- corrupted files ----
     void truncatedCopyIsRejectedAtEveryOffset_data();
@@ -1289,6 +1290,34 @@ void TstGgufReader::writeReplacesFileAtomicallyUnderOpenReader() {
     QCOMPARE(after.getString("general.name"), std::string("second"));
     QVERIFY(readTensorBytes(after, after.tensors().at(0)) == patternBytes(64, 2));
     QVERIFY(QFileInfo(path).permissions().testFlag(QFileDevice::ReadOther));
+}
+
+void TstGgufReader::duplicateTensorNameIsRejected()
+{
+    const QString model = QStringLiteral(EDGERT_SHARED_DIR "/models/stories260K.gguf");
+    if (!QFileInfo::exists(model)) QSKIP("shared model file absent: stories260K.gguf");
+    QFile f(model);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QByteArray bytes = f.readAll();
+    // Rename blk.0.attn_k.weight to blk.0.attn_q.weight in the tensor infos (same length).
+    const auto at = bytes.indexOf("blk.0.attn_k.weight");
+    QVERIFY(at > 0);
+    bytes[at + 11] = 'q';
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("dup.gguf"));
+    QFile out(path);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(bytes);
+    out.close();
+    try {
+        edgert::GgufFile file(path.toStdString());
+        QFAIL("a file with a duplicate tensor name was accepted");
+    } catch (const edgert::FormatError& e) {
+        const QString msg = QString::fromUtf8(e.what());
+        QVERIFY2(msg.contains(QStringLiteral("duplicate tensor name")), e.what());
+        QVERIFY2(msg.contains(QStringLiteral("blk.0.attn_q.weight")), e.what());
+        QVERIFY2(msg.contains(QStringLiteral("byte offset")), e.what());
+    }
 }
 
 QTEST_GUILESS_MAIN(TstGgufReader)

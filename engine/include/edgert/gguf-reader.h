@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -130,6 +131,7 @@ private:
     std::uint64_t m_dataOffset = 0;
     std::map<std::string, GgufValue, std::less<>> m_metadata;
     std::vector<GgufTensorInfo> m_tensors;
+    std::unordered_map<std::string, std::size_t> m_tensorIndex;  ///< name -> index in m_tensors
 };
 
 }  // namespace edgert

@@ -98,6 +98,12 @@ public:
 class TextStreamer {
 public:
     explicit TextStreamer(const Tokenizer& tokenizer);
+    /// `continuesText`: the ids continue text already shown (a prompt), so the first piece keeps
+    /// its leading space.
+    TextStreamer(const Tokenizer& tokenizer, bool continuesText) : TextStreamer(tokenizer)
+    {
+        m_atStart = !continuesText;
+    }
 
     /// Adds one token; returns the text that became printable (possibly empty).
     /// Throws UsageError when `id` is out of range.

@@ -40,6 +40,13 @@ std::uint64_t scalarSize(GgufType t)
     return 0;
 }
 
+// a + b in decimal, exact even when the sum does not fit 64 bits (for error messages).
+std::string addText(std::uint64_t a, std::uint64_t b)
+{
+    if (a <= ~std::uint64_t{0} - b) return std::to_string(a + b);
+    return std::to_string(a) + "+" + std::to_string(b);
+}
+
 bool validType(std::uint32_t t) { return t <= static_cast<std::uint32_t>(GgufType::Float64); }
 
 std::string_view readString(ByteCursor& c, const char* what)
@@ -233,6 +240,7 @@ void GgufFile::parse()
             c.fail("data offset " + std::to_string(offset) + " is not a multiple of the alignment " +
                    std::to_string(m_alignment));
         relativeOffsets.push_back(offset);
+        if (!m_tensorIndex.emplace(t.name, m_tensors.size()).second) c.fail("duplicate tensor name");
         m_tensors.push_back(std::move(t));
     }
 
@@ -248,8 +256,9 @@ void GgufFile::parse()
         const auto rel = relativeOffsets[i];
         const auto available = m_file.sizeBytes() - std::min(m_file.sizeBytes(), m_dataOffset);
         if (rel > available || t.sizeBytes > available - rel)
-            throw FormatError(path() + ": tensor '" + t.name + "' data [" + std::to_string(m_dataOffset + rel) + ", " +
-                              std::to_string(m_dataOffset + rel + t.sizeBytes) + ") is past the end of the file (" +
+            throw FormatError(path() + ": tensor '" + t.name + "' data [" + addText(m_dataOffset, rel) + ", " +
+                              addText(m_dataOffset + std::min(rel, ~std::uint64_t{0} - m_dataOffset), t.sizeBytes) +
+                              ") is past the end of the file (" +
                               std::to_string(m_file.sizeBytes()) + " bytes) — file truncated?");
         t.fileOffset = m_dataOffset + rel;
     }
@@ -424,9 +433,8 @@ std::string GgufFile::valueToString(const GgufValue& v) const
 
 const GgufTensorInfo* GgufFile::findTensor(std::string_view name) const
 {
-    for (const auto& t : m_tensors)
-        if (t.name == name) return &t;
-    return nullptr;
+    const auto it = m_tensorIndex.find(std::string(name));
+    return it == m_tensorIndex.end() ? nullptr : &m_tensors[it->second];
 }
 
 void GgufFile::readTensor(const GgufTensorInfo& tensor, void* dst) const
