@@ -24,7 +24,12 @@ namespace {
 
 class StreamingPrinter : public RunObserver {
 public:
-    StreamingPrinter(const Tokenizer& tokenizer, bool printIds) : m_streamer(tokenizer), m_printIds(printIds) {}
+    StreamingPrinter(const Tokenizer& tokenizer, bool printIds, const std::string& promptText)
+        : m_streamer(tokenizer, !promptText.empty()), m_printIds(printIds)
+    {
+        // The prompt as typed, then the continuation (as llama.cpp's main prints it).
+        if (!printIds && !promptText.empty()) std::fputs(promptText.c_str(), stdout);
+    }
     void onToken(TokenId id, std::size_t index) override
     {
         if (m_printIds) std::printf("%s%d", index ? " " : "", id);
@@ -148,7 +153,8 @@ int runCommand(const QStringList& arguments)
     {
         auto ready = std::move(planned).prepare(pool);
         loadMs = ready.loadMs();
-        StreamingPrinter printer(ready.tokenizer(), parser.isSet(QStringLiteral("ids")));
+        StreamingPrinter printer(ready.tokenizer(), parser.isSet(QStringLiteral("ids")),
+                                 parser.value(QStringLiteral("prompt")).toStdString());
         ThermalPolicy::Environment env;
         env.readTemperatureC = thermalZoneTemperatureSource(root);
         ThermalPolicy policy(thermal, threads, env);
