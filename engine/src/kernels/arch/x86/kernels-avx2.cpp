@@ -9,6 +9,8 @@
 
 #include <immintrin.h>
 
+#include <utility>
+
 #define EDGERT_TARGET __attribute__((target("avx2,fma,f16c")))
 
 namespace edgert::kernels {
