@@ -29,26 +29,23 @@ void checkPlanInvariants(const PlanInput& in, const PartitionPlan& p, std::uint6
         expected = g.lastUnit + 1;
     }
     QCOMPARE(expected, static_cast<std::uint32_t>(in.units.size()));
-    // Within budget: kv + scratch + pinned + what streaming holds at once.
-    std::uint64_t pinned = 0, maxStreamed = 0, maxPair = 0, previous = 0;
-    bool havePrevious = false;
+    // Within budget: kv + scratch + pinned + the stream slots (one, two for prefetch), each as
+    // large as the largest streamed group.
+    std::uint64_t pinned = 0, maxStreamed = 0;
     for (const auto& g : p.groups) {
-        if (g.pinned) {
-            pinned += g.footprintBytes;
-            continue;
-        }
-        maxStreamed = std::max(maxStreamed, g.footprintBytes);
-        if (havePrevious) maxPair = std::max(maxPair, previous + g.footprintBytes);
-        previous = g.footprintBytes;
-        havePrevious = true;
+        if (g.pinned) pinned += g.footprintBytes;
+        else maxStreamed = std::max(maxStreamed, g.footprintBytes);
     }
-    const std::uint64_t held = name == "speculative-prefetch" ? std::max(maxStreamed, maxPair) : maxStreamed;
+    const std::uint64_t slotCount = name == "speculative-prefetch" ? 2 : 1;
+    const std::uint64_t held = slotCount * maxStreamed;
     QVERIFY2(in.kvBytes + in.scratchBytes + pinned + held <= budget,
              qPrintable(QStringLiteral("%1 plan needs %2 > budget %3")
                             .arg(QString::fromStdString(name))
                             .arg(in.kvBytes + in.scratchBytes + pinned + held)
                             .arg(budget)));
     QCOMPARE(p.plannedPeakBytes(), in.kvBytes + in.scratchBytes + pinned + held);
+    QCOMPARE(p.streamSlotBytes, maxStreamed);
+    QCOMPARE(p.streamSlots(), maxStreamed ? static_cast<std::size_t>(slotCount) : std::size_t{0});
     if (name == "sequential")
         for (const auto& g : p.groups) QCOMPARE(g.unitCount(), 1u);
 }

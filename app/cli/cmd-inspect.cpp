@@ -15,15 +15,12 @@ namespace edgert::cli {
 
 namespace {
 
-void printMetadata(const GgufFile& f)
+void printMetadata(const ModelGraph& g)
 {
-    std::printf("file       %s\n", f.path().c_str());
-    std::printf("format     GGUF v%u, %s, %zu metadata keys, %zu tensors, alignment %llu, data at byte %llu\n",
-                f.version(), formatBytes(f.fileSizeBytes()).c_str(), f.metadata().size(), f.tensors().size(),
-                static_cast<unsigned long long>(f.alignment()), static_cast<unsigned long long>(f.dataOffset()));
+    std::printf("file       %s\n", g.path().c_str());
+    std::printf("format     %s\n", g.formatDescription().c_str());
     std::printf("\nmetadata\n");
-    for (const auto& [key, value] : f.metadata())
-        std::printf("  %-44s %s\n", key.c_str(), f.valueToString(value).c_str());
+    for (const auto& [key, value] : g.metadata()) std::printf("  %-44s %s\n", key.c_str(), value.c_str());
 }
 
 void printHyperParams(const ValidatedModelGraph& g)
@@ -31,21 +28,27 @@ void printHyperParams(const ValidatedModelGraph& g)
     const auto& hp = g.hparams();
     std::printf("\nmodel      %s — %s, %s of weights\n", g.displayName().c_str(), architectureName(hp.arch),
                 formatBytes(g.weightBytes()).c_str());
+    if (hp.arch == Architecture::Gpt2) {
+        std::printf("  layers %u, dim %u, FFN %u, heads %u, head dim %u, learned positions %u\n", hp.nLayers, hp.dim,
+                    hp.ffnDim, hp.nHeads, hp.headDim, hp.contextLength);
+        std::printf("  LayerNorm eps %g, GELU (tanh), vocab %u, embeddings %s\n", static_cast<double>(hp.normEps),
+                    hp.vocabSize, hp.tiedEmbeddings ? "tied (LM head = token embedding)" : "separate");
+        return;
+    }
     std::printf("  layers %u, dim %u, FFN %u, heads %u, KV heads %u (GQA %u:1), head dim %u, RoPE dims %u, "
                 "RoPE base %g\n",
                 hp.nLayers, hp.dim, hp.ffnDim, hp.nHeads, hp.nKvHeads, hp.nHeads / hp.nKvHeads, hp.headDim, hp.ropeDim,
                 static_cast<double>(hp.ropeFreqBase));
     std::printf("  RMSNorm eps %g, context %u, vocab %u, embeddings %s\n", static_cast<double>(hp.normEps),
-                hp.contextLength, hp.vocabSize, hp.tiedEmbeddings ? "tied (LM head = token_embd)" : "separate");
+                hp.contextLength, hp.vocabSize, hp.tiedEmbeddings ? "tied (LM head = token embedding)" : "separate");
 }
 
-void printTensors(const GgufFile& f)
+void printTensors(const ModelGraph& g)
 {
-    std::printf("\n%-32s %-6s %-18s %12s %12s\n", "tensor", "type", "shape", "bytes", "offset");
-    for (const auto& t : f.tensors())
-        std::printf("%-32s %-6s %-18s %12llu %12llu\n", t.name.c_str(), tensorTypeName(t.type).c_str(),
-                    t.shapeString().c_str(), static_cast<unsigned long long>(t.sizeBytes),
-                    static_cast<unsigned long long>(t.fileOffset));
+    std::printf("\n%-48s %-6s %-18s %12s %12s\n", "tensor", "type", "shape", "bytes", "offset");
+    for (const auto& t : g.sourceTensors())
+        std::printf("%-48s %-6s %-18s %12llu %12llu\n", t.name.c_str(), t.type.c_str(), t.shape.c_str(),
+                    static_cast<unsigned long long>(t.sizeBytes), static_cast<unsigned long long>(t.fileOffset));
 }
 
 }  // namespace
@@ -56,7 +59,7 @@ int inspectCommand(const QStringList& arguments)
     parser.setApplicationDescription(QStringLiteral("Show a model's metadata, tensors and partition plans."));
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or the default model)."), QStringLiteral("path")},
+        {QStringLiteral("model"), QStringLiteral("GGUF file or HF SafeTensors model directory (default: $EDGERT_MODEL or the default model)."), QStringLiteral("path")},
         {QStringLiteral("tensors"), QStringLiteral("List every tensor (name, type, shape, bytes, offset).")},
         {QStringLiteral("memory-budget"), QStringLiteral("Plan for this budget (default: each strategy's minimum)."), QStringLiteral("size")},
         {QStringLiteral("ctx"), QStringLiteral("KV-cache context in tokens for planning (default: the model's, at most 512)."), QStringLiteral("N")},
@@ -73,9 +76,9 @@ int inspectCommand(const QStringList& arguments)
         budget = parseByteSize(parser.value(QStringLiteral("memory-budget")).toStdString());
     const std::string path = resolveModelPath(parser.value(QStringLiteral("model")));
 
-    auto loaded = ModelGraph::openGguf(path);
-    printMetadata(loaded.gguf());
-    if (parser.isSet(QStringLiteral("tensors"))) printTensors(loaded.gguf());
+    auto loaded = ModelGraph::open(path);
+    printMetadata(loaded);
+    if (parser.isSet(QStringLiteral("tensors"))) printTensors(loaded);
     const ValidatedModelGraph graph = std::move(loaded).validate();
     printHyperParams(graph);
 

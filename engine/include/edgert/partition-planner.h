@@ -56,8 +56,10 @@ struct PartitionPlan {
     std::uint64_t scratchBytes = 0;
     std::uint64_t pinnedBytes = 0;           ///< footprint of all pinned groups
     std::uint64_t streamedBytesPerPass = 0;  ///< footprint read from disk on every forward pass
-    std::uint64_t streamReserveBytes = 0;    ///< most streamed-group bytes held at once
+    std::uint64_t streamSlotBytes = 0;       ///< one stream slot: the largest streamed group's footprint
+    std::uint64_t streamReserveBytes = 0;    ///< all stream slots (1, or 2 with prefetch)
     bool prefetch = false;                   ///< next streamed group loads while the current computes
+    std::size_t streamSlots() const { return streamSlotBytes == 0 ? 0 : (prefetch ? 2 : 1); }
     /// kv + scratch + pinned + stream reserve: the most the run leases at once.
     std::uint64_t plannedPeakBytes() const { return kvBytes + scratchBytes + pinnedBytes + streamReserveBytes; }
     bool allPinned() const { return streamedBytesPerPass == 0; }
@@ -73,7 +75,8 @@ public:
     /// The smallest budget this strategy can plan for `input`.
     virtual std::uint64_t minimumBudget(const PlanInput& input) const = 0;
     /// Plans `input` within `budgetBytes`. Throws BudgetError saying the minimum budget when the
-    /// budget cannot hold the largest unit (pair, for prefetch) plus KV cache and scratch.
+    /// budget cannot hold KV cache, scratch and the stream slots for the largest unit (two slots
+    /// for prefetch).
     virtual PartitionPlan plan(const PlanInput& input, std::uint64_t budgetBytes) const = 0;
 };
 

@@ -1,16 +1,37 @@
+// ModelGraph: opening a model in either format, the format-neutral views inspect uses, and the
+// dispatch of validation to the architecture's builder (llama-graph.cpp, gpt2-graph.cpp).
 #include "edgert/model-graph.h"
 
 #include "edgert/error.h"
 #include "edgert/tokenizer.h"
+#include "edgert/units.h"
+#include "model/graph-builder.h"
+#include "tokenizer/bpe-tokenizer.h"
 
+#include <array>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <limits>
 
 namespace edgert {
+
+namespace fs = std::filesystem;
 
 const char* architectureName(Architecture arch)
 {
     switch (arch) {
-    case Architecture::Llama: return "llama";
+        case Architecture::Llama: return "llama";
+        case Architecture::Gpt2: return "gpt2";
+    }
+    return "?";
+}
+
+const char* modelFormatName(ModelFormat format)
+{
+    switch (format) {
+        case ModelFormat::Gguf: return "GGUF";
+        case ModelFormat::SafeTensors: return "SafeTensors";
     }
     return "?";
 }
@@ -18,16 +39,23 @@ const char* architectureName(Architecture arch)
 const char* tensorRoleName(TensorRole role)
 {
     switch (role) {
-    case TensorRole::AttnNorm: return "attn_norm";
-    case TensorRole::AttnQ: return "attn_q";
-    case TensorRole::AttnK: return "attn_k";
-    case TensorRole::AttnV: return "attn_v";
-    case TensorRole::AttnOutput: return "attn_output";
-    case TensorRole::FfnNorm: return "ffn_norm";
-    case TensorRole::FfnGate: return "ffn_gate";
-    case TensorRole::FfnUp: return "ffn_up";
-    case TensorRole::FfnDown: return "ffn_down";
-    case TensorRole::Count: break;
+        case TensorRole::AttnNorm: return "attn_norm.weight";
+        case TensorRole::AttnNormBias: return "attn_norm.bias";
+        case TensorRole::AttnQ: return "attn_q.weight";
+        case TensorRole::AttnK: return "attn_k.weight";
+        case TensorRole::AttnV: return "attn_v.weight";
+        case TensorRole::AttnQkv: return "attn_qkv.weight";
+        case TensorRole::AttnQkvBias: return "attn_qkv.bias";
+        case TensorRole::AttnOutput: return "attn_output.weight";
+        case TensorRole::AttnOutputBias: return "attn_output.bias";
+        case TensorRole::FfnNorm: return "ffn_norm.weight";
+        case TensorRole::FfnNormBias: return "ffn_norm.bias";
+        case TensorRole::FfnGate: return "ffn_gate.weight";
+        case TensorRole::FfnUp: return "ffn_up.weight";
+        case TensorRole::FfnUpBias: return "ffn_up.bias";
+        case TensorRole::FfnDown: return "ffn_down.weight";
+        case TensorRole::FfnDownBias: return "ffn_down.bias";
+        case TensorRole::Count: break;
     }
     return "?";
 }
@@ -39,194 +67,246 @@ std::uint64_t TensorRef::rows() const
     return n;
 }
 
-ModelGraph ModelGraph::openGguf(const std::string& path)
+std::uint64_t TensorRef::fileBytes() const
 {
-    ModelGraph g;
-    g.m_gguf = std::make_unique<GgufFile>(path);
-    g.m_archName = g.m_gguf->findString("general.architecture").value_or("");
-    return g;
+    if (transform != LoadTransform::WidenToF32) return sizeBytes;
+    return sizeBytes / sizeof(float) * traitsOf(storedType).blockBytes;
 }
 
+// ---------------------------------------------------------------------------------------------
 namespace {
 
-// Collects every problem so one error lists all of them.
-class Problems {
-public:
-    explicit Problems(std::string file) : m_file(std::move(file)) {}
-    void add(std::string p) { m_list.push_back(std::move(p)); }
-    void throwIfAny() const
-    {
-        if (m_list.empty()) return;
-        std::string msg = m_file + ": model validation failed: ";
-        for (std::size_t i = 0; i < m_list.size(); ++i) {
-            if (i == 6) {
-                msg += "; and " + std::to_string(m_list.size() - 6) + " more";
-                break;
-            }
-            msg += (i ? "; " : "") + m_list[i];
-        }
-        throw ValidationError(msg);
-    }
-
-private:
-    std::string m_file;
-    std::vector<std::string> m_list;
+/// The architectures each format can name, for dispatch and for error messages.
+struct ArchitectureEntry {
+    Architecture arch;
+    const char* ggufName;  ///< general.architecture
+    const char* hfName;    ///< config.json architectures[0]
+    const char* hfModelType;
+    GraphParts (*build)(const ModelFiles&);
 };
 
-std::string shapeText(const std::vector<std::uint64_t>& dims)
+constexpr std::array kArchitectures{
+    ArchitectureEntry{Architecture::Llama, "llama", "LlamaForCausalLM", "llama", buildLlamaGraph},
+    ArchitectureEntry{Architecture::Gpt2, "gpt2", "GPT2LMHeadModel", "gpt2", buildGpt2Graph},
+};
+
+std::string supportedList(bool hf)
 {
-    std::string s = "[";
-    for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
-    return s + "]";
+    std::string s;
+    for (const auto& a : kArchitectures) s += (s.empty() ? "" : ", ") + std::string(hf ? a.hfName : a.ggufName);
+    return s;
 }
 
-TensorRef refOf(const GgufFile& f, const GgufTensorInfo& t)
+bool hasGgufMagic(const std::string& path)
 {
-    return TensorRef{t.name, t.type, t.dims, &f.file(), t.fileOffset, t.sizeBytes};
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    return in.read(magic, 4) && std::memcmp(magic, "GGUF", 4) == 0;
 }
 
-// Looks a tensor up and checks shape and type; records a problem and returns nullopt otherwise.
-std::optional<TensorRef> expectTensor(const GgufFile& f, Problems& problems, const std::string& name,
-                                      std::vector<std::uint64_t> shape, bool mustBeF32)
+std::shared_ptr<ModelFiles> requireFiles(const std::shared_ptr<ModelFiles>& files)
 {
-    const auto* t = f.findTensor(name);
-    if (!t) {
-        problems.add("missing tensor '" + name + "' (expected shape " + shapeText(shape) + ")");
-        return std::nullopt;
-    }
-    if (t->dims != shape) {
-        problems.add("tensor '" + name + "' has shape " + t->shapeString() + ", expected " + shapeText(shape));
-        return std::nullopt;
-    }
-    const auto traits = traitsOf(t->type);
-    if (!traits.computeSupported) {
-        problems.add("tensor '" + name + "' has type " + traits.name +
-                     ", which edge-rt cannot compute (supported: F32, F16, BF16, Q8_0, Q4_0)");
-        return std::nullopt;
-    }
-    if (mustBeF32 && t->type != TensorType::F32) {
-        problems.add("tensor '" + name + "' has type " + traits.name + ", expected F32 for a norm weight");
-        return std::nullopt;
-    }
-    return refOf(f, *t);
-}
-
-std::uint32_t requirePositive(const GgufFile& f, Problems& problems, const std::string& key,
-                              std::optional<std::uint64_t> fallback = std::nullopt)
-{
-    try {
-        const auto v = f.has(key) || !fallback ? f.getUInt(key) : *fallback;
-        if (v == 0 || v > (1u << 30)) {
-            problems.add("hyper-parameter '" + key + "' = " + std::to_string(v) + " is out of range");
-            return 0;
-        }
-        return static_cast<std::uint32_t>(v);
-    } catch (const FormatError&) {
-        problems.add("missing or non-integer hyper-parameter '" + key + "'");
-        return 0;
-    }
+    if (!files) throw UsageError("the model graph was moved from");
+    return files;
 }
 
 }  // namespace
 
+ModelGraph ModelGraph::open(const std::string& path)
+{
+    std::error_code ec;
+    const fs::path p(path);
+    if (fs::is_directory(p, ec)) return openSafeTensors(path);
+    if (!fs::exists(p, ec)) throw IoError("cannot open model '" + path + "': No such file or directory");
+    const std::string name = p.filename().string();
+    if (name.ends_with(".safetensors") || name.ends_with(".safetensors.index.json")) return openSafeTensors(path);
+    // A .gguf name goes to the GGUF reader even without the magic, for its precise errors.
+    if (name.ends_with(".gguf") || hasGgufMagic(path)) return openGguf(path);
+    throw FormatError(path +
+                      ": not a model edge-rt can open: expected a GGUF file (magic \"GGUF\" at byte 0), a "
+                      ".safetensors file or index, or a HuggingFace model directory (config.json + "
+                      "model.safetensors)");
+}
+
+ModelGraph ModelGraph::openGguf(const std::string& path)
+{
+    ModelGraph g;
+    g.m_files = std::make_shared<ModelFiles>();
+    auto& f = *g.m_files;
+    f.format = ModelFormat::Gguf;
+    f.path = path;
+    f.gguf = std::make_unique<GgufFile>(path);
+    f.archName = f.gguf->findString("general.architecture").value_or("");
+    return g;
+}
+
+ModelGraph ModelGraph::openSafeTensors(const std::string& path)
+{
+    ModelGraph g;
+    g.m_files = std::make_shared<ModelFiles>();
+    auto& f = *g.m_files;
+    f.format = ModelFormat::SafeTensors;
+    std::error_code ec;
+    f.directory = fs::is_directory(path, ec) ? path : fs::path(path).parent_path().string();
+    if (f.directory.empty()) f.directory = ".";
+    const std::string configPath = (fs::path(f.directory) / "config.json").string();
+    if (!fs::exists(configPath, ec))
+        throw IoError("cannot open model '" + path + "': " + configPath +
+                      " is missing (a HuggingFace model directory needs config.json beside the SafeTensors files)");
+    f.safetensors = std::make_unique<SafeTensorsCheckpoint>(path);
+    f.path = f.safetensors->path();
+    f.config = std::make_unique<HfConfig>(configPath);
+    f.archName = f.config->architecture();
+    return g;
+}
+
+ModelFormat ModelGraph::format() const
+{
+    return requireFiles(m_files)->format;
+}
+const std::string& ModelGraph::path() const
+{
+    return requireFiles(m_files)->path;
+}
+const std::string& ModelGraph::architectureName() const
+{
+    return requireFiles(m_files)->archName;
+}
+
+std::uint64_t ModelGraph::fileSizeBytes() const
+{
+    const auto& f = *requireFiles(m_files);
+    return f.gguf ? f.gguf->fileSizeBytes() : f.safetensors->totalSizeBytes();
+}
+
+const GgufFile& ModelGraph::gguf() const
+{
+    const auto& f = *requireFiles(m_files);
+    if (!f.gguf) throw UsageError(f.path + " is a SafeTensors model, not a GGUF file");
+    return *f.gguf;
+}
+
+const SafeTensorsCheckpoint& ModelGraph::safetensors() const
+{
+    const auto& f = *requireFiles(m_files);
+    if (!f.safetensors) throw UsageError(f.path + " is a GGUF file, not a SafeTensors model");
+    return *f.safetensors;
+}
+
+std::string ModelGraph::formatDescription() const
+{
+    const auto& f = *requireFiles(m_files);
+    if (f.gguf) {
+        const auto& g = *f.gguf;
+        return "GGUF v" + std::to_string(g.version()) + ", " + formatBytes(g.fileSizeBytes()) + ", " +
+               std::to_string(g.metadata().size()) + " metadata keys, " + std::to_string(g.tensors().size()) +
+               " tensors, alignment " + std::to_string(g.alignment()) + ", data at byte " +
+               std::to_string(g.dataOffset());
+    }
+    const auto& st = *f.safetensors;
+    std::size_t nTensors = 0;
+    std::uint64_t headerBytes = 0;
+    for (const auto& s : st.shards()) {
+        nTensors += s->tensors().size();
+        headerBytes += s->headerBytes();
+    }
+    return "SafeTensors, " + std::to_string(st.shards().size()) + (st.sharded() ? " shards" : " file") + ", " +
+           formatBytes(st.totalSizeBytes()) + ", " + std::to_string(nTensors) + " tensors, header " +
+           std::to_string(headerBytes) + " bytes; config.json: " + (f.archName.empty() ? "?" : f.archName);
+}
+
+std::vector<MetadataEntry> ModelGraph::metadata() const
+{
+    const auto& f = *requireFiles(m_files);
+    std::vector<MetadataEntry> out;
+    if (f.gguf) {
+        for (const auto& [key, value] : f.gguf->metadata()) out.push_back({key, f.gguf->valueToString(value)});
+        return out;
+    }
+    for (const auto& m : f.config->root().members()) out.push_back({"config." + m.key, json::summary(m.value)});
+    for (const auto& s : f.safetensors->shards())
+        for (const auto& [key, value] : s->metadata()) out.push_back({"safetensors." + key, "\"" + value + "\""});
+    return out;
+}
+
+std::vector<SourceTensor> ModelGraph::sourceTensors() const
+{
+    const auto& f = *requireFiles(m_files);
+    std::vector<SourceTensor> out;
+    if (f.gguf) {
+        for (const auto& t : f.gguf->tensors())
+            out.push_back({t.name, tensorTypeName(t.type), t.shapeString(), t.sizeBytes, t.fileOffset, f.gguf->path()});
+        return out;
+    }
+    for (const auto& [shard, t] : f.safetensors->tensors())
+        out.push_back(
+            {t->name, safeTensorsDtypeName(t->dtype), t->shapeString(), t->sizeBytes(), t->fileOffset, shard->path()});
+    return out;
+}
+
 ValidatedModelGraph ModelGraph::validate() &&
 {
-    const GgufFile& f = *m_gguf;
-    if (m_archName != "llama")
-        throw ValidationError(f.path() + ": unsupported architecture '" + m_archName +
-                              "' in general.architecture (supported: llama)");
-    Problems problems(f.path());
-    const std::string a = m_archName + ".";
-
-    HyperParams hp;
-    hp.arch = Architecture::Llama;
-    hp.dim = requirePositive(f, problems, a + "embedding_length");
-    hp.ffnDim = requirePositive(f, problems, a + "feed_forward_length");
-    hp.nLayers = requirePositive(f, problems, a + "block_count");
-    hp.nHeads = requirePositive(f, problems, a + "attention.head_count");
-    hp.nKvHeads = requirePositive(f, problems, a + "attention.head_count_kv", hp.nHeads);
-    hp.contextLength = requirePositive(f, problems, a + "context_length");
-    problems.throwIfAny();
-
-    if (hp.dim % hp.nHeads != 0)
-        problems.add("embedding_length " + std::to_string(hp.dim) + " is not a multiple of head_count " +
-                     std::to_string(hp.nHeads));
-    if (hp.nHeads % hp.nKvHeads != 0)
-        problems.add("head_count " + std::to_string(hp.nHeads) + " is not a multiple of head_count_kv " +
-                     std::to_string(hp.nKvHeads));
-    problems.throwIfAny();
-    hp.headDim = hp.dim / hp.nHeads;
-    hp.ropeDim = requirePositive(f, problems, a + "rope.dimension_count", hp.headDim);
-    if (hp.ropeDim > hp.headDim || hp.ropeDim % 2 != 0)
-        problems.add("rope.dimension_count " + std::to_string(hp.ropeDim) + " must be even and at most the head size " +
-                     std::to_string(hp.headDim));
-    try {
-        hp.ropeFreqBase = static_cast<float>(f.findFloat(a + "rope.freq_base").value_or(10000.0));
-        hp.normEps = static_cast<float>(f.findFloat(a + "attention.layer_norm_rms_epsilon").value_or(1e-5));
-    } catch (const FormatError& e) {
-        problems.add(e.what());
+    auto files = requireFiles(m_files);
+    const bool hf = files->format == ModelFormat::SafeTensors;
+    const ArchitectureEntry* entry = nullptr;
+    for (const auto& a : kArchitectures)
+        if (files->archName == (hf ? a.hfName : a.ggufName) || (hf && files->archName == a.hfModelType)) entry = &a;
+    if (!entry) {
+        if (hf)
+            throw ValidationError(files->config->path() + ": unsupported architecture '" + files->archName +
+                                  "' in config.json (supported: " + supportedList(true) + ")");
+        throw ValidationError(files->path + ": unsupported architecture '" + files->archName +
+                              "' in general.architecture (supported: " + supportedList(false) + ")");
     }
-    if (!(hp.ropeFreqBase > 0.0f)) problems.add("rope.freq_base must be positive");
-    if (!(hp.normEps > 0.0f && hp.normEps < 1.0f)) problems.add("layer_norm_rms_epsilon is out of range");
-
+    GraphParts parts = entry->build(*files);
     ValidatedModelGraph v;
-    const auto dim = std::uint64_t{hp.dim}, ffn = std::uint64_t{hp.ffnDim};
-    const auto qDim = std::uint64_t{hp.qDim()}, kvDim = std::uint64_t{hp.kvDim()};
-
-    const auto* embd = f.findTensor("token_embd.weight");
-    if (!embd) problems.add("missing tensor 'token_embd.weight'");
-    else if (embd->dims.size() != 2 || embd->dims[0] != dim)
-        problems.add("tensor 'token_embd.weight' has shape " + embd->shapeString() + ", expected [" +
-                     std::to_string(dim) + ", n_vocab]");
-    problems.throwIfAny();
-    hp.vocabSize = static_cast<std::uint32_t>(embd->dims[1]);
-    if (f.has("tokenizer.ggml.tokens") && f.arrayCount("tokenizer.ggml.tokens") != hp.vocabSize)
-        problems.add("tokenizer has " + std::to_string(f.arrayCount("tokenizer.ggml.tokens")) +
-                     " tokens but token_embd.weight has " + std::to_string(hp.vocabSize) + " rows");
-    if (auto e = expectTensor(f, problems, "token_embd.weight", {dim, hp.vocabSize}, false)) v.m_tokenEmbedding = *e;
-
-    v.m_layers.resize(hp.nLayers);
-    for (std::uint32_t l = 0; l < hp.nLayers; ++l) {
-        const std::string p = "blk." + std::to_string(l) + ".";
-        auto& layer = v.m_layers[l].byRole;
-        const auto set = [&](TensorRole role, std::vector<std::uint64_t> shape, bool norm) {
-            layer[static_cast<std::size_t>(role)] =
-                expectTensor(f, problems, p + tensorRoleName(role) + ".weight", std::move(shape), norm);
-        };
-        set(TensorRole::AttnNorm, {dim}, true);
-        set(TensorRole::AttnQ, {dim, qDim}, false);
-        set(TensorRole::AttnK, {dim, kvDim}, false);
-        set(TensorRole::AttnV, {dim, kvDim}, false);
-        set(TensorRole::AttnOutput, {qDim, dim}, false);
-        set(TensorRole::FfnNorm, {dim}, true);
-        set(TensorRole::FfnGate, {dim, ffn}, false);
-        set(TensorRole::FfnUp, {dim, ffn}, false);
-        set(TensorRole::FfnDown, {ffn, dim}, false);
-    }
-
-    if (auto n = expectTensor(f, problems, "output_norm.weight", {dim}, true)) v.m_head.outputNorm = *n;
-    if (f.findTensor("output.weight")) {
-        if (auto o = expectTensor(f, problems, "output.weight", {dim, hp.vocabSize}, false)) v.m_head.output = *o;
-    } else {
-        hp.tiedEmbeddings = true;  // no output.weight: the LM head is token_embd.weight
-        v.m_head.output = v.m_tokenEmbedding;
-    }
-    problems.throwIfAny();
-
-    v.m_hparams = hp;
-    v.m_gguf = std::move(m_gguf);
+    v.m_files = std::move(files);
+    m_files.reset();
+    v.m_hparams = parts.hparams;
+    v.m_layers = std::move(parts.layers);
+    v.m_head = std::move(parts.head);
+    v.m_tokenEmbedding = std::move(parts.tokenEmbedding);
+    v.m_positionEmbedding = std::move(parts.positionEmbedding);
     return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+ModelFormat ValidatedModelGraph::format() const
+{
+    return m_files->format;
+}
+const std::string& ValidatedModelGraph::path() const
+{
+    return m_files->path;
+}
+
+const GgufFile& ValidatedModelGraph::gguf() const
+{
+    if (!m_files->gguf) throw UsageError(m_files->path + " is a SafeTensors model, not a GGUF file");
+    return *m_files->gguf;
+}
+
+std::uint64_t ValidatedModelGraph::fileSizeBytes() const
+{
+    return m_files->gguf ? m_files->gguf->fileSizeBytes() : m_files->safetensors->totalSizeBytes();
 }
 
 std::string ValidatedModelGraph::displayName() const
 {
-    if (auto n = m_gguf->findString("general.name"); n && !n->empty()) return *n;
-    return std::filesystem::path(path()).filename().string();
+    if (m_files->gguf) {
+        if (auto n = m_files->gguf->findString("general.name"); n && !n->empty()) return *n;
+        return fs::path(path()).filename().string();
+    }
+    auto dir = fs::path(m_files->directory).lexically_normal();
+    if (dir.filename().empty()) dir = dir.parent_path();
+    return dir.filename().string();
 }
 
 std::uint64_t ValidatedModelGraph::weightBytes() const
 {
     std::uint64_t total = m_tokenEmbedding.sizeBytes + m_head.outputNorm.sizeBytes;
+    if (m_positionEmbedding) total += m_positionEmbedding->sizeBytes;
+    if (m_head.outputNormBias) total += m_head.outputNormBias->sizeBytes;
     if (!m_hparams.tiedEmbeddings) total += m_head.output.sizeBytes;
     for (const auto& layer : m_layers)
         for (const auto& t : layer.byRole)
@@ -234,6 +314,33 @@ std::uint64_t ValidatedModelGraph::weightBytes() const
     return total;
 }
 
-std::unique_ptr<Tokenizer> ValidatedModelGraph::makeTokenizer() const { return Tokenizer::fromGguf(*m_gguf); }
+namespace {
+/// bos_token_id / eos_token_id of config.json (a list, as some models write, gives its first).
+std::optional<TokenId> configTokenId(const HfConfig& c, const char* key)
+{
+    const auto* v = c.root().find(key);
+    if (!v || v->isNull()) return std::nullopt;
+    const json::Value& id = v->isArray() && !v->items().empty() ? v->items()[0] : *v;
+    const auto u = id.asUInt64();
+    if (!u || *u > static_cast<std::uint64_t>(std::numeric_limits<TokenId>::max()))
+        throw FormatError(c.path() + ": key '" + key + "' (byte " + std::to_string(v->offset()) + ") is " +
+                          json::summary(*v) + ", expected a token id");
+    return static_cast<TokenId>(*u);
+}
+}  // namespace
+
+std::unique_ptr<Tokenizer> ValidatedModelGraph::makeTokenizer() const
+{
+    if (m_files->gguf) return Tokenizer::fromGguf(*m_files->gguf);
+    const HfConfig& c = *m_files->config;
+    return makeHfTokenizer(m_files->directory,
+                           HfSpecialIds{configTokenId(c, "bos_token_id"), configTokenId(c, "eos_token_id")});
+}
+
+void ValidatedModelGraph::releaseHeaderPages() const
+{
+    if (m_files->gguf) m_files->gguf->releaseHeaderPages();
+    if (m_files->safetensors) m_files->safetensors->releaseHeaderPages();
+}
 
 }  // namespace edgert

@@ -23,17 +23,15 @@ const float* normWeight(const UnitView& w, TensorRole role)
 }
 }  // namespace
 
-void LlamaForward::embed(const std::int32_t* tokens, std::size_t nTokens)
+void LlamaForward::embed(const std::int32_t* tokens, std::size_t nTokens, std::uint32_t /*pos0*/)
 {
-    const auto& e = m_graph.tokenEmbedding();
-    const std::uint64_t row = rowBytes(e.type, m_hp.dim);
     for (std::size_t t = 0; t < nTokens; ++t) {
         const auto id = tokens[t];
         if (id < 0 || static_cast<std::uint32_t>(id) >= m_hp.vocabSize)
             throw UsageError("token id " + std::to_string(id) + " is outside the vocabulary (" +
                              std::to_string(m_hp.vocabSize) + " tokens)");
-        e.file->readAt(e.fileOffset + static_cast<std::uint64_t>(id) * row, m_act.embedRow, row);
-        kernels::dequantizeRow(e.type, m_act.embedRow, m_act.x + t * m_hp.dim, m_hp.dim);
+        readEmbeddingRow(m_graph.tokenEmbedding(), static_cast<std::uint64_t>(id), m_hp.dim, m_act.embedRow,
+                         m_act.x + t * m_hp.dim);
     }
 }
 
@@ -61,33 +59,8 @@ void LlamaForward::block(const UnitView& w, std::size_t nTokens, std::uint32_t p
         std::copy_n(m_act.v + t * kvDim, kvDim, valueCache + pos * kvDim);
     }
 
-    const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
-    const std::size_t groupSize = hp.nHeads / hp.nKvHeads;  // query heads per KV head (GQA)
-    for (std::size_t t = 0; t < nTokens; ++t) {
-        const std::size_t nPos = pos0 + t + 1;  // causal: attend to positions 0..pos
-        const auto nHeads = static_cast<std::ptrdiff_t>(hp.nHeads);
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && nPos * hd > 4096)
-        for (std::ptrdiff_t hh = 0; hh < nHeads; ++hh) {
-            const auto h = static_cast<std::size_t>(hh);
-            const float* q = m_act.q + t * qDim + h * hd;
-            float* att = m_act.att + h * m_kv.nCtx;
-            const std::size_t kvHead = h / groupSize;
-            for (std::size_t p = 0; p < nPos; ++p) {
-                const float* k = keyCache + p * kvDim + kvHead * hd;
-                float s = 0.0f;
-                for (std::size_t i = 0; i < hd; ++i) s += q[i] * k[i];
-                att[p] = s * scale;
-            }
-            kernels::softmax(att, nPos);
-            float* out = m_act.xb2 + t * qDim + h * hd;
-            std::fill_n(out, hd, 0.0f);
-            for (std::size_t p = 0; p < nPos; ++p) {
-                const float* v = valueCache + p * kvDim + kvHead * hd;
-                const float a = att[p];
-                for (std::size_t i = 0; i < hd; ++i) out[i] += a * v[i];
-            }
-        }
-    }
+    causalAttention(m_act.q, keyCache, valueCache, m_act.xb2, m_act.att, {hp.nHeads, hp.nKvHeads, hd, m_kv.nCtx},
+                    nTokens, pos0, threads);
     kernels::matmul(weight(w, tensors, TensorRole::AttnOutput), kernels::prepareInput(m_act.xb2, nTokens, qDim, m_act.xq),
                     m_act.xb, threads);
     kernels::addInPlace(m_act.x, m_act.xb, nTokens * dim);

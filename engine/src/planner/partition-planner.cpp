@@ -1,5 +1,8 @@
 // The three partition strategies. Shared machinery: choose pinned units (largest first while
 // the stream reserve still fits), then form groups of the streamed units per strategy.
+// Streamed groups are read into stream slots leased once per run: one slot (sequential, greedy)
+// or two (speculative-prefetch: double buffering — one computes while the next loads), each as
+// large as the largest streamed group.
 #include "edgert/partition-planner.h"
 
 #include "edgert/error.h"
@@ -38,22 +41,15 @@ LayerGroup makeGroup(const PlanInput& in, std::uint32_t first, std::uint32_t las
     return g;
 }
 
-enum class Grouping { OnePerUnit, Greedy, PairwiseWindow };
+enum class Grouping { OnePerUnit, Greedy, DoubleBuffered };
 
-// Streaming reserve for a set of streamed units (flags), counted with every unit alone.
-std::uint64_t reserveFor(const PlanInput& in, const std::vector<bool>& pinned, bool pairs)
+// Streaming reserve (slot count × largest streamed unit) for the units not pinned.
+std::uint64_t reserveFor(const PlanInput& in, const std::vector<bool>& pinned, std::uint64_t slots)
 {
-    std::uint64_t reserve = 0, previous = 0;
-    bool havePrevious = false;
-    for (std::size_t u = 0; u < in.units.size(); ++u) {
-        if (pinned[u]) continue;
-        const auto b = fp(in.units[u].weightBytes);
-        reserve = std::max(reserve, b);
-        if (pairs && havePrevious) reserve = std::max(reserve, previous + b);
-        previous = b;
-        havePrevious = true;
-    }
-    return reserve;
+    std::uint64_t largest = 0;
+    for (std::size_t u = 0; u < in.units.size(); ++u)
+        if (!pinned[u]) largest = std::max(largest, fp(in.units[u].weightBytes));
+    return slots * largest;
 }
 
 class StrategyBase : public PartitionStrategy {
@@ -68,7 +64,7 @@ public:
     std::uint64_t minimumBudget(const PlanInput& in) const override
     {
         const std::vector<bool> none(in.units.size(), false);
-        return in.kvBytes + in.scratchBytes + reserveFor(in, none, pairs());
+        return in.kvBytes + in.scratchBytes + reserveFor(in, none, slots());
     }
 
     PartitionPlan plan(const PlanInput& in, std::uint64_t budget) const override
@@ -89,7 +85,8 @@ public:
                               " bytes) is too small for strategy '" + m_name + "': it needs at least " +
                               formatBytes(minimum) + " (" + std::to_string(minimum) + " bytes) = KV cache " +
                               formatBytes(in.kvBytes) + " + scratch " + formatBytes(in.scratchBytes) + " + " +
-                              (pairs() ? "the two largest adjacent units (layers or head) " : "the largest unit (a layer or the output head) ") +
+                              (slots() == 2 ? "two stream slots of the largest unit (a layer or the output head) "
+                                           : "the largest unit (a layer or the output head) ") +
                               formatBytes(minimum - fixed) + "; minimum budget: " + std::to_string(minimum));
         }
 
@@ -118,7 +115,7 @@ public:
         for (auto u : order) {
             pinned[u] = true;
             const auto cost = pinnedBytes + fp(in.units[u].weightBytes);
-            if (fixed + cost + reserveFor(in, pinned, pairs()) <= budget) pinnedBytes = cost;
+            if (fixed + cost + reserveFor(in, pinned, slots()) <= budget) pinnedBytes = cost;
             else pinned[u] = false;
         }
 
@@ -142,8 +139,7 @@ public:
         for (const auto& g : groups)
             if (g.pinned) pinnedFootprint += g.footprintBytes;
         const std::uint64_t window = budget - fixed - pinnedFootprint;
-        if (m_grouping == Grouping::Greedy) groups = mergeStreamed(in, groups, window, false);
-        if (m_grouping == Grouping::PairwiseWindow) groups = mergeStreamed(in, groups, window, true);
+        if (m_grouping != Grouping::OnePerUnit) groups = mergeStreamed(in, groups, window / slots());
         p.groups = std::move(groups);
         finish(p);
         if (p.plannedPeakBytes() > budget)
@@ -153,68 +149,42 @@ public:
     }
 
 private:
-    bool pairs() const { return m_grouping == Grouping::PairwiseWindow; }
+    std::uint64_t slots() const { return m_grouping == Grouping::DoubleBuffered ? 2 : 1; }
 
-    // Merges consecutive streamed single-unit groups (not across pinned groups) so that each
-    // merged group fits `window` (pairwise: any two consecutive streamed groups fit together).
+    // Merges consecutive streamed single-unit groups (not across pinned groups) into groups
+    // whose footprint fits one stream slot of `slotBytes` (every single unit does: the pinning
+    // step reserved slots of the largest).
     static std::vector<LayerGroup> mergeStreamed(const PlanInput& in, const std::vector<LayerGroup>& singles,
-                                                 std::uint64_t window, bool pairwise)
+                                                 std::uint64_t slotBytes)
     {
-        const std::uint64_t cap = pairwise ? window / 2 : window;
         std::vector<LayerGroup> out;
         for (const auto& g : singles) {
             if (!g.pinned && !out.empty() && !out.back().pinned && out.back().lastUnit + 1 == g.firstUnit) {
                 auto merged = makeGroup(in, out.back().firstUnit, g.lastUnit, false);
-                if (merged.footprintBytes <= cap) {
+                if (merged.footprintBytes <= slotBytes) {
                     out.back() = merged;
                     continue;
                 }
             }
             out.push_back(g);
         }
-        if (!pairwise) return out;
-        // Repair: split a merged group into singles wherever a consecutive streamed pair exceeds
-        // the window (singles always fit pairwise: the pinning step reserved for that).
-        for (bool changed = true; changed;) {
-            changed = false;
-            const LayerGroup* previous = nullptr;
-            for (std::size_t i = 0; i < out.size() && !changed; ++i) {
-                if (out[i].pinned) continue;
-                if (previous && previous->footprintBytes + out[i].footprintBytes > window) {
-                    const std::size_t victim =
-                        previous->unitCount() >= out[i].unitCount() ? static_cast<std::size_t>(previous - out.data()) : i;
-                    const auto big = out[victim];
-                    if (big.unitCount() == 1)
-                        throw BudgetError("internal planner error: two single streamed layers exceed the window");
-                    std::vector<LayerGroup> parts;
-                    for (auto u = big.firstUnit; u <= big.lastUnit; ++u) parts.push_back(makeGroup(in, u, u, false));
-                    out.erase(out.begin() + static_cast<std::ptrdiff_t>(victim));
-                    out.insert(out.begin() + static_cast<std::ptrdiff_t>(victim), parts.begin(), parts.end());
-                    changed = true;
-                }
-                previous = &out[i];
-            }
-        }
         return out;
     }
 
     void finish(PartitionPlan& p) const
     {
-        p.prefetch = pairs();
-        std::uint64_t reserve = 0, previous = 0;
-        bool havePrevious = false;
+        p.prefetch = slots() == 2;
+        std::uint64_t largest = 0;
         for (const auto& g : p.groups) {
             if (g.pinned) {
                 p.pinnedBytes += g.footprintBytes;
-                continue;
+            } else {
+                p.streamedBytesPerPass += g.footprintBytes;
+                largest = std::max(largest, g.footprintBytes);
             }
-            p.streamedBytesPerPass += g.footprintBytes;
-            reserve = std::max(reserve, g.footprintBytes);
-            if (pairs() && havePrevious) reserve = std::max(reserve, previous + g.footprintBytes);
-            previous = g.footprintBytes;
-            havePrevious = true;
         }
-        p.streamReserveBytes = reserve;
+        p.streamSlotBytes = largest;
+        p.streamReserveBytes = largest * slots();
     }
 
     const char* m_name;
@@ -237,7 +207,7 @@ std::unique_ptr<PartitionStrategy> makeStrategy(std::string_view name)
     if (name == "speculative-prefetch")
         return std::make_unique<StrategyBase>(
             "speculative-prefetch", "groups sized so the next group loads while the current one computes",
-            Grouping::PairwiseWindow);
+            Grouping::DoubleBuffered);
     std::string known;
     for (const auto& n : strategyNames()) known += (known.empty() ? "" : ", ") + n;
     throw UsageError("unknown partition strategy '" + std::string(name) + "' (known: " + known + ")");

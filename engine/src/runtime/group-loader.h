@@ -13,7 +13,8 @@
 namespace edgert {
 
 /// Pointers to one unit's tensors inside a loaded group buffer. For a layer: indexed by
-/// TensorRole. For the head (layer -1): [0] output norm, [1] output projection.
+/// TensorRole. For the head (layer -1): [0] output norm, [1] output projection, [2] output norm
+/// bias (GPT-2 only).
 struct UnitView {
     int layer = -1;
     std::array<const std::byte*, kTensorRoleCount> data{};
@@ -21,7 +22,7 @@ struct UnitView {
 
 struct LoadedGroup {
     std::size_t groupIndex = 0;
-    PoolBuffer buffer;
+    PoolBuffer buffer;  ///< owned buffer (pinned groups); empty when loaded into a stream slot
     std::vector<UnitView> units;
     std::uint64_t bytesRead = 0;
 };
@@ -30,5 +31,10 @@ struct LoadedGroup {
 /// tensor of the group into it (IoError on a failed read). Thread-safe for distinct groups.
 LoadedGroup loadGroup(const ValidatedModelGraph& graph, const PartitionPlan& plan, std::size_t groupIndex,
                       MemoryPool& pool);
+
+/// Reads the group's tensors into `destination` (a stream slot of `capacityBytes`, already
+/// leased; BudgetError when the group does not fit). The result's views point into it.
+LoadedGroup loadGroupInto(const ValidatedModelGraph& graph, const PartitionPlan& plan, std::size_t groupIndex,
+                          std::byte* destination, std::size_t capacityBytes);
 
 }  // namespace edgert

@@ -4,8 +4,8 @@
 
 namespace edgert {
 
-GroupPrefetcher::GroupPrefetcher(const ValidatedModelGraph& graph, const PartitionPlan& plan, MemoryPool& pool)
-    : m_graph(graph), m_plan(plan), m_pool(pool), m_thread([this] { workerLoop(); })
+GroupPrefetcher::GroupPrefetcher(const ValidatedModelGraph& graph, const PartitionPlan& plan)
+    : m_graph(graph), m_plan(plan), m_thread([this] { workerLoop(); })
 {
 }
 
@@ -20,11 +20,13 @@ GroupPrefetcher::~GroupPrefetcher()
     m_thread.join();
 }
 
-void GroupPrefetcher::request(std::size_t group)
+void GroupPrefetcher::request(std::size_t group, std::byte* slot, std::size_t capacity)
 {
     {
         std::lock_guard lock(m_mutex);
         m_requested = group;
+        m_slot = slot;
+        m_capacity = capacity;
         m_working = true;
         m_finished = false;
         m_error = nullptr;
@@ -58,7 +60,7 @@ void GroupPrefetcher::discard() noexcept
     m_requested.reset();
     m_finished = false;
     m_error = nullptr;
-    m_result = LoadedGroup{};  // returns the buffer to the pool
+    m_result = LoadedGroup{};
 }
 
 void GroupPrefetcher::workerLoop()
@@ -68,12 +70,14 @@ void GroupPrefetcher::workerLoop()
         m_wake.wait(lock, [&] { return m_quit || m_working; });
         if (m_quit) return;
         const std::size_t group = *m_requested;
+        std::byte* const slot = m_slot;
+        const std::size_t capacity = m_capacity;
         lock.unlock();
         LoadedGroup result;
         std::exception_ptr error;
         const auto started = Clock::now();
         try {
-            result = loadGroup(m_graph, m_plan, group, m_pool);
+            result = loadGroupInto(m_graph, m_plan, group, slot, capacity);
         } catch (...) {
             error = std::current_exception();
         }

@@ -1,6 +1,6 @@
 // A worker thread that loads one streamed layer group ahead of the compute thread
-// (speculative-prefetch). At most one load is outstanding. The destructor waits for an
-// outstanding load and returns its buffer to the pool; it never throws.
+// (speculative-prefetch) into a stream slot the caller owns. At most one load is outstanding.
+// The destructor waits for an outstanding load; it never throws.
 #pragma once
 
 #include "runtime/group-loader.h"
@@ -18,13 +18,14 @@ class GroupPrefetcher {
 public:
     using Clock = std::chrono::steady_clock;
 
-    GroupPrefetcher(const ValidatedModelGraph& graph, const PartitionPlan& plan, MemoryPool& pool);
+    GroupPrefetcher(const ValidatedModelGraph& graph, const PartitionPlan& plan);
     ~GroupPrefetcher();
     GroupPrefetcher(const GroupPrefetcher&) = delete;
     GroupPrefetcher& operator=(const GroupPrefetcher&) = delete;
 
-    /// Starts loading `group` on the worker. Precondition: nothing outstanding.
-    void request(std::size_t group);
+    /// Starts loading `group` into `slot` (capacity bytes) on the worker. Precondition: nothing
+    /// outstanding, and nobody reads `slot` until take() returns.
+    void request(std::size_t group, std::byte* slot, std::size_t capacity);
     /// The group being (or done) loading, if any.
     std::optional<std::size_t> outstanding() const;
     /// Waits for the outstanding load and hands it over; rethrows the worker's exception.
@@ -38,7 +39,8 @@ private:
 
     const ValidatedModelGraph& m_graph;
     const PartitionPlan& m_plan;
-    MemoryPool& m_pool;
+    std::byte* m_slot = nullptr;
+    std::size_t m_capacity = 0;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::condition_variable m_done;

@@ -60,6 +60,8 @@ struct ReadyEngine::Impl {
     PoolBuffer scratchBuffer;
     ScratchLayout layout;
     std::vector<std::optional<LoadedGroup>> pinned;  // by group index
+    std::vector<PoolBuffer> streamSlots;             // plan.streamSlots() buffers of plan.streamSlotBytes
+    std::size_t prefetchSlot = 0;                    // slot the outstanding prefetch loads into
     std::unique_ptr<GroupPrefetcher> prefetcher;
     std::unique_ptr<ModelForward> forward;  // the architecture's forward pass
     std::uint32_t position = 0;
@@ -72,10 +74,13 @@ struct ReadyEngine::Impl {
         return std::chrono::duration<double, std::milli>(t - origin).count();
     }
 
+    // The streamed group that runs after `after`, wrapping to the next pass (decode runs pass
+    // after pass, so the first streamed group can load while the head and sampling finish).
     std::optional<std::size_t> nextStreamed(std::size_t after) const
     {
-        for (std::size_t g = after + 1; g < plan.groups.size(); ++g)
-            if (!plan.groups[g].pinned) return g;
+        const std::size_t n = plan.groups.size();
+        for (std::size_t k = 1; k <= n; ++k)
+            if (!plan.groups[(after + k) % n].pinned) return (after + k) % n;
         return std::nullopt;
     }
 
@@ -92,15 +97,19 @@ struct ReadyEngine::Impl {
             }
             const LayerGroup& group = plan.groups[gi];
             std::optional<LoadedGroup> streamed;
+            std::optional<std::size_t> busySlot;  // the stream slot this group computes from
             if (!group.pinned) {
                 Clock::time_point started, finished;
                 bool onWorker = false;
                 if (prefetcher && prefetcher->outstanding() == gi) {
                     streamed = prefetcher->take(started, finished);
+                    busySlot = prefetchSlot;
                     onWorker = true;
                 } else {
+                    if (prefetcher) prefetcher->discard();  // a stale request (after a cancel)
+                    busySlot = 0;
                     started = Clock::now();
-                    streamed = loadGroup(*graph, plan, gi, *pool);
+                    streamed = loadGroupInto(*graph, plan, gi, streamSlots[0].data(), streamSlots[0].sizeBytes());
                     finished = Clock::now();
                 }
                 streamedBytesRead += streamed->bytesRead;
@@ -109,7 +118,10 @@ struct ReadyEngine::Impl {
                                             msSinceOrigin(finished), onWorker, 0});
             }
             if (prefetcher && !prefetcher->outstanding())
-                if (auto next = nextStreamed(gi)) prefetcher->request(*next);
+                if (auto next = nextStreamed(gi)) {
+                    prefetchSlot = busySlot == std::size_t{0} ? 1 : 0;  // the slot nobody computes from
+                    prefetcher->request(*next, streamSlots[prefetchSlot].data(), streamSlots[prefetchSlot].sizeBytes());
+                }
 
             int threads = options.threads;
             if (observer) observer->beforeGroup(gi, threads);
@@ -124,7 +136,7 @@ struct ReadyEngine::Impl {
             if (observer)
                 observer->onGroupEvent({gi, GroupEvent::Phase::Compute, passes, msSinceOrigin(computeStart),
                                         msSinceOrigin(computeEnd), false, threads});
-            // `streamed` goes out of scope here: its pool buffer is returned before the next group.
+            // `streamed` goes out of scope here: its slot is free for the next load.
         }
         position += static_cast<std::uint32_t>(n);
         return true;
@@ -159,8 +171,10 @@ ReadyEngine PlannedEngine::prepare(MemoryPool& pool) &&
     impl->pinned.resize(impl->plan.groups.size());
     for (std::size_t g = 0; g < impl->plan.groups.size(); ++g)
         if (impl->plan.groups[g].pinned) impl->pinned[g] = loadGroup(*impl->graph, impl->plan, g, pool);
+    for (std::size_t k = 0; k < impl->plan.streamSlots(); ++k)
+        impl->streamSlots.push_back(pool.allocate(impl->plan.streamSlotBytes, "stream slot " + std::to_string(k)));
     if (impl->plan.prefetch && impl->plan.streamedGroupCount() > 0)
-        impl->prefetcher = std::make_unique<GroupPrefetcher>(*impl->graph, impl->plan, pool);
+        impl->prefetcher = std::make_unique<GroupPrefetcher>(*impl->graph, impl->plan);
 
     std::byte* s = impl->scratchBuffer.data();
     const auto& L = impl->layout;

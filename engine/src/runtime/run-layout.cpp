@@ -47,6 +47,7 @@ std::vector<const TensorRef*> unitTensors(const ValidatedModelGraph& graph, int 
     if (layer < 0) {
         out.push_back(&graph.head().outputNorm);
         out.push_back(&graph.head().output);
+        if (graph.head().outputNormBias) out.push_back(&*graph.head().outputNormBias);  // GPT-2's ln_f bias
         return out;
     }
     const auto& l = graph.layers()[static_cast<std::size_t>(layer)];

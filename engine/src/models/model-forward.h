@@ -1,0 +1,82 @@
+// The forward-pass interface the runtime drives, one implementation per architecture
+// (models/llama-forward, models/gpt2-forward), and the pieces they share: the activation buffers,
+// the KV cache view, embedding-row reads and causal attention over the cache.
+//
+// The runtime calls, for every forward pass over nTokens consecutive positions pos0..:
+//   embed(tokens, nTokens, pos0);  block(unit, ...) for each layer in order;  head(unit, ...)
+// with each unit's weights in a loaded group buffer (UnitView). Implementations keep no state
+// between calls besides the KV cache, so groups can be streamed between them.
+#pragma once
+
+#include "edgert/model-graph.h"
+#include "runtime/group-loader.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace edgert {
+
+/// Activation pointers carved from the scratch buffer (see ScratchLayout).
+struct Activations {
+    float* x;
+    float* xb;
+    float* xb2;
+    float* q;
+    float* k;
+    float* v;
+    float* att;
+    float* hb;
+    float* hb2;
+    float* logits;
+    std::byte* embedRow;
+    void* xq;  ///< workspace for quantised activations (kernels::preparedInputBytes)
+};
+
+/// KV cache views: K and V, (nLayers, nCtx, kvDim) f32 each.
+struct KvCacheView {
+    float* keys;
+    float* values;
+    std::uint32_t nCtx;
+};
+
+class ModelForward {
+public:
+    virtual ~ModelForward() = default;
+
+    /// x (nTokens, dim) <- the input embedding of `tokens` at positions pos0.. (rows read from the
+    /// file with pread). Throws UsageError for an id outside the vocabulary or a position outside
+    /// the model's context.
+    virtual void embed(const std::int32_t* tokens, std::size_t nTokens, std::uint32_t pos0) = 0;
+
+    /// Runs block `w.layer` on x (nTokens, dim) at positions pos0.., writing K/V to the cache.
+    virtual void block(const UnitView& w, std::size_t nTokens, std::uint32_t pos0, int threads) = 0;
+
+    /// logits (vocab,) <- head applied to the last of the nTokens rows of x.
+    virtual void head(const UnitView& w, std::size_t nTokens, int threads) = 0;
+};
+
+/// The forward pass of `graph`'s architecture.
+std::unique_ptr<ModelForward> makeForward(const ValidatedModelGraph& graph, const Activations& act,
+                                          const KvCacheView& kv);
+
+/// out (dim,) <- row `row` of the embedding table `table` (rows of `dim` values of any supported
+/// type), read with pread into `staging` (rowBytes bytes) and dequantised.
+void readEmbeddingRow(const TensorRef& table, std::uint64_t row, std::size_t dim, std::byte* staging, float* out);
+
+/// Sizes of causal attention over one layer's cache.
+struct AttentionDims {
+    std::size_t nHeads;    ///< query heads
+    std::size_t nKvHeads;  ///< key/value heads; nHeads / nKvHeads queries share one (GQA)
+    std::size_t headDim;
+    std::size_t nCtx;  ///< cache rows (positions) per layer; `att` holds nHeads × nCtx floats
+};
+
+/// Causal scaled dot-product attention (Vaswani et al. 2017) for nTokens queries at positions
+/// pos0.. over cache positions 0..pos (inclusive):
+///   out[t, h] = Σ_p softmax_p(q[t, h] · K[p, h/g] / sqrt(headDim)) V[p, h/g]
+/// q, out (nTokens, nHeads·headDim); keys, values (nCtx, nKvHeads·headDim) of this layer.
+void causalAttention(const float* q, const float* keys, const float* values, float* out, float* att,
+                     const AttentionDims& d, std::size_t nTokens, std::size_t pos0, int threads);
+
+}  // namespace edgert
