@@ -6,6 +6,7 @@
 #include "edgert/error.h"
 #include "edgert/gguf-writer.h"
 #include "edgert/inference-engine.h"
+#include "kernels/fp16.h"
 #include "model/tensor-transform.h"
 #include "test-support.h"
 
@@ -19,6 +20,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <random>
 
@@ -419,6 +421,60 @@ private slots:
             for (std::size_t c = 0; c < C; ++c) std::memcpy(&expected[(c * R + r) * E], &m[(r * C + c) * E], E);
         transposeInPlace(m.data(), R, C, E);
         QVERIFY(m == expected);
+    }
+
+    void readTensorAppliesEachLoadTransform()
+    {
+        // One file holding: a (4, 6) f32 matrix stored transposed, an (8 rows, 3 cols) f32 matrix of two
+        // heads in rotate-half row order, and 5 BF16 values and 5 F16 values.
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath(QStringLiteral("t.bin"));
+        std::vector<float> canonical(4 * 6), rope(8 * 3);
+        std::iota(canonical.begin(), canonical.end(), 0.0f);
+        std::iota(rope.begin(), rope.end(), 100.0f);
+        std::vector<float> stored(canonical.size());
+        for (std::size_t r = 0; r < 4; ++r)
+            for (std::size_t c = 0; c < 6; ++c) stored[c * 4 + r] = canonical[r * 6 + c];
+        const float values[5] = {1.5f, -2.25f, 0.0f, 3.0e-3f, 65504.0f};
+        std::uint16_t bf16[5], f16[5];
+        for (int i = 0; i < 5; ++i) {
+            bf16[i] = static_cast<std::uint16_t>(std::bit_cast<std::uint32_t>(values[i]) >> 16);
+            f16[i] = kernels::fp32ToFp16(values[i]);
+        }
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(reinterpret_cast<const char*>(stored.data()), 96);
+        f.write(reinterpret_cast<const char*>(rope.data()), 96);
+        f.write(reinterpret_cast<const char*>(bf16), 10);
+        f.write(reinterpret_cast<const char*>(f16), 10);
+        f.close();
+        const MappedFile file(path.toStdString());
+
+        std::vector<float> out(24);
+        TensorRef t{"w", TensorType::F32, {6, 4}, &file, 0, 96, LoadTransform::Transpose};
+        QCOMPARE(readTensor(t, reinterpret_cast<std::byte*>(out.data())), std::uint64_t{96});
+        QCOMPARE(out, canonical);
+
+        t = TensorRef{"q", TensorType::F32, {3, 8}, &file, 96, 96, LoadTransform::RopeHalvesToPairs, 2};
+        readTensor(t, reinterpret_cast<std::byte*>(out.data()));
+        for (std::size_t h = 0; h < 2; ++h)  // row (h, j, i) of the file becomes row (h, i, j)
+            for (std::size_t j = 0; j < 2; ++j)
+                for (std::size_t i = 0; i < 2; ++i)
+                    for (std::size_t c = 0; c < 3; ++c)
+                        QCOMPARE(out[(h * 4 + 2 * i + j) * 3 + c], rope[(h * 4 + j * 2 + i) * 3 + c]);
+
+        for (const auto& [type, offset] : {std::pair{TensorType::BF16, 192ull}, std::pair{TensorType::F16, 202ull}}) {
+            t = TensorRef{"n", TensorType::F32, {5}, &file, offset, 20, LoadTransform::WidenToF32, 0, type};
+            QCOMPARE(t.fileBytes(), std::uint64_t{10});
+            std::fill(out.begin(), out.end(), -1.0f);
+            QCOMPARE(readTensor(t, reinterpret_cast<std::byte*>(out.data())), std::uint64_t{10});
+            for (int i = 0; i < 5; ++i) {
+                const float expected = type == TensorType::BF16 ? std::bit_cast<float>(std::uint32_t{bf16[i]} << 16)
+                                                                : kernels::fp16ToFp32(f16[i]);
+                QCOMPARE(out[static_cast<std::size_t>(i)], expected);
+            }
+            QCOMPARE(out[5], -1.0f);  // nothing past the slot is touched
+        }
     }
 
     void everyStrategyAndBudgetGivesTheGoldenIds()

@@ -61,8 +61,8 @@ void LlamaForward::block(const UnitView& w, std::size_t nTokens, std::uint32_t p
 
     causalAttention(m_act.q, keyCache, valueCache, m_act.xb2, m_act.att, {hp.nHeads, hp.nKvHeads, hd, m_kv.nCtx},
                     nTokens, pos0, threads);
-    kernels::matmul(weight(w, tensors, TensorRole::AttnOutput), kernels::prepareInput(m_act.xb2, nTokens, qDim, m_act.xq),
-                    m_act.xb, threads);
+    kernels::matmul(weight(w, tensors, TensorRole::AttnOutput),
+                    kernels::prepareInput(m_act.xb2, nTokens, qDim, m_act.xq), m_act.xb, threads);
     kernels::addInPlace(m_act.x, m_act.xb, nTokens * dim);
 
     // --- feed-forward (SwiGLU) ---

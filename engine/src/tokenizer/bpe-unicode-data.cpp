@@ -3,6 +3,7 @@
 // lasts until the next entry's start.
 #include "tokenizer/bpe-unicode.h"
 
+// clang-format off
 namespace edgert::unicode {
 
 extern const ClassRun kClassRuns[] = {
@@ -193,5 +194,7 @@ extern const ClassRun kClassRuns[] = {
     {0x30000, 1}, {0x3134B, 0},
 };
 extern const std::size_t kClassRunCount = sizeof(kClassRuns) / sizeof(kClassRuns[0]);
+
+// clang-format on
 
 }  // namespace edgert::unicode

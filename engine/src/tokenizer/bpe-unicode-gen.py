@@ -32,6 +32,7 @@ def main() -> None:
     out.write("// Each entry starts a run of code points of one class (0 other, 1 letter, 2 number) that\n")
     out.write("// lasts until the next entry's start.\n")
     out.write('#include "tokenizer/bpe-unicode.h"\n\n')
+    out.write("// clang-format off\n")
     out.write("namespace edgert::unicode {\n\n")
     out.write("extern const ClassRun kClassRuns[] = {\n")
     line = "   "
@@ -43,6 +44,7 @@ def main() -> None:
         line += item
     out.write(line + "\n};\n")
     out.write("extern const std::size_t kClassRunCount = sizeof(kClassRuns) / sizeof(kClassRuns[0]);\n\n")
+    out.write("// clang-format on\n\n")
     out.write("}  // namespace edgert::unicode\n")
 
 
