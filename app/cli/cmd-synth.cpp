@@ -22,13 +22,16 @@ int synthCommand(const QStringList& arguments)
     parser.setApplicationDescription(
         QStringLiteral("Write a GGUF model with a known model's shape and random weights (its text is meaningless)."));
     parser.addHelpOption();
-    QString shapes;
+    QString shapes, gpt2Shapes;
     for (const auto& n : knownSynthShapeNames()) shapes += (shapes.isEmpty() ? "" : ", ") + QString::fromStdString(n);
+    for (const auto& n : knownGpt2SynthShapeNames())
+        gpt2Shapes += (gpt2Shapes.isEmpty() ? "" : ", ") + QString::fromStdString(n);
     parser.addOptions({
-        {QStringLiteral("shape"), QStringLiteral("Known shape: %1; or 'custom' with --dim etc.").arg(shapes), QStringLiteral("name")},
+        {QStringLiteral("arch"), QStringLiteral("Architecture: llama or gpt2."), QStringLiteral("name"), QStringLiteral("llama")},
+        {QStringLiteral("shape"), QStringLiteral("Known shape: llama: %1; gpt2: %2; or 'custom' with --dim etc.").arg(shapes, gpt2Shapes), QStringLiteral("name")},
         {QStringLiteral("type"), QStringLiteral("Matrix type: q8_0, q4_0, f16, f32."), QStringLiteral("type"), QStringLiteral("q8_0")},
         {QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output file."), QStringLiteral("file.gguf")},
-        {QStringLiteral("vocab"), QStringLiteral("GGUF to copy the tokenizer from (default: ../shared/models/vocab/ggml-vocab-llama-spm.gguf)."), QStringLiteral("path")},
+        {QStringLiteral("vocab"), QStringLiteral("GGUF to copy the tokenizer from (default: ../shared/models/vocab/ggml-vocab-llama-spm.gguf, or ggml-vocab-gpt-2.gguf for gpt2)."), QStringLiteral("path")},
         {QStringLiteral("dim"), QStringLiteral("Embedding length (custom or override)."), QStringLiteral("N")},
         {QStringLiteral("ffn"), QStringLiteral("Feed-forward length."), QStringLiteral("N")},
         {QStringLiteral("layers"), QStringLiteral("Transformer blocks."), QStringLiteral("N")},
@@ -47,10 +50,20 @@ int synthCommand(const QStringList& arguments)
     if (!parser.isSet(QStringLiteral("output"))) throw UsageError("missing -o FILE.gguf");
     if (!parser.isSet(QStringLiteral("shape"))) throw UsageError("missing --shape (" + shapes.toStdString() + " or custom)");
 
+    const QString arch = parser.value(QStringLiteral("arch"));
+    if (arch != QLatin1String("llama") && arch != QLatin1String("gpt2"))
+        throw UsageError("--arch expects llama or gpt2, got '" + arch.toStdString() + "'");
+    const bool gpt2 = arch == QLatin1String("gpt2");
     SynthOptions o;
+    Gpt2SynthOptions g;
     const std::string shapeName = parser.value(QStringLiteral("shape")).toStdString();
-    if (shapeName == "custom") {
+    if (gpt2 && shapeName != "custom") {
+        const auto known = knownGpt2SynthShape(shapeName);
+        if (!known) throw UsageError("unknown gpt2 shape '" + shapeName + "' (known: " + gpt2Shapes.toStdString() + ", custom)");
+        g.shape = *known;
+    } else if (shapeName == "custom") {
         o.shape.name = "custom";
+        g.shape.name = "custom";
         for (const char* required : {"dim", "ffn", "layers", "heads"})
             if (!parser.isSet(QLatin1String(required)))
                 throw UsageError(std::string("--shape custom needs --") + required);
@@ -62,10 +75,11 @@ int synthCommand(const QStringList& arguments)
     const auto u32 = [&](const char* name) {
         return static_cast<std::uint32_t>(parseUnsigned(parser, QLatin1String(name), 1, 1u << 20));
     };
-    if (parser.isSet(QStringLiteral("dim"))) o.shape.dim = u32("dim");
-    if (parser.isSet(QStringLiteral("ffn"))) o.shape.ffnDim = u32("ffn");
-    if (parser.isSet(QStringLiteral("layers"))) o.shape.nLayers = u32("layers");
-    if (parser.isSet(QStringLiteral("heads"))) o.shape.nHeads = u32("heads");
+    if (parser.isSet(QStringLiteral("dim"))) o.shape.dim = g.shape.dim = u32("dim");
+    if (parser.isSet(QStringLiteral("ffn"))) o.shape.ffnDim = g.shape.ffnDim = u32("ffn");
+    if (parser.isSet(QStringLiteral("layers"))) o.shape.nLayers = g.shape.nLayers = u32("layers");
+    if (parser.isSet(QStringLiteral("heads"))) o.shape.nHeads = g.shape.nHeads = u32("heads");
+    if (gpt2 && parser.isSet(QStringLiteral("context"))) g.shape.contextLength = u32("context");
     o.shape.nKvHeads = parser.isSet(QStringLiteral("kv-heads")) ? u32("kv-heads")
                                                                : (o.shape.nKvHeads ? o.shape.nKvHeads : o.shape.nHeads);
     if (parser.isSet(QStringLiteral("context"))) o.shape.contextLength = u32("context");
@@ -82,16 +96,27 @@ int synthCommand(const QStringList& arguments)
     if (parser.isSet(QStringLiteral("vocab"))) {
         o.vocabPath = parser.value(QStringLiteral("vocab")).toStdString();
     } else {
-        const QString fallback = QDir(QStringLiteral(EDGERT_SOURCE_DIR)).filePath(QStringLiteral("../shared/models/vocab/ggml-vocab-llama-spm.gguf"));
+        const QString name = gpt2 ? QStringLiteral("ggml-vocab-gpt-2.gguf") : QStringLiteral("ggml-vocab-llama-spm.gguf");
+        const QString fallback = QDir(QStringLiteral(EDGERT_SOURCE_DIR)).filePath(QStringLiteral("../shared/models/vocab/") + name);
         if (!QFileInfo::exists(fallback))
-            throw UsageError("the default vocab '" + QDir::cleanPath(fallback).toStdString() +
-                             "' was not found; pass --vocab PATH.gguf (a GGUF with a llama tokenizer)");
+            throw UsageError("the default vocab '" + QDir::cleanPath(fallback).toStdString() + "' was not found; pass --vocab PATH.gguf (a GGUF with a " +
+                             (gpt2 ? "gpt2" : "llama") + " tokenizer)");
         o.vocabPath = QDir::cleanPath(fallback).toStdString();
     }
+    g.vocabPath = o.vocabPath;
+    g.type = o.type;
+    g.seed = o.seed;
     const std::string out = parser.value(QStringLiteral("output")).toStdString();
     const auto start = std::chrono::steady_clock::now();
-    const auto bytes = writeSyntheticLlama(o, out);
+    const auto bytes = gpt2 ? writeSyntheticGpt2(g, out) : writeSyntheticLlama(o, out);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (gpt2) {
+        std::printf("wrote %s: GPT-2 %s shape (dim %u, FFN %u, %u layers, %u heads, context %u), %s matrices, %s in %.1f s\n"
+                    "note: the weights are random — generated text is meaningless; use it for speed and memory runs.\n",
+                    out.c_str(), g.shape.name.c_str(), g.shape.dim, g.shape.ffnDim, g.shape.nLayers, g.shape.nHeads,
+                    g.shape.contextLength, type.toUpper().toStdString().c_str(), formatBytes(bytes).c_str(), seconds);
+        return 0;
+    }
     std::printf("wrote %s: %s shape (dim %u, FFN %u, %u layers, %u heads, %u KV heads%s), %s matrices, %s in %.1f s\n"
                 "note: the weights are random — generated text is meaningless; use it for speed and memory runs.\n",
                 out.c_str(), o.shape.name.c_str(), o.shape.dim, o.shape.ffnDim, o.shape.nLayers, o.shape.nHeads,
