@@ -12,7 +12,7 @@
 #include "edgert/gguf-writer.h"
 #include "edgert/inference-engine.h"
 #include "kernels/fp16.h"
-#include "model/synth-gpt2.h"
+#include "edgert/synth.h"
 #include "test-support.h"
 #include "tokenizer/bpe-unicode.h"
 #include "tst_safetensors_support.h"

@@ -2,77 +2,15 @@
 #include "edgert/gguf-reader.h"
 #include "edgert/gguf-writer.h"
 #include "edgert/synth.h"
-#include "kernels/quantize.h"
+#include "synth/random-fill.h"
 
 #include <cmath>
-#include <cstring>
-#include <vector>
 
 namespace edgert {
 
-namespace {
-
-// splitmix64 (Steele et al. 2014): a counter-based generator, so any element can be produced
-// independently — the writer asks for arbitrary byte ranges, filled in parallel.
-std::uint64_t splitmix(std::uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-// Uniform in [-a, a] with a = sqrt(3) * stddev, for element `i` of the tensor keyed `key`.
-float randomValue(std::uint64_t key, std::uint64_t i, float amplitude)
-{
-    const std::uint64_t r = splitmix(key ^ (i * 0xd1b54a32d192ed03ull));
-    const float u = static_cast<float>(r >> 40) * (1.0f / 16777216.0f);  // [0, 1)
-    return (2.0f * u - 1.0f) * amplitude;
-}
-
-GgufWriter::Fill randomFill(TensorType type, std::uint64_t key, float stddev)
-{
-    const auto traits = traitsOf(type);
-    const float amplitude = std::sqrt(3.0f) * stddev;
-    return [=](std::uint64_t offset, std::span<std::byte> chunk) {
-        // Produce whole blocks covering [offset, offset + size), then copy the asked bytes.
-        const std::uint64_t firstBlock = offset / traits.blockBytes;
-        const std::uint64_t endBlock = (offset + chunk.size() + traits.blockBytes - 1) / traits.blockBytes;
-        const auto nBlocks = static_cast<std::ptrdiff_t>(endBlock - firstBlock);
-        std::vector<std::byte> blocks(static_cast<std::size_t>(nBlocks) * traits.blockBytes);
-#pragma omp parallel for schedule(static)
-        for (std::ptrdiff_t b = 0; b < nBlocks; ++b) {
-            float values[32];
-            const std::uint64_t first = (firstBlock + static_cast<std::uint64_t>(b)) * traits.blockElements;
-            for (std::uint32_t i = 0; i < traits.blockElements; ++i) values[i] = randomValue(key, first + i, amplitude);
-            kernels::quantizeRow(type, values, blocks.data() + static_cast<std::size_t>(b) * traits.blockBytes,
-                                 traits.blockElements);
-        }
-        std::memcpy(chunk.data(), blocks.data() + (offset - firstBlock * traits.blockBytes), chunk.size());
-    };
-}
-
-GgufWriter::Fill onesFill()
-{
-    return [](std::uint64_t offset, std::span<std::byte> chunk) {
-        const float one = 1.0f;
-        for (std::size_t i = 0; i < chunk.size(); ++i)
-            chunk[i] = reinterpret_cast<const std::byte*>(&one)[(offset + i) % sizeof(float)];
-    };
-}
-
-std::uint32_t fileTypeOf(TensorType t)
-{
-    switch (t) {
-    case TensorType::F32: return 0;   // LLAMA_FTYPE_ALL_F32
-    case TensorType::F16: return 1;   // LLAMA_FTYPE_MOSTLY_F16
-    case TensorType::Q4_0: return 2;  // LLAMA_FTYPE_MOSTLY_Q4_0
-    case TensorType::Q8_0: return 7;  // LLAMA_FTYPE_MOSTLY_Q8_0
-    default: throw UsageError("synthetic models can be f32, f16, q8_0 or q4_0, not " + tensorTypeName(t));
-    }
-}
-
-}  // namespace
+using synth::constantFill;
+using synth::fileTypeOf;
+using synth::randomFill;
 
 std::optional<SynthShape> knownSynthShape(const std::string& name)
 {
@@ -124,9 +62,9 @@ std::uint64_t writeSyntheticLlama(const SynthOptions& o, const std::string& outP
     const std::uint64_t dim = s.dim, ffn = s.ffnDim, kv = s.dim / s.nHeads * s.nKvHeads;
     std::uint64_t key = o.seed * 0x100000001b3ull;
     const auto matrix = [&](const std::string& name, std::uint64_t cols, std::uint64_t rows) {
-        w.addTensor(name, {cols, rows}, o.type, randomFill(o.type, ++key, 1.0f / std::sqrt(static_cast<float>(cols))));
+        w.addTensor(name, {cols, rows}, o.type, randomFill(o.type, ++key, 0.0f, 1.0f / std::sqrt(static_cast<float>(cols))));
     };
-    const auto norm = [&](const std::string& name) { w.addTensor(name, {dim}, TensorType::F32, onesFill()); };
+    const auto norm = [&](const std::string& name) { w.addTensor(name, {dim}, TensorType::F32, constantFill(1.0f)); };
 
     matrix("token_embd.weight", dim, nVocab);
     for (std::uint32_t l = 0; l < s.nLayers; ++l) {

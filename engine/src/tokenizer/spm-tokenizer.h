@@ -58,8 +58,7 @@ public:
 
 private:
     struct Token {
-        std::string text;   ///< vocabulary string, e.g. "▁Once"
-        std::string piece;  ///< what it decodes to, e.g. " Once"
+        std::string text;  ///< vocabulary string, e.g. "▁Once" (decodes to " Once")
         float score = 0.0f;
         TokenType type = TokenType::Normal;
     };
@@ -74,7 +73,8 @@ private:
     void encodeFragment(std::string_view text, std::vector<TokenId>& out) const;
 
     std::vector<Token> m_tokens;
-    std::unordered_map<std::string, TokenId, TextHash, std::equal_to<>> m_idByText;
+    /// Keys view m_tokens[i].text (sized once, never reallocated): the texts are stored once.
+    std::unordered_map<std::string_view, TokenId, TextHash> m_idByText;
     std::array<TokenId, 256> m_byteToken{};  ///< fallback id for each byte value
     std::vector<TokenId> m_specialTokens;    ///< user-defined, control, unknown; longest text first
     TokenId m_bos = 1;

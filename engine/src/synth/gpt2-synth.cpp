@@ -1,65 +1,17 @@
-#include "model/synth-gpt2.h"
+#include "edgert/synth.h"
 
 #include "edgert/error.h"
 #include "edgert/gguf-reader.h"
 #include "edgert/gguf-writer.h"
-#include "kernels/quantize.h"
+#include "synth/random-fill.h"
 
 #include <cmath>
 #include <cstring>
 
 namespace edgert {
 
-namespace {
-
-/// splitmix64 (Steele et al. 2014): counter-based, so any element is produced independently of
-/// the chunk the writer asks for.
-std::uint64_t mix(std::uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-/// Element i of the tensor keyed `key`: mean + uniform noise of standard deviation `stddev`.
-float valueAt(std::uint64_t key, std::uint64_t i, float mean, float stddev)
-{
-    const float u = static_cast<float>(mix(key ^ (i * 0xd1b54a32d192ed03ull)) >> 40) * (1.0f / 16777216.0f);
-    return mean + (2.0f * u - 1.0f) * std::sqrt(3.0f) * stddev;
-}
-
-/// Fills whole blocks of `type` covering the asked byte range, then copies the asked bytes.
-GgufWriter::Fill randomFill(TensorType type, std::uint64_t key, float mean, float stddev)
-{
-    const auto traits = traitsOf(type);
-    return [=](std::uint64_t offset, std::span<std::byte> chunk) {
-        const std::uint64_t first = offset / traits.blockBytes;
-        const std::uint64_t end = (offset + chunk.size() + traits.blockBytes - 1) / traits.blockBytes;
-        std::vector<std::byte> blocks(static_cast<std::size_t>(end - first) * traits.blockBytes);
-        std::vector<float> values(traits.blockElements);
-        for (std::uint64_t b = first; b < end; ++b) {
-            for (std::uint32_t i = 0; i < traits.blockElements; ++i)
-                values[i] = valueAt(key, b * traits.blockElements + i, mean, stddev);
-            kernels::quantizeRow(type, values.data(), blocks.data() + (b - first) * traits.blockBytes,
-                                 traits.blockElements);
-        }
-        std::memcpy(chunk.data(), blocks.data() + (offset - first * traits.blockBytes), chunk.size());
-    };
-}
-
-std::uint32_t fileTypeOf(TensorType t)
-{
-    switch (t) {
-        case TensorType::F32: return 0;   // LLAMA_FTYPE_ALL_F32
-        case TensorType::F16: return 1;   // LLAMA_FTYPE_MOSTLY_F16
-        case TensorType::Q4_0: return 2;  // LLAMA_FTYPE_MOSTLY_Q4_0
-        case TensorType::Q8_0: return 7;  // LLAMA_FTYPE_MOSTLY_Q8_0
-        default: throw UsageError("synthetic models can be f32, f16, q8_0 or q4_0, not " + tensorTypeName(t));
-    }
-}
-
-}  // namespace
+using synth::fileTypeOf;
+using synth::randomFill;
 
 std::optional<Gpt2SynthShape> knownGpt2SynthShape(const std::string& name)
 {
