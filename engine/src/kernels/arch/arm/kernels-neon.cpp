@@ -17,104 +17,75 @@
 #define HWCAP_ASIMDDP (1 << 20)
 #endif
 
+// ARMv8.2-A + dotprod for the functions that carry it (arm_neon.h guards vdotq_s32 with that
+// arch; "+dotprod" on the -mcpu=cortex-a72 baseline is not enough). They run only after
+// armNeonDotprodKernels() has seen HWCAP_ASIMDDP.
 #define EDGERT_DOTPROD __attribute__((target("arch=armv8.2-a+dotprod")))
 
 namespace edgert::kernels {
 
 namespace {
 
-// Sum of products of two 32-element int8 vectors (lo/hi halves) as int32x4 lanes, no dotprod.
+// Sum of products of two 32-element int8 vectors (w = w0|w1, x = x0|x1) as int32x4 partial
+// sums, without dotprod: SMULL/SMLAL widen to int16 (|two products| <= 2*127*128 fits), then
+// pairwise adds widen to int32. Reference: the inner loop of q8_0Rows (arch/generic).
 inline int32x4_t dotI8(int8x16_t w0, int8x16_t w1, int8x16_t x0, int8x16_t x1)
 {
     int16x8_t p0 = vmull_s8(vget_low_s8(w0), vget_low_s8(x0));
-    p0 = vmlal_s8(p0, vget_high_s8(w0), vget_high_s8(x0));  // |sum| <= 2*128*127 fits int16
+    p0 = vmlal_s8(p0, vget_high_s8(w0), vget_high_s8(x0));
     int16x8_t p1 = vmull_s8(vget_low_s8(w1), vget_low_s8(x1));
     p1 = vmlal_s8(p1, vget_high_s8(w1), vget_high_s8(x1));
     return vpaddq_s32(vpaddlq_s16(p0), vpaddlq_s16(p1));
 }
 
+// The same with SDOT (ARMv8.2-A dotprod): four int8 products summed per int32 lane.
 EDGERT_DOTPROD inline int32x4_t dotI8Sdot(int8x16_t w0, int8x16_t w1, int8x16_t x0, int8x16_t x1)
 {
     return vdotq_s32(vdotq_s32(vdupq_n_s32(0), w0, x0), w1, x1);
 }
 
-struct Q8Pair {
-    int8x16_t lo, hi;
-};
-inline Q8Pair unpack(const BlockQ8_0& b) { return {vld1q_s8(b.qs), vld1q_s8(b.qs + 16)}; }
-inline Q8Pair unpack(const BlockQ4_0& b)
-{
-    const uint8x16_t packed = vld1q_u8(b.qs);
-    const int8x16_t eight = vdupq_n_s8(8);
-    const int8x16_t lo = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(packed, vdupq_n_u8(0x0f))), eight);
-    const int8x16_t hi = vsubq_s8(vreinterpretq_s8_u8(vshrq_n_u8(packed, 4)), eight);
-    return {lo, hi};
-}
+// Quantised row kernels for baseline NEON (Cortex-A72) ...
+namespace baseline {
+#define EDGERT_TARGET
+#define EDGERT_DOT_I8 dotI8
+#include "kernels/arch/arm/quant-rows-neon.inc"
+#undef EDGERT_TARGET
+#undef EDGERT_DOT_I8
+}  // namespace baseline
 
-template <typename Block, int32x4_t (*Dot)(int8x16_t, int8x16_t, int8x16_t, int8x16_t)>
-inline void quantRows(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t r1, const ActivationBlock* x,
-                      std::size_t nTokens, std::size_t nBlocks, float* y, std::size_t yStride)
-{
-    for (std::size_t r = r0; r < r1; ++r) {
-        const auto* row = reinterpret_cast<const Block*>(static_cast<const std::byte*>(w) + r * rowBytes);
-        std::size_t t = 0;
-        for (; t + 2 <= nTokens; t += 2) {
-            const ActivationBlock* x0 = x + t * nBlocks;
-            const ActivationBlock* x1 = x0 + nBlocks;
-            float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
-            for (std::size_t b = 0; b < nBlocks; ++b) {
-                const Q8Pair wq = unpack(row[b]);
-                const float dw = fp16ToFp32(row[b].d);
-                const int32x4_t d0 = Dot(wq.lo, wq.hi, vld1q_s8(x0[b].qs), vld1q_s8(x0[b].qs + 16));
-                const int32x4_t d1 = Dot(wq.lo, wq.hi, vld1q_s8(x1[b].qs), vld1q_s8(x1[b].qs + 16));
-                a0 = vmlaq_n_f32(a0, vcvtq_f32_s32(d0), dw * x0[b].d);
-                a1 = vmlaq_n_f32(a1, vcvtq_f32_s32(d1), dw * x1[b].d);
-            }
-            y[t * yStride + r] = vaddvq_f32(a0);
-            y[(t + 1) * yStride + r] = vaddvq_f32(a1);
-        }
-        for (; t < nTokens; ++t) {
-            const ActivationBlock* xt = x + t * nBlocks;
-            float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
-            std::size_t b = 0;
-            for (; b + 2 <= nBlocks; b += 2) {
-                const Q8Pair w0 = unpack(row[b]), w1 = unpack(row[b + 1]);
-                const int32x4_t d0 = Dot(w0.lo, w0.hi, vld1q_s8(xt[b].qs), vld1q_s8(xt[b].qs + 16));
-                const int32x4_t d1 = Dot(w1.lo, w1.hi, vld1q_s8(xt[b + 1].qs), vld1q_s8(xt[b + 1].qs + 16));
-                a0 = vmlaq_n_f32(a0, vcvtq_f32_s32(d0), fp16ToFp32(row[b].d) * xt[b].d);
-                a1 = vmlaq_n_f32(a1, vcvtq_f32_s32(d1), fp16ToFp32(row[b + 1].d) * xt[b + 1].d);
-            }
-            for (; b < nBlocks; ++b) {
-                const Q8Pair wb = unpack(row[b]);
-                const int32x4_t d = Dot(wb.lo, wb.hi, vld1q_s8(xt[b].qs), vld1q_s8(xt[b].qs + 16));
-                a0 = vmlaq_n_f32(a0, vcvtq_f32_s32(d), fp16ToFp32(row[b].d) * xt[b].d);
-            }
-            y[t * yStride + r] = vaddvq_f32(vaddq_f32(a0, a1));
-        }
-    }
-}
+// ... and compiled whole for dotprod, so dotI8Sdot inlines into the loops.
+namespace dotprod {
+#define EDGERT_TARGET EDGERT_DOTPROD
+#define EDGERT_DOT_I8 dotI8Sdot
+#include "kernels/arch/arm/quant-rows-neon.inc"
+#undef EDGERT_TARGET
+#undef EDGERT_DOT_I8
+}  // namespace dotprod
 
+// Quantised rows: W (r0..r1 rows of Q8_0/Q4_0 blocks) @ x (nTokens, nBlocks activation blocks).
+// References: q8_0Rows / q4_0Rows in arch/generic/kernels-generic.cpp.
 void q8_0RowsNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
                   std::size_t nt, std::size_t nb, float* y, std::size_t ys)
 {
-    quantRows<BlockQ8_0, dotI8>(w, rb, r0, r1, x, nt, nb, y, ys);
+    baseline::quantRows<BlockQ8_0>(w, rb, r0, r1, x, nt, nb, y, ys);
 }
 void q4_0RowsNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
                   std::size_t nt, std::size_t nb, float* y, std::size_t ys)
 {
-    quantRows<BlockQ4_0, dotI8>(w, rb, r0, r1, x, nt, nb, y, ys);
+    baseline::quantRows<BlockQ4_0>(w, rb, r0, r1, x, nt, nb, y, ys);
 }
 EDGERT_DOTPROD void q8_0RowsSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1,
                                  const ActivationBlock* x, std::size_t nt, std::size_t nb, float* y, std::size_t ys)
 {
-    quantRows<BlockQ8_0, dotI8Sdot>(w, rb, r0, r1, x, nt, nb, y, ys);
+    dotprod::quantRows<BlockQ8_0>(w, rb, r0, r1, x, nt, nb, y, ys);
 }
 EDGERT_DOTPROD void q4_0RowsSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1,
                                  const ActivationBlock* x, std::size_t nt, std::size_t nb, float* y, std::size_t ys)
 {
-    quantRows<BlockQ4_0, dotI8Sdot>(w, rb, r0, r1, x, nt, nb, y, ys);
+    dotprod::quantRows<BlockQ4_0>(w, rb, r0, r1, x, nt, nb, y, ys);
 }
 
+// W (F32 rows) @ x (nTokens, n) f32. Reference: f32Rows (arch/generic).
 void f32RowsNeon(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t r1, const float* x,
                  std::size_t nTokens, std::size_t n, float* y, std::size_t yStride)
 {
@@ -135,6 +106,8 @@ void f32RowsNeon(const void* w, std::size_t rowBytes, std::size_t r0, std::size_
     }
 }
 
+// W (F16 rows) @ x f32: FCVTL widens 8 halves per step (base ARMv8-A; no FP16 arithmetic
+// needed). Reference: f16Rows (arch/generic).
 void f16RowsNeon(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t r1, const float* x,
                  std::size_t nTokens, std::size_t n, float* y, std::size_t yStride)
 {
@@ -157,6 +130,7 @@ void f16RowsNeon(const void* w, std::size_t rowBytes, std::size_t r0, std::size_
     }
 }
 
+// x (n,) f32 -> n/32 activation blocks, d = max|x|/127. Reference: quantizeActivationsReference.
 void quantizeActivationsNeon(const float* x, ActivationBlock* y, std::size_t n)
 {
     for (std::size_t b = 0; b < n / kActBlock; ++b) {
@@ -182,17 +156,19 @@ void quantizeActivationsNeon(const float* x, ActivationBlock* y, std::size_t n)
 
 }  // namespace
 
+// BF16 rows use the scalar reference: no released BF16 model targets the Pi, and the Cortex-A72
+// has no BF16 instructions.
 const KernelTable* armNeonKernels()
 {
-    static const KernelTable table{"neon", q8_0RowsNeon, q4_0RowsNeon, f32RowsNeon, f16RowsNeon,
-                                   genericKernels().bf16, quantizeActivationsNeon};
+    static const KernelTable table{"neon",      q8_0RowsNeon,          q4_0RowsNeon,           f32RowsNeon,
+                                   f16RowsNeon, genericKernels().bf16, quantizeActivationsNeon};
     return &table;
 }
 
 const KernelTable* armNeonDotprodKernels()
 {
-    static const KernelTable table{"neon-dotprod", q8_0RowsSdot, q4_0RowsSdot, f32RowsNeon, f16RowsNeon,
-                                   genericKernels().bf16, quantizeActivationsNeon};
+    static const KernelTable table{"neon-dotprod", q8_0RowsSdot,          q4_0RowsSdot,           f32RowsNeon,
+                                   f16RowsNeon,    genericKernels().bf16, quantizeActivationsNeon};
     return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) ? &table : nullptr;
 }
 
@@ -201,8 +177,14 @@ const KernelTable* armNeonDotprodKernels()
 #else
 
 namespace edgert::kernels {
-const KernelTable* armNeonKernels() { return nullptr; }
-const KernelTable* armNeonDotprodKernels() { return nullptr; }
+const KernelTable* armNeonKernels()
+{
+    return nullptr;
+}
+const KernelTable* armNeonDotprodKernels()
+{
+    return nullptr;
+}
 }  // namespace edgert::kernels
 
 #endif
