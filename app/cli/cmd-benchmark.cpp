@@ -4,6 +4,7 @@
 // Numbers come from real runs of the engine; peak RSS is measured per combination from
 // /proc/self/status after resetting VmHWM.
 #include "cli-common.h"
+#include "cli-config.h"
 #include "commands.h"
 
 #include "edgert/error.h"
@@ -114,7 +115,8 @@ int benchmarkCommand(const QStringList& arguments)
         {QStringLiteral("roofline"), QStringLiteral("Measure memory and file read bandwidth and relate the results to them.")},
         {QStringLiteral("timeline"), QStringLiteral("Write per-group load/compute intervals of the last decode repetition to FILE.json."), QStringLiteral("file")},
     });
-    if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
+    parser.addOption(configOption());
+    if (!parseWithConfig(parser, arguments, ConfigUse::Benchmark)) throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(parser.helpText()), stdout);
         return 0;

@@ -1,6 +1,7 @@
 // edge-rt run: generate text from a model under a memory budget, streaming tokens to stdout,
 // then a report (load, prefill/decode tokens/s, plan, pool peak, measured peak RSS) to stderr.
 #include "cli-common.h"
+#include "cli-config.h"
 #include "commands.h"
 
 #include "edgert/error.h"
@@ -77,7 +78,8 @@ int runCommand(const QStringList& arguments)
         {QStringLiteral("sysfs-root"), QStringLiteral("Read /proc and /sys below this directory (testing; also $EDGERT_SYSFS_ROOT)."), QStringLiteral("dir")},
         {QStringLiteral("strict-memory"), QStringLiteral("Fail instead of warning when the budget exceeds MemAvailable.")},
     });
-    if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
+    parser.addOption(configOption());
+    if (!parseWithConfig(parser, arguments, ConfigUse::Run)) throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(parser.helpText()), stdout);
         return 0;
