@@ -8,7 +8,9 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libqt6opengl6-dev qcoro-qt6-dev libgl-dev
   libtomlplusplus-dev libhwy-dev libbenchmark-dev
+  shellcheck systemd
 )
+# The aarch64 cross build's packages (arm64 multiarch): deploy/ci/cross-deps.sh.
 
 if [[ $(id -u) -ne 0 ]]; then
   exec sudo --preserve-env=DEBIAN_FRONTEND bash "$0" "$@"
