@@ -148,7 +148,7 @@ int benchmarkCommand(const QStringList& arguments)
         if (b != "min" && b != "full") parseByteSize(b);
     const std::string modelPath = resolveModelPath(parser.value(QStringLiteral("model")));
 
-    auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::openGguf(modelPath).validate());
+    auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::open(modelPath).validate());
     const auto& hp = graph->hparams();
     if (nPrompt + nDecode > hp.contextLength)
         throw UsageError("-p + -n = " + std::to_string(nPrompt + nDecode) + " exceeds the model's context of " +

@@ -119,6 +119,9 @@ int runCommand(const QStringList& arguments)
     const auto baseline = readProcessMemory();
 
     auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::open(modelPath).validate());
+    if (graph->displayName().find("synthetic") != std::string::npos)
+        std::fprintf(stderr, "edge-rt run: warning: '%s' has random weights (edge-rt synth): the generated text is "
+                     "meaningless; use it to measure speed and memory\n", graph->displayName().c_str());
     IdleEngine idle(graph, EngineOptions{threads});
     const auto& hp = graph->hparams();
     std::vector<TokenId> prompt = idle.tokenizer().encode(parser.value(QStringLiteral("prompt")).toStdString(), true);
