@@ -23,10 +23,8 @@ set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 
 # Tune and select instructions for the Pi 4's Cortex-A72 (ARMv8.0-A + CRC, NEON, no dotprod).
 # The dotprod kernels carry their own target attribute and are only called when the CPU has it.
-# -Wno-restrict: GCC 12's aarch64 -O3 build reports a false -Wrestrict inside libstdc++'s
-# std::string (GCC PR 105651), which would fail EDGERT_WERROR builds.
 set(CMAKE_C_FLAGS_INIT "-mcpu=cortex-a72")
-set(CMAKE_CXX_FLAGS_INIT "-mcpu=cortex-a72 -Wno-restrict")
+set(CMAKE_CXX_FLAGS_INIT "-mcpu=cortex-a72")
 
 # Programs (moc, rcc) from the build machine; libraries, headers and CMake packages for the
 # target from the multiarch paths (/usr/lib/aarch64-linux-gnu/cmake/Qt6, ...).
