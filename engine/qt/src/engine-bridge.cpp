@@ -222,7 +222,8 @@ QCoro::Task<bool> EngineBridge::openModel(QString path)
     m_budgetBytes = budgetRange().fullBytes;  // like the CLI: every weight resident
     emit modelChanged(m_model);
     emit budgetChanged(m_budgetBytes);
-    co_return co_await replan();
+    auto planning = replan();
+    co_return co_await planning;
 }
 
 BudgetRange EngineBridge::budgetRange(const QString& strategy) const
@@ -357,7 +358,10 @@ QCoro::Task<bool> EngineBridge::replan()
     bool lastFailed = false;
     auto connection = connect(this, &EngineBridge::failed, this, [&lastFailed] { lastFailed = true; });
     requestReplan();
-    while (self && m_planning) co_await qCoro(this, &EngineBridge::planningChanged);
+    while (self && m_planning) {
+        auto planningChanged = qCoro(this, &EngineBridge::planningChanged);
+        co_await planningChanged;
+    }
     if (!self) co_return false;
     disconnect(connection);
     co_return !lastFailed && !m_plan.groups.empty();

@@ -1,0 +1,732 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>Run</name>
+    <message>
+        <source>reached the token limit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the model ended the story</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the context is full</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>Strategy</name>
+    <message>
+        <source>Sequential</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Greedy grouping</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Speculative prefetch</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>One layer per group; each streamed layer is read just before it computes.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>As few groups as fit the budget: fewer, larger reads.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The next streamed group is read on a worker while the current one computes.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>Thermal</name>
+    <message>
+        <source>no sensor: policy inactive</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>hold</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>fewer threads</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>more threads</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>cool-down pause</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>hard pause</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>Units</name>
+    <message>
+        <source>%1 B</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 KiB</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 MiB</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 GiB</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>edgert::qt::EngineBridge</name>
+    <message>
+        <source>Stop the running generation before opening another model.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cannot open the model %1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unknown partition strategy "%1".</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Planning failed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The thermal policy is disabled: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No model is open.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>A generation is already running.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The generation failed: %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>edgert::ui::BudgetSlider</name>
+    <message>
+        <source>Smaller budget</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Larger budget</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Memory budget</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Minimum %1 · every weight resident from %2 · steps of %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 % of full size</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>edgert::ui::MainWindow</name>
+    <message>
+        <source>edge-rt dashboard</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>edge-rt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Live monitor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Partition plan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Run a prompt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Light</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Switch to the light theme</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Switch to the dark theme</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Running · %1 tokens/s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>edgert::ui::MonitorPage</name>
+    <message>
+        <source>CPU load</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CPU frequency</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>total</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Measuring…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CPU load needs two readings, half a second apart.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>system used</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>this process</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>budget</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>hottest sensor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>soft limit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>hard limit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>core %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%1 all cores · thin lines: each of %n core(s)</source>
+        <translation>
+            <numerusform>%1 all cores · thin lines: each of %n core</numerusform>
+            <numerusform>%1 all cores · thin lines: each of %n cores</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CPU %1 %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CPU load is not available</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>system GiB</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>system MiB</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>process MiB</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 MiB</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 system used %2 this process %3 budget</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Memory use is not available</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 °C</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No temperature sensor on this machine</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The thermal policy stays inactive. (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 MHz</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>one line per core</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>one line per core · maximum %1 MHz</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No CPU frequency scaling on this machine</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Virtual machines usually have none. (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>under-voltage</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>frequency capped</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>throttled</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>soft temperature limit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Raspberry Pi firmware reports: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 soft limit %2 °C %3 hard limit %4 °C (thermal policy)</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>edgert::ui::PlanPage</name>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open a model file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>A generation is running: the plan is fixed until it ends.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No model open</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open a GGUF model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n group(s)</source>
+        <translation>
+            <numerusform>%n group</numerusform>
+            <numerusform>%n groups</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 pinned, %2 streamed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 read per token</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>no disk reads while generating</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>prefetch</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>peak %1 of %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%1, %n layer(s), dimension %2</source>
+        <translation>
+            <numerusform>%1, %n layer, dimension %2</numerusform>
+            <numerusform>%1, %n layers, dimension %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of weights</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KV cache for %1 tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tap a group to see its layers and tensors.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Group %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pinned: read once, stays in memory.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Streamed: read from disk for every token.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Layer %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>LM head</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>edgert::ui::PlanView</name>
+    <message>
+        <source>Open a model to see its plan.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Head</source>
+        <comment>LM head, short</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>LM head</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>L%1</source>
+        <comment>layer, short</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Layer %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KV cache %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KV</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>scratch %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>scratch</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>G%1 %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>G%1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>streaming buffers %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>streaming</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>free</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>G%1 · pinned · %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>G%1 · streamed · %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>pinned: stays in memory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>streamed: read for every token</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>tap a group for its tensors</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>edgert::ui::RunPage</name>
+    <message>
+        <source>Prompt — leave empty and the model starts a story</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>greedy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Generated text</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The generated text appears here, token by token.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>prefill tokens/s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>decode tokens/s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>first token</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>pool now / peak</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Stopping after the current layer group…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Running %1 with a %2 budget…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Stopped after %n token(s).</source>
+        <translation>
+            <numerusform>Stopped after %n token.</numerusform>
+            <numerusform>Stopped after %n tokens.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %1 · %n token(s).</source>
+        <translation>
+            <numerusform>Done: %1 · %n token.</numerusform>
+            <numerusform>Done: %1 · %n tokens.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loaded in %1 ms, %2 read from disk; every pool byte returned.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Loaded in %1 ms, %2 read from disk; %3 still leased from the pool!</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>edgert::ui::Stepper</name>
+    <message>
+        <source>Decrease %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Increase %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>edgert::ui::TimelineView</name>
+    <message>
+        <source>load (disk read)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>load on prefetch worker</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>compute</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>overlap</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>pass %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>thermal policy: no sensor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>thermal policy: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Run a prompt to see when each layer group loads and computes.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>G%1 pinned</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>G%1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+</TS>

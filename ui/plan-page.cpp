@@ -1,0 +1,274 @@
+#include "plan-page.h"
+
+#include "budget-slider.h"
+#include "plan-view.h"
+#include "strategy-picker.h"
+#include "theme.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScroller>
+#include <QSettings>
+#include <QSignalBlocker>
+#include <QVBoxLayout>
+
+namespace edgert::ui {
+
+using edgert::qt::EngineBridge;
+using edgert::qt::formatBytes;
+using edgert::qt::ModelInfo;
+
+namespace {
+constexpr int kRecentModels = 6;
+const auto kRecentKey = QStringLiteral("recentModels");
+}  // namespace
+
+QStringList PlanPage::recentModels()
+{
+    QStringList out;
+    for (const QString& path : QSettings().value(kRecentKey).toStringList())
+        if (QFileInfo(path).isFile() && !out.contains(path)) out << path;
+    return out;
+}
+
+void PlanPage::rememberModel(const QString& path)
+{
+    QStringList list = recentModels();
+    list.removeAll(path);
+    list.prepend(path);
+    while (list.size() > kRecentModels) list.removeLast();
+    QSettings().setValue(kRecentKey, list);
+}
+
+PlanPage::PlanPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_bridge(bridge)
+{
+    setObjectName(QStringLiteral("page"));
+    const ThemeSizes& s = Theme::sizes();
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(s.margin, s.margin, s.margin, s.margin);
+    layout->setSpacing(s.spacing);
+
+    // Model
+    auto* modelRow = new QHBoxLayout;
+    modelRow->setSpacing(s.spacing);
+    auto* modelLabel = new QLabel(tr("Model"));
+    modelLabel->setProperty("role", "heading");
+    m_models = new QComboBox;
+    m_models->setAccessibleName(tr("Model"));
+    m_models->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_models->setMinimumContentsLength(12);
+    m_open = new QPushButton(tr("Open…"));
+    m_open->setAccessibleName(tr("Open a model file"));
+    modelRow->addWidget(modelLabel);
+    modelRow->addWidget(m_models, 1);
+    modelRow->addWidget(m_open);
+    layout->addLayout(modelRow);
+
+    m_strategy = new StrategyPicker;
+    layout->addWidget(m_strategy);
+    m_budget = new BudgetSlider;
+    layout->addWidget(m_budget);
+
+    m_lockNote = new QLabel(tr("A generation is running: the plan is fixed until it ends."));
+    m_lockNote->setProperty("role", "chip");
+    m_lockNote->setProperty("state", "running");
+    m_lockNote->hide();
+    layout->addWidget(m_lockNote);
+
+    // Plan view and the group inspector side by side
+    auto* planRow = new QHBoxLayout;
+    planRow->setSpacing(s.spacing);
+    auto* planCard = new QFrame;
+    planCard->setObjectName(QStringLiteral("card"));
+    auto* planLayout = new QVBoxLayout(planCard);
+    planLayout->setContentsMargins(10, 8, 10, 6);
+    planLayout->setSpacing(4);
+    m_planView = new PlanView;
+    planLayout->addWidget(m_planView, 1);
+    m_summary = new QLabel;
+    m_summary->setProperty("role", "muted");
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    planLayout->addWidget(m_summary);
+    planRow->addWidget(planCard, 3);
+
+    auto* inspectorCard = new QFrame;
+    inspectorCard->setObjectName(QStringLiteral("card"));
+    auto* inspectorLayout = new QVBoxLayout(inspectorCard);
+    inspectorLayout->setContentsMargins(2, 2, 2, 2);
+    m_inspectorScroll = new QScrollArea;
+    m_inspectorScroll->setWidgetResizable(true);
+    m_inspectorScroll->setFrameShape(QFrame::NoFrame);
+    m_inspectorScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_inspectorScroll->setStyleSheet(
+        QStringLiteral("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"));
+    m_inspector = new QLabel;
+    m_inspector->setWordWrap(true);
+    m_inspector->setTextFormat(Qt::RichText);
+    m_inspector->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_inspector->setContentsMargins(8, 6, 8, 6);
+    m_inspectorScroll->setWidget(m_inspector);
+    QScroller::grabGesture(m_inspectorScroll->viewport(), QScroller::LeftMouseButtonGesture);
+    inspectorLayout->addWidget(m_inspectorScroll);
+    planRow->addWidget(inspectorCard, 2);
+    layout->addLayout(planRow, 1);
+    showGroup(-1);
+
+    // Wiring: user -> bridge
+    connect(m_strategy, &StrategyPicker::strategyPicked, m_bridge, &EngineBridge::setStrategy);
+    connect(m_budget, &BudgetSlider::budgetChanged, m_bridge, &EngineBridge::setBudgetBytes);
+    connect(m_open, &QPushButton::clicked, this, &PlanPage::chooseModelFile);
+    connect(m_models, &QComboBox::activated, this, [this](int index) {
+        const QString path = m_models->itemData(index).toString();
+        if (!path.isEmpty() && path != m_bridge->model().path) m_bridge->openModel(path);
+    });
+    connect(m_planView, &PlanView::groupSelected, this, &PlanPage::showGroup);
+
+    // bridge -> view
+    connect(m_bridge, &EngineBridge::modelChanged, this, &PlanPage::showModel);
+    connect(m_bridge, &EngineBridge::strategyChanged, this, [this](const QString& name) {
+        m_strategy->setStrategy(name);
+        syncBudget();
+    });
+    connect(m_bridge, &EngineBridge::budgetChanged, this, [this](quint64 bytes) {
+        if (m_budget->budget() != bytes) m_budget->setBudget(bytes);
+    });
+    connect(m_bridge, &EngineBridge::planChanged, this, &PlanPage::showPlan);
+
+    m_strategy->setStrategy(m_bridge->strategy());
+    reloadModelList(m_bridge->model().path);
+    if (m_bridge->hasModel()) showModel(m_bridge->model());
+    if (!m_bridge->plan().groups.empty()) showPlan(m_bridge->plan());
+    applyTheme();
+}
+
+void PlanPage::applyTheme()
+{
+    m_open->setIcon(Theme::icon(QStringLiteral("open"), Theme::colors().text));
+    m_budget->applyTheme();
+    if (m_planView->hasPlan()) showPlan(m_planView->plan());
+    m_planView->update();
+}
+
+void PlanPage::setLocked(bool locked)
+{
+    for (QWidget* w : std::initializer_list<QWidget*>{m_models, m_open, m_strategy, m_budget}) w->setEnabled(!locked);
+    if (!locked && !m_bridge->budgetRange().valid()) m_budget->setEnabled(false);
+    m_lockNote->setVisible(locked);
+}
+
+void PlanPage::syncBudget()
+{
+    const auto range = m_bridge->budgetRange();
+    m_budget->setRange(range.minimumBytes, range.fullBytes);
+    m_budget->setBudget(m_bridge->budgetBytes());
+    // The budget is always one of the slider's stops (a new strategy has other ends).
+    if (m_budget->budget() != m_bridge->budgetBytes()) m_bridge->setBudgetBytes(m_budget->budget());
+}
+
+void PlanPage::reloadModelList(const QString& current)
+{
+    const QSignalBlocker block(m_models);
+    m_models->clear();
+    QStringList paths = recentModels();
+    if (!current.isEmpty() && !paths.contains(current)) paths.prepend(current);
+    for (const QString& path : paths) {
+        const QString name = path == m_bridge->model().path ? m_bridge->model().displayName : QString();
+        const QString file = QFileInfo(path).fileName();
+        m_models->addItem(name.isEmpty() ? file : tr("%1 (%2)").arg(name, file), path);
+        m_models->setItemData(m_models->count() - 1, path, Qt::ToolTipRole);
+    }
+    m_models->setCurrentIndex(std::max(0, static_cast<int>(paths.indexOf(current))));
+    if (paths.isEmpty()) m_models->setPlaceholderText(tr("No model open"));
+}
+
+void PlanPage::chooseModelFile()
+{
+    const QString start = m_bridge->hasModel() ? QFileInfo(m_bridge->model().path).absolutePath() : QString();
+    QFileDialog dialog(this, tr("Open a GGUF model"), start, tr("GGUF models (*.gguf);;All files (*)"));
+    dialog.setFileMode(QFileDialog::ExistingFile);
+    if (Theme::isKiosk()) {
+        // The platform dialog is unusable on a touchscreen without a window manager.
+        dialog.setOption(QFileDialog::DontUseNativeDialog);
+        dialog.setWindowState(Qt::WindowFullScreen);
+    }
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
+    m_bridge->openModel(dialog.selectedFiles().constFirst());
+}
+
+void PlanPage::showModel(const ModelInfo& model)
+{
+    rememberModel(model.path);
+    reloadModelList(model.path);
+    syncBudget();
+    m_strategy->setStrategy(m_bridge->strategy());
+    m_planView->clearPlan();
+    m_planView->setEmptyText(tr("Planning…"));
+}
+
+void PlanPage::showPlan(const PartitionPlan& plan)
+{
+    m_planView->setPlan(plan);
+    const std::size_t streamed = plan.streamedGroupCount();
+    const std::size_t pinned = plan.groups.size() - streamed;
+    QString text = QStringLiteral("<b>%1</b>").arg(tr("%n group(s)", nullptr, static_cast<int>(plan.groups.size())));
+    text += QStringLiteral(": ") + tr("%1 pinned, %2 streamed").arg(pinned).arg(streamed);
+    if (plan.streamedBytesPerPass > 0)
+        text += QStringLiteral(" · ") + tr("%1 read per token").arg(formatBytes(plan.streamedBytesPerPass));
+    else
+        text += QStringLiteral(" · ") + tr("no disk reads while generating");
+    if (plan.prefetch && streamed > 0) text += QStringLiteral(" · ") + tr("prefetch");
+    text += QStringLiteral(" · ") +
+            tr("peak %1 of %2").arg(formatBytes(plan.plannedPeakBytes()), formatBytes(plan.budgetBytes));
+    m_summary->setText(text);
+    if (m_planView->selectedGroup() < 0) showGroup(-1);
+}
+
+void PlanPage::showGroup(int g)
+{
+    const PartitionPlan& plan = m_planView->plan();
+    const QString muted = Theme::colors().muted.name();
+    if (g < 0 || g >= static_cast<int>(plan.groups.size())) {
+        QString html;
+        if (m_bridge->hasModel()) {
+            const ModelInfo& m = m_bridge->model();
+            html += QStringLiteral("<p><b>%1</b><br>%2<br>%3<br>%4</p>")
+                        .arg(m.displayName.toHtmlEscaped(),
+                             tr("%1, %n layer(s), dimension %2", nullptr, m.nLayers).arg(m.architecture).arg(m.dim),
+                             tr("%1 of weights").arg(formatBytes(m.weightBytes)),
+                             tr("KV cache for %1 tokens").arg(m.shape.nCtx));
+        }
+        html +=
+            QStringLiteral("<p style=\"color:%1\">%2</p>").arg(muted, tr("Tap a group to see its layers and tensors."));
+        m_inspector->setText(html);
+        return;
+    }
+    const LayerGroup& group = plan.groups[static_cast<std::size_t>(g)];
+    QString html = QStringLiteral("<p><b><span style=\"color:%1\">&#9632;</span> %2</b> · %3<br>%4</p>")
+                       .arg(Theme::colors().group(g).name(), tr("Group %1").arg(g), formatBytes(group.footprintBytes),
+                            group.pinned ? tr("Pinned: read once, stays in memory.")
+                                         : tr("Streamed: read from disk for every token."));
+    for (std::uint32_t u = group.firstUnit; u <= group.lastUnit && u < plan.units.size(); ++u) {
+        const PlanUnit& unit = plan.units[u];
+        html +=
+            QStringLiteral("<p><b>%1</b> · %2")
+                .arg(unit.layer >= 0 ? tr("Layer %1").arg(unit.layer) : tr("LM head"), formatBytes(unit.weightBytes));
+        for (const auto& name : unit.tensorNames) {
+            const QString qname = QString::fromStdString(name);
+            const auto info = m_bridge->tensorSummary(qname);
+            html += QStringLiteral("<br>%1").arg(qname.toHtmlEscaped());
+            if (info)
+                html += QStringLiteral("<br>&nbsp;&nbsp;<span style=\"color:%1\">%2 %3 · %4</span>")
+                            .arg(muted, info->type, info->shape, formatBytes(info->bytes));
+        }
+        html += QStringLiteral("</p>");
+    }
+    m_inspector->setText(html);
+}
+
+}  // namespace edgert::ui
