@@ -159,6 +159,37 @@ private slots:
         QCOMPARE(one, two);
     }
 
+    void fusedMatmulEqualsSeparateProducts()
+    {
+        std::mt19937 rng(21);
+        const std::size_t C = 576, T = 3;
+        const std::size_t rows[] = {576, 192, 192};
+        std::vector<std::vector<std::byte>> weights;
+        std::vector<kernels::WeightView> views;
+        for (auto R : rows) {
+            const auto wf = randomVector(R * C, rng, 0.05f);
+            weights.emplace_back(R * rowBytes(TensorType::Q8_0, C));
+            for (std::size_t r = 0; r < R; ++r)
+                quantizeRow(TensorType::Q8_0, wf.data() + r * C, weights.back().data() + r * rowBytes(TensorType::Q8_0, C), C);
+        }
+        for (std::size_t i = 0; i < 3; ++i) views.push_back({TensorType::Q8_0, weights[i].data(), rows[i], C});
+        const auto x = randomVector(T * C, rng, 1.0f);
+        std::vector<ActivationBlock> ws(T * C / 32);
+        const auto in = prepareInput(x.data(), T, C, ws.data());
+        for (int threads : {1, 2, 3}) {
+            std::vector<std::vector<float>> separate, fused;
+            std::vector<MatmulJob> jobs;
+            for (std::size_t i = 0; i < 3; ++i) {
+                separate.emplace_back(T * rows[i]);
+                fused.emplace_back(T * rows[i], std::nanf(""));
+                matmul(views[i], in, separate.back().data(), threads);
+            }
+            for (std::size_t i = 0; i < 3; ++i) jobs.push_back({views[i], fused[i].data()});
+            matmulFused(jobs, in, threads);
+            for (std::size_t i = 0; i < 3; ++i) QCOMPARE(fused[i], separate[i]);
+        }
+    }
+
     void quantiseRoundTripsWithinBlockError()
     {
         std::mt19937 rng(11);

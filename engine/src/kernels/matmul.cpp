@@ -100,40 +100,67 @@ PreparedInput prepareInput(const float* x, std::size_t nTokens, std::size_t cols
     return in;
 }
 
-void matmul(const WeightView& w, const PreparedInput& in, float* y, int threads)
+namespace {
+
+void checkShapes(const WeightView& w, const PreparedInput& in)
 {
     if (in.cols != w.cols)
         throw UsageError("matmul: activations have " + std::to_string(in.cols) + " columns, weights " +
                          std::to_string(w.cols));
-    const KernelTable& k = activeKernels();
+    if (isQuantised(w.type) && !in.xq)
+        throw UsageError("matmul: quantised weights need prepared (quantised) activations");
+    if (!isQuantised(w.type) && w.type != TensorType::F32 && w.type != TensorType::F16 && w.type != TensorType::BF16)
+        throw FormatError("no matmul kernel for tensor type " + tensorTypeName(w.type));
+}
+
+// Rows [r0, r1) of one product with the active kernels.
+void runRows(const KernelTable& k, const WeightView& w, const PreparedInput& in, float* y, std::size_t r0,
+             std::size_t r1)
+{
     const std::size_t stride = rowBytes(w.type, w.cols);
-    const bool quantised = isQuantised(w.type);
-    if (quantised && !in.xq) throw UsageError("matmul: quantised weights need prepared (quantised) activations");
-
-    const auto run = [&](std::size_t r0, std::size_t r1) {
-        if (quantised) {
-            const QuantRowsKernel kernel = w.type == TensorType::Q8_0 ? k.q8_0 : k.q4_0;
-            kernel(w.data, stride, r0, r1, in.xq, in.nTokens, w.cols / kActBlock, y, w.rows);
-            return;
-        }
-        const FloatRowsKernel kernel = w.type == TensorType::F32   ? k.f32
-                                       : w.type == TensorType::F16 ? k.f16
-                                       : w.type == TensorType::BF16
-                                           ? k.bf16
-                                           : throw FormatError("no matmul kernel for tensor type " + tensorTypeName(w.type));
-        kernel(w.data, stride, r0, r1, in.x, in.nTokens, w.cols, y, w.rows);
-    };
-
-    const bool split = threads > 1 && w.rows * w.cols * in.nTokens >= kMinParallelMacs && w.rows >= 2 * kRowChunk;
-    if (!split) {
-        run(0, w.rows);
+    if (isQuantised(w.type)) {
+        const QuantRowsKernel kernel = w.type == TensorType::Q8_0 ? k.q8_0 : k.q4_0;
+        kernel(w.data, stride, r0, r1, in.xq, in.nTokens, w.cols / kActBlock, y, w.rows);
         return;
     }
-    const auto chunks = static_cast<std::ptrdiff_t>((w.rows + kRowChunk - 1) / kRowChunk);
+    const FloatRowsKernel kernel = w.type == TensorType::F32 ? k.f32 : w.type == TensorType::F16 ? k.f16 : k.bf16;
+    kernel(w.data, stride, r0, r1, in.x, in.nTokens, w.cols, y, w.rows);
+}
+
+}  // namespace
+
+void matmul(const WeightView& w, const PreparedInput& in, float* y, int threads)
+{
+    const MatmulJob job{w, y};
+    matmulFused(std::span(&job, 1), in, threads);
+}
+
+void matmulFused(std::span<const MatmulJob> jobs, const PreparedInput& in, int threads)
+{
+    const KernelTable& k = activeKernels();
+    std::size_t macs = 0, chunks = 0;
+    for (const auto& j : jobs) {
+        checkShapes(j.w, in);
+        macs += j.w.rows * j.w.cols * in.nTokens;
+        chunks += (j.w.rows + kRowChunk - 1) / kRowChunk;
+    }
+    if (threads <= 1 || macs < kMinParallelMacs || chunks < 4) {
+        for (const auto& j : jobs) runRows(k, j.w, in, j.y, 0, j.w.rows);
+        return;
+    }
+    // Global chunk c -> (job, rows): the chunks of all jobs are one static schedule.
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::ptrdiff_t c = 0; c < chunks; ++c) {
-        const std::size_t r0 = static_cast<std::size_t>(c) * kRowChunk;
-        run(r0, std::min(w.rows, r0 + kRowChunk));
+    for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(chunks); ++c) {
+        auto local = static_cast<std::size_t>(c);
+        for (const auto& j : jobs) {
+            const std::size_t jobChunks = (j.w.rows + kRowChunk - 1) / kRowChunk;
+            if (local < jobChunks) {
+                const std::size_t r0 = local * kRowChunk;
+                runRows(k, j.w, in, j.y, r0, std::min(j.w.rows, r0 + kRowChunk));
+                break;
+            }
+            local -= jobChunks;
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 #include "kernels/activation-quant.h"
 
 #include <cstddef>
+#include <span>
 
 namespace edgert::kernels {
 
@@ -40,6 +41,17 @@ PreparedInput prepareInput(const float* x, std::size_t nTokens, std::size_t cols
 /// Q8_0/Q4_0 weights use the quantised activations (error bounded by the 8-bit activation
 /// quantisation: about 0.5% of |x|·|w| per block); float weights use f32 activations.
 void matmul(const WeightView& w, const PreparedInput& in, float* y, int threads);
+
+/// One product of a fused group: Y (nTokens, w.rows) = X @ W^T.
+struct MatmulJob {
+    WeightView w;
+    float* y;
+};
+
+/// Several products of the same input in one parallel region (Wq·x, Wk·x, Wv·x; W1·x, W3·x):
+/// rows of all jobs are split across the threads together, so a thin layer pays for waking the
+/// thread team once instead of once per matrix. Same results as calling matmul() per job.
+void matmulFused(std::span<const MatmulJob> jobs, const PreparedInput& in, int threads);
 
 /// Scalar f32 reference: dequantised weights times f32 activations, no activation quantisation.
 float dotRowReference(TensorType type, const void* row, const float* x, std::size_t n);

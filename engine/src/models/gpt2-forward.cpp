@@ -70,9 +70,10 @@ void Gpt2Forward::block(const UnitView& w, std::size_t nTokens, std::uint32_t po
     const auto normed = kernels::prepareInput(m_act.xb, nTokens, dim, m_act.xq);
     const auto qkv = weight(w, tensors, TensorRole::AttnQkv);
     const float* qkvBias = vec(w, TensorRole::AttnQkvBias);
-    kernels::matmul(rowRange(qkv, 0, qDim), normed, m_act.q, threads);
-    kernels::matmul(rowRange(qkv, qDim, kvDim), normed, m_act.k, threads);
-    kernels::matmul(rowRange(qkv, qDim + kvDim, kvDim), normed, m_act.v, threads);
+    const kernels::MatmulJob jobs[] = {{rowRange(qkv, 0, qDim), m_act.q},
+                                       {rowRange(qkv, qDim, kvDim), m_act.k},
+                                       {rowRange(qkv, qDim + kvDim, kvDim), m_act.v}};
+    kernels::matmulFused(jobs, normed, threads);
     kernels::addBias(m_act.q, qkvBias, nTokens, qDim);
     kernels::addBias(m_act.k, qkvBias + qDim, nTokens, kvDim);
     kernels::addBias(m_act.v, qkvBias + qDim + kvDim, nTokens, kvDim);

@@ -48,9 +48,10 @@ void LlamaForward::block(const UnitView& w, std::size_t nTokens, std::uint32_t p
     for (std::size_t t = 0; t < nTokens; ++t)
         kernels::rmsNorm(m_act.x + t * dim, normWeight(w, TensorRole::AttnNorm), m_act.xb + t * dim, dim, hp.normEps);
     const auto normed = kernels::prepareInput(m_act.xb, nTokens, dim, m_act.xq);
-    kernels::matmul(weight(w, tensors, TensorRole::AttnQ), normed, m_act.q, threads);
-    kernels::matmul(weight(w, tensors, TensorRole::AttnK), normed, m_act.k, threads);
-    kernels::matmul(weight(w, tensors, TensorRole::AttnV), normed, m_act.v, threads);
+    const kernels::MatmulJob qkv[] = {{weight(w, tensors, TensorRole::AttnQ), m_act.q},
+                                      {weight(w, tensors, TensorRole::AttnK), m_act.k},
+                                      {weight(w, tensors, TensorRole::AttnV), m_act.v}};
+    kernels::matmulFused(qkv, normed, threads);
     for (std::size_t t = 0; t < nTokens; ++t) {
         const std::size_t pos = pos0 + t;
         kernels::ropeInterleaved(m_act.q + t * qDim, hp.nHeads, hd, hp.ropeDim, pos, hp.ropeFreqBase);
@@ -69,8 +70,9 @@ void LlamaForward::block(const UnitView& w, std::size_t nTokens, std::uint32_t p
     for (std::size_t t = 0; t < nTokens; ++t)
         kernels::rmsNorm(m_act.x + t * dim, normWeight(w, TensorRole::FfnNorm), m_act.xb + t * dim, dim, hp.normEps);
     const auto ffnIn = kernels::prepareInput(m_act.xb, nTokens, dim, m_act.xq);
-    kernels::matmul(weight(w, tensors, TensorRole::FfnGate), ffnIn, m_act.hb, threads);
-    kernels::matmul(weight(w, tensors, TensorRole::FfnUp), ffnIn, m_act.hb2, threads);
+    const kernels::MatmulJob gateUp[] = {{weight(w, tensors, TensorRole::FfnGate), m_act.hb},
+                                         {weight(w, tensors, TensorRole::FfnUp), m_act.hb2}};
+    kernels::matmulFused(gateUp, ffnIn, threads);
     kernels::swiglu(m_act.hb, m_act.hb2, nTokens * ffn);
     kernels::matmul(weight(w, tensors, TensorRole::FfnDown), kernels::prepareInput(m_act.hb, nTokens, ffn, m_act.xq),
                     m_act.xb, threads);
