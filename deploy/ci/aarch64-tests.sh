@@ -106,7 +106,7 @@ compare_ids() { # label, then edge-rt run arguments
 }
 compare_ids "BOS" -n 64 --threads 2
 compare_ids "prompt" --prompt "Once upon a time, a little dog" -n 48 --threads 1
-compare_ids "prefetch, minimum budget" --strategy speculative-prefetch --memory-budget 640K -n 32 --threads 2
+compare_ids "streamed prefetch, 640 KiB budget" --strategy speculative-prefetch --memory-budget 640K -n 32 --threads 2
 phase_done "greedy ids vs x86-64"
 
 echo "aarch64: timings"
