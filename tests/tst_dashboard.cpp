@@ -275,6 +275,25 @@ private slots:
         QVERIFY(m_window->planPage()->budgetSlider()->slider()->isEnabled());
     }
 
+    void thermalEventsAppearOnTheTimeline()
+    {
+        // A recorded Raspberry Pi at 83.2 °C: above the hard limit, so the policy pauses.
+        QVERIFY(openWindow(false, QStringLiteral(EDGERT_FIXTURES_DIR "/rpi4-throttled")));
+        ThermalPolicyConfig fast;
+        fast.hardPauseTimeoutMs = 40;  // the recording never cools down
+        fast.pollIntervalMs = 10;
+        fast.coolDownPauseMs = 5;
+        bridge()->setThermalConfig(fast);
+        m_window->showPage(MainWindow::Page::Run);
+        RunPage* page = m_window->runPage();
+        page->maxTokensStepper()->setValue(3);
+        QSignalSpy finished(bridge(), &EngineBridge::finished);
+        QTest::mouseClick(page->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+        QVERIFY(page->timeline()->thermalCount() >= 1);
+        QVERIFY(page->timeline()->timingCount() > 0);
+    }
+
     void fixtureSnapshotsReachTheCharts()
     {
         QTemporaryDir dir;

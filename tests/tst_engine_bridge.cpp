@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -217,6 +218,11 @@ private:
     {
         EngineBridge bridge;
         QSignalSpy failures(&bridge, &EngineBridge::failed);
+        // The bridge also logs each failure (edgert.bridge); expected here.
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^cannot open")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^cannot open")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^run failed")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^run failed")));
         QCORO_VERIFY(!co_await bridge.openModel(QStringLiteral("/nonexistent/model.gguf")));
         QCORO_COMPARE(failures.count(), 1);
         QString message = failures.takeFirst().at(0).toString();

@@ -230,14 +230,20 @@ void TimelineView::paintEvent(QPaintEvent*)
     for (const auto& [a, b] : overlaps)
         p.fillRect(QRectF(xOf(a), strip.top(), std::max(1.0, xOf(b) - xOf(a)), strip.height()), QColor(0x59a14f));
 
-    // Thermal marks
+    // Thermal marks: a line each, labelled where the label does not run into the next one.
+    double labelEnd = -1e9;
     for (const auto& mark : m_thermal) {
         if (mark.ms < w.startMs || mark.ms > w.startMs + span) continue;
         const double x = xOf(mark.ms);
         p.setPen(QPen(c.danger, 2));
         p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-        p.drawText(QRectF(x + 3, plot.top(), 200, fm.height()), Qt::AlignLeft,
-                   edgert::qt::thermalActionText(mark.action));
+        QString label = edgert::qt::thermalActionText(mark.action);
+        if (!std::isnan(mark.temperatureC))
+            label += QStringLiteral(" %1 °C").arg(locale.toString(mark.temperatureC, 'f', 0));
+        const double labelWidth = fm.horizontalAdvance(label) + 8;
+        if (x < labelEnd || x + labelWidth > plot.right() + 4) continue;
+        p.drawText(QRectF(x + 3, plot.top(), labelWidth, fm.height()), Qt::AlignLeft, label);
+        labelEnd = x + labelWidth + 10;
     }
 
     // Time axis, relative to the window start.
@@ -249,7 +255,10 @@ void TimelineView::paintEvent(QPaintEvent*)
         const double x = xOf(w.startMs + t);
         p.drawLine(QPointF(x, axisY), QPointF(x, axisY + 3));
         const QString text = tr("%1 ms").arg(locale.toString(t, 'f', decimals));
-        p.drawText(QRectF(x - 40, axisY + 2, 80, fm.height()), Qt::AlignHCenter | Qt::AlignTop, text);
+        // Centred under the tick, but kept inside the widget at the right end.
+        const double textWidth = fm.horizontalAdvance(text) + 4;
+        const double left = std::min(x - textWidth / 2, width() - textWidth);
+        p.drawText(QRectF(left, axisY + 2, textWidth, fm.height()), Qt::AlignHCenter | Qt::AlignTop, text);
     }
 }
 

@@ -202,8 +202,9 @@ QCoro::Task<bool> EngineBridge::openModel(QString path)
         co_return false;
     }
     const int contextTokens = m_contextTokens;
-    // The future is a named local, not a temporary inside the co_await expression: GCC 12
-    // destroys lambda temporaries of a co_await full-expression twice.
+    // The future is a named local: a lambda with captures inside a co_await expression makes
+    // GCC 12 destroy the captures twice (a double free; cf. equeim/tremotesf2#551). Every
+    // QtConcurrent::run below is written the same way.
     QFuture<Outcome<LoadedModel>> loading = QtConcurrent::run(&m_workers, [path, contextTokens] {
         return guarded<LoadedModel>([&] { return loadModel(path, contextTokens); });
     });
