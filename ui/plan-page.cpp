@@ -183,8 +183,9 @@ void PlanPage::reloadModelList(const QString& current)
         m_models->addItem(name.isEmpty() ? file : tr("%1 (%2)").arg(name, file), path);
         m_models->setItemData(m_models->count() - 1, path, Qt::ToolTipRole);
     }
-    m_models->setCurrentIndex(std::max(0, static_cast<int>(paths.indexOf(current))));
-    if (paths.isEmpty()) m_models->setPlaceholderText(tr("No model open"));
+    // Recent models are offered, but none is shown as open until one is.
+    m_models->setPlaceholderText(tr("No model open"));
+    m_models->setCurrentIndex(current.isEmpty() ? -1 : static_cast<int>(paths.indexOf(current)));
 }
 
 void PlanPage::chooseModelFile()
@@ -243,8 +244,9 @@ void PlanPage::showGroup(int g)
                              tr("%1 of weights").arg(formatBytes(m.weightBytes)),
                              tr("KV cache for %1 tokens").arg(m.shape.nCtx));
         }
-        html +=
-            QStringLiteral("<p style=\"color:%1\">%2</p>").arg(muted, tr("Tap a group to see its layers and tensors."));
+        if (!plan.groups.empty())
+            html += QStringLiteral("<p style=\"color:%1\">%2</p>")
+                        .arg(muted, tr("Tap a group to see its layers and tensors."));
         m_inspector->setText(html);
         return;
     }
