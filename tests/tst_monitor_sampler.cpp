@@ -182,10 +182,14 @@ void TestMonitorSampler::backgroundThreadSamplesEveryPeriodAndStops()
     QCOMPARE(callbacks.load(), static_cast<int>(history.size()));
     // Samples are ~20 ms apart: 5 samples cannot come in under 4 periods.
     QVERIFY(elapsed >= std::chrono::milliseconds(4 * 20));
+    // The sampler keeps a fixed rate (a tick that woke late is followed by one on schedule), so
+    // single intervals may be shorter under load; on average they are a period apart.
     for (std::size_t i = 1; i < history.size(); ++i) {
         QCOMPARE(history[i].sequence, history[i - 1].sequence + 1);
-        QVERIFY(history[i].monotonicTime - history[i - 1].monotonicTime >= std::chrono::milliseconds(15));
+        QVERIFY(history[i].monotonicTime > history[i - 1].monotonicTime);
     }
+    const auto span = history.back().monotonicTime - history.front().monotonicTime;
+    QVERIFY(span >= std::chrono::milliseconds(15) * static_cast<int>(history.size() - 1));
     // Stopped means stopped.
     QTest::qWait(100);
     QCOMPARE(sampler.history().size(), history.size());
