@@ -4,6 +4,7 @@
 
 #include <QColor>
 #include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QProcess>
 #include <QSet>
@@ -89,6 +90,37 @@ private slots:
         QCOMPARE(image.size(), size);
         QVERIFY2(distinctColours(image) >= kMinimumDistinctColours,
                  qPrintable(QString::number(distinctColours(image))));
+    }
+
+    void configurationFileSetsTheStart()
+    {
+        // The Pi's systemd unit starts the kiosk as `edge-rt-dashboard --kiosk -c /etc/edge-rt/edge-rt.toml`.
+        QTemporaryDir dir;
+        const QString config = dir.filePath(QStringLiteral("edge-rt.toml"));
+        QFile file(config);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("[engine]\nmodel = \"%1\"\nstrategy = \"sequential\"\nthreads = 1\n"
+                                  "[generation]\nprompt = \"Once upon a time\"\nmax_tokens = 8\n"
+                                  "[thermal]\nsoft_limit_c = 70.0\nhard_limit_c = 80.0\n"
+                                  "[dashboard]\nkiosk = true\nlanguage = \"de\"\ntheme = \"dark\"\n")
+                       .arg(edgert::test::sharedModel(QStringLiteral("tinystories-656k-q8_0.gguf")))
+                       .toUtf8());
+        file.close();
+        const QString shot = dir.filePath(QStringLiteral("shot.png"));
+        const Result r = runDashboard({QStringLiteral("-c"), config, QStringLiteral("--screenshot"), shot,
+                                      QStringLiteral("--page"), QStringLiteral("run"), QStringLiteral("--demo"),
+                                      QStringLiteral("--wait"), QStringLiteral("0")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QImage(shot).size(), QSize(800, 480));  // kiosk from the file
+
+        // A broken file names the file, the line and the key, and the dashboard does not start.
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write("[engine]\nstrategy = \"fastest\"\n");
+        file.close();
+        const Result bad = runDashboard({QStringLiteral("-c"), config});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains(QStringLiteral("edge-rt.toml:2")) && bad.err.contains(QStringLiteral("engine.strategy")),
+                 qPrintable(bad.err));
     }
 
     void badOptionsFailWithAMessage_data()

@@ -199,6 +199,12 @@ QToolButton* MainWindow::navButton(Page page) const
     return static_cast<QToolButton*>(m_nav->button(static_cast<int>(page)));
 }
 
+void MainWindow::setThermalConfig(const ThermalPolicyConfig& config)
+{
+    m_bridge->setThermalConfig(config);
+    m_monitorPage->setThermalLimits(config.softLimitC, config.hardLimitC);
+}
+
 bool MainWindow::isDark() const
 {
     return Theme::isDark();

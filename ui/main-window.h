@@ -51,6 +51,8 @@ public:
     /// The error shown under the header ("" when there is none).
     QString errorText() const { return m_error; }
 
+    /// The thermal policy's limits, for runs and for the temperature chart.
+    void setThermalConfig(const ThermalPolicyConfig& config);
     /// Switches light/dark (restyles the whole application).
     void setDark(bool dark);
     bool isDark() const;

@@ -167,8 +167,17 @@ RunRequest RunPage::request() const
     r.prompt = m_prompt->text();
     r.maxTokens = static_cast<int>(m_maxTokens->value());
     r.temperature = m_temperature->value();
-    r.seed = r.temperature > 0.0 ? QRandomGenerator::global()->generate64() : 0;
+    r.seed = r.temperature > 0.0 ? m_seed.value_or(QRandomGenerator::global()->generate64()) : 0;
+    r.topK = m_topK;
+    r.topP = m_topP;
     return r;
+}
+
+void RunPage::setSamplingDefaults(std::optional<quint64> seed, int topK, double topP)
+{
+    m_seed = seed;
+    m_topK = topK;
+    m_topP = topP;
 }
 
 void RunPage::startRun()

@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -34,8 +36,11 @@ public:
     /// The value shown in a figure tile: "prefill", "decode", "ttft", "tokens", "pool".
     QString figure(const QString& name) const;
 
-    /// The request the controls describe (a fresh seed when sampling).
+    /// The request the controls describe (when sampling: the fixed seed if one was set, else a
+    /// fresh one per run).
     edgert::qt::RunRequest request() const;
+    /// Sampling settings without a control of their own (from a configuration file).
+    void setSamplingDefaults(std::optional<quint64> seed, int topK, double topP);
     void startRun();
     void applyTheme();
 
@@ -64,6 +69,9 @@ private:
     QList<Figure> m_figures;
     TimelineView* m_timeline;
     QString m_generated;
+    std::optional<quint64> m_seed;
+    int m_topK = 40;
+    double m_topP = 0.95;
 };
 
 }  // namespace edgert::ui

@@ -166,7 +166,8 @@ void TimelineView::paintEvent(QPaintEvent*)
         break;
     }
 
-    const int labelW = fm.horizontalAdvance(QStringLiteral("G00 pinned")) + 8;
+    const int labelW =
+        18 + std::max(fm.horizontalAdvance(tr("G%1 pinned").arg(99)), fm.horizontalAdvance(tr("G%1").arg(99))) + 8;
     const int axisH = fm.height() + 4;
     const int overlapH = 8;
     const QRect plot(labelW, legendH + 4, width() - labelW - 4, height() - legendH - 4 - axisH - overlapH - 4);

@@ -56,10 +56,8 @@ QCoro::Task<int> takeScreenshot(edgert::ui::MainWindow& window, ScreenshotReques
         planned = co_await opening;
     }
     if (planned && request.demo) {
+        // main() filled in the demo's prompt and length unless the settings gave them.
         auto* run = window.runPage();
-        // The model knows English only: the demo prompt is not translated.
-        run->promptEdit()->setText(QStringLiteral("Once upon a time"));
-        run->maxTokensStepper()->setValue(96);
         const edgert::qt::RunRequest demo = run->request();
         auto running = bridge->run(demo);
         co_await running;

@@ -29,8 +29,6 @@ using detail::ThermalGate;
 
 namespace {
 
-constexpr std::uint32_t kPrefillBatch = 32;  // prompt tokens per prefill pass, as the CLI
-
 /// A worker's answer: a value or the reason there is none. Copyable (QFuture needs it).
 template <typename T>
 struct Outcome {
@@ -63,7 +61,7 @@ struct LoadedModel {
     std::map<QString, BudgetRange> ranges;
 };
 
-LoadedModel loadModel(const QString& path, int contextTokens)
+LoadedModel loadModel(const QString& path, int contextTokens, int batchTokens)
 {
     auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::openGguf(path.toStdString()).validate());
     const HyperParams& hp = graph->hparams();
@@ -78,7 +76,7 @@ LoadedModel loadModel(const QString& path, int contextTokens)
     m.info.weightBytes = graph->weightBytes();
     m.info.fileSizeBytes = graph->fileSizeBytes();
     const auto nCtx = std::min<std::uint32_t>(hp.contextLength, static_cast<std::uint32_t>(std::max(2, contextTokens)));
-    m.info.shape = RunShape{nCtx, std::min(kPrefillBatch, nCtx)};
+    m.info.shape = RunShape{nCtx, std::min(static_cast<std::uint32_t>(std::max(1, batchTokens)), nCtx)};
     m.input = makePlanInput(*graph, m.info.shape);
     for (const auto& name : strategyNames()) {
         const auto strategy = makeStrategy(name);
@@ -137,6 +135,8 @@ RunReport executeRun(const RunJob& job)
     params.maxTokens = static_cast<std::uint32_t>(std::max(1, job.request.maxTokens));
     params.sampler.temperature = static_cast<float>(job.request.temperature);
     params.sampler.seed = job.request.seed;
+    params.sampler.topK = static_cast<std::uint32_t>(std::max(0, job.request.topK));
+    params.sampler.topP = static_cast<float>(job.request.topP);
 
     const auto strategy = makeStrategy(job.strategy);
     auto planned = std::move(idle).plan(*strategy, job.budgetBytes, job.shape);
@@ -202,11 +202,12 @@ QCoro::Task<bool> EngineBridge::openModel(QString path)
         co_return false;
     }
     const int contextTokens = m_contextTokens;
+    const int batchTokens = m_batchTokens;
     // The future is a named local: a lambda with captures inside a co_await expression makes
     // GCC 12 destroy the captures twice (a double free; cf. equeim/tremotesf2#551). Every
     // QtConcurrent::run below is written the same way.
-    QFuture<Outcome<LoadedModel>> loading = QtConcurrent::run(&m_workers, [path, contextTokens] {
-        return guarded<LoadedModel>([&] { return loadModel(path, contextTokens); });
+    QFuture<Outcome<LoadedModel>> loading = QtConcurrent::run(&m_workers, [path, contextTokens, batchTokens] {
+        return guarded<LoadedModel>([&] { return loadModel(path, contextTokens, batchTokens); });
     });
     const Outcome<LoadedModel> loaded = co_await loading;
     if (!self) co_return false;
@@ -294,6 +295,11 @@ void EngineBridge::setThermalConfig(const ThermalPolicyConfig& config)
 void EngineBridge::setContextTokens(int tokens)
 {
     m_contextTokens = std::max(2, tokens);
+}
+
+void EngineBridge::setBatchTokens(int tokens)
+{
+    m_batchTokens = std::max(1, tokens);
 }
 
 bool EngineBridge::thermalPolicyInert() const

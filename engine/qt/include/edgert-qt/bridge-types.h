@@ -57,6 +57,8 @@ struct RunRequest {
     int maxTokens = 64;
     double temperature = 0.0;  ///< 0: greedy
     quint64 seed = 0;          ///< sampling seed (ignored when greedy)
+    int topK = 40;             ///< 0: no top-k cut (when sampling)
+    double topP = 0.95;        ///< nucleus cut in (0, 1] (when sampling)
 };
 
 /// Figures of a run, live while it runs (statsUpdated) and final in RunReport.

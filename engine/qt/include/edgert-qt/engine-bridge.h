@@ -78,7 +78,11 @@ public:
     void setThermalRoot(const QString& root);
     void setThermalConfig(const ThermalPolicyConfig& config);
     /// Context tokens runs and plans are shaped for (capped by the model). Default 512.
+    /// Takes effect when the next model is opened.
     void setContextTokens(int tokens);
+    /// Prompt tokens per prefill pass (scratch is sized for it). Default 32. Takes effect when the
+    /// next model is opened.
+    void setBatchTokens(int tokens);
 
     QString strategy() const { return m_strategy; }
     quint64 budgetBytes() const { return m_budgetBytes; }
@@ -139,6 +143,7 @@ private:
     quint64 m_budgetBytes = 0;
     int m_threads = 1;
     int m_contextTokens = 512;
+    int m_batchTokens = 32;
     PartitionPlan m_plan;
     bool m_planning = false;
     bool m_replanPending = false;
