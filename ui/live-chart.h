@@ -1,7 +1,8 @@
 // A live time-series chart: a title and current-value readout above a Qt Charts line chart whose
 // x axis is "seconds ago". Each series keeps a bounded history (a ring of timestamped values);
 // refresh() rebuilds the visible points and hands them to QLineSeries::replace() once per tick,
-// so the chart never grows and never animates. When a quantity is not available on this machine
+// so the chart never grows and never animates. The x axis spans the history it has (at least 10 s,
+// at most windowSeconds), so a young chart is not a sliver. When a quantity is not available on this machine
 // the chart shows an empty state saying so instead of an empty plot.
 #pragma once
 
