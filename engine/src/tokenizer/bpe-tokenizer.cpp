@@ -1,6 +1,7 @@
 #include "tokenizer/bpe-tokenizer.h"
 
 #include "edgert/error.h"
+#include "tokenizer/token-text.h"
 #include "edgert/gguf-reader.h"
 #include "io/json-parser.h"
 
@@ -13,6 +14,9 @@
 
 namespace edgert {
 
+using tokenizer::byteTokenValue;
+using tokenizer::replaceAll;
+
 namespace {
 
 using unicode::CharClass;
@@ -22,36 +26,8 @@ FormatError sourceError(const std::string& source, const std::string& why)
     return FormatError(source + ": " + why);
 }
 
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
 
-/// The byte a "<0xNN>" token stands for, or -1.
-int byteTokenValue(std::string_view text)
-{
-    if (text.size() != 6 || !text.starts_with("<0x") || text.back() != '>') return -1;
-    const int hi = hexDigit(text[3]);
-    const int lo = hexDigit(text[4]);
-    return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
-}
 
-std::string replaceAll(std::string_view text, std::string_view from, std::string_view to)
-{
-    std::string out;
-    out.reserve(text.size());
-    std::size_t pos = 0;
-    for (std::size_t hit = text.find(from); hit != std::string_view::npos; hit = text.find(from, pos)) {
-        out.append(text.substr(pos, hit - pos));
-        out.append(to);
-        pos = hit + from.size();
-    }
-    out.append(text.substr(pos));
-    return out;
-}
 
 /// Splits "a b" at the first space after the first byte (a merge's left part may itself start
 /// with a space in exotic vocabularies; llama.cpp splits the same way).
