@@ -326,42 +326,18 @@ std::vector<TokenId> BpeTokenizer::encode(std::string_view text, bool addSpecial
 
 std::vector<TokenId> BpeTokenizer::encode(std::string_view text, bool addSpecial, bool parseSpecial) const
 {
-    struct Fragment {
-        std::size_t offset;
-        std::size_t length;
-        TokenId id;  ///< the special token, or -1 for text
-    };
-    std::vector<Fragment> fragments;
-    if (!text.empty()) fragments.push_back({0, text.size(), -1});
-    std::vector<Fragment> split;
-    for (const TokenId special : m_specialTokens) {
-        const Token& s = token(special);
-        if (!parseSpecial && s.type != TokenType::UserDefined) continue;
-        split.clear();
-        for (const Fragment& f : fragments) {
-            if (f.id >= 0) {
-                split.push_back(f);
-                continue;
-            }
-            const std::string_view area = text.substr(0, f.offset + f.length);
-            std::size_t pos = f.offset;
-            while (pos < area.size()) {
-                const std::size_t hit = area.find(s.text, pos);
-                if (hit == std::string_view::npos) break;
-                if (hit > pos) split.push_back({pos, hit - pos, -1});
-                split.push_back({hit, s.text.size(), special});
-                pos = hit + s.text.size();
-            }
-            if (pos < area.size()) split.push_back({pos, area.size() - pos, -1});
-        }
-        fragments.swap(split);
+    std::vector<tokenizer::SpecialToken> specials;
+    for (const TokenId id : m_specialTokens) {
+        const Token& t = token(id);
+        if (parseSpecial || t.type == TokenType::UserDefined) specials.push_back({id, t.text});
     }
+    const auto fragments = tokenizer::splitAtSpecialTokens(text, specials);
 
     std::vector<TokenId> out;
     out.reserve(text.size() / 3 + 4);
     if (addSpecial && m_config.addBos) out.push_back(m_config.bos);
     bool first = true;
-    for (const Fragment& f : fragments) {
+    for (const tokenizer::TextFragment& f : fragments) {
         if (f.id >= 0) {
             out.push_back(f.id);
         } else if (m_config.pre == PreTokenizer::ByteLevel) {

@@ -178,36 +178,12 @@ std::vector<TokenId> SpmTokenizer::encode(std::string_view text, bool addSpecial
 std::vector<TokenId> SpmTokenizer::encode(std::string_view text, bool addSpecial, bool parseSpecial) const
 {
     // Step 1: split at special tokens, longest first (llama.cpp tokenizer_st_partition).
-    struct Fragment {
-        std::size_t offset;
-        std::size_t length;
-        TokenId id;  ///< the special token, or -1 for text still to encode
-    };
-    std::vector<Fragment> fragments;
-    if (!text.empty()) fragments.push_back({0, text.size(), -1});
-    std::vector<Fragment> split;
-    for (const TokenId special : m_specialTokens) {
-        const Token& s = token(special);
-        if (!parseSpecial && s.type != TokenType::UserDefined) continue;
-        split.clear();
-        for (const Fragment& f : fragments) {
-            if (f.id >= 0) {
-                split.push_back(f);
-                continue;
-            }
-            const std::string_view area = text.substr(0, f.offset + f.length);
-            std::size_t pos = f.offset;
-            while (pos < area.size()) {
-                const std::size_t hit = area.find(s.text, pos);
-                if (hit == std::string_view::npos) break;
-                if (hit > pos) split.push_back({pos, hit - pos, -1});
-                split.push_back({hit, s.text.size(), special});
-                pos = hit + s.text.size();
-            }
-            if (pos < area.size()) split.push_back({pos, area.size() - pos, -1});
-        }
-        fragments.swap(split);
+    std::vector<tokenizer::SpecialToken> specials;
+    for (const TokenId id : m_specialTokens) {
+        const Token& t = token(id);
+        if (parseSpecial || t.type == TokenType::UserDefined) specials.push_back({id, t.text});
     }
+    const auto fragments = tokenizer::splitAtSpecialTokens(text, specials);
 
     // Step 2: space prefix and escaping, then steps 3-5 per text fragment.
     std::vector<TokenId> out;
@@ -215,7 +191,7 @@ std::vector<TokenId> SpmTokenizer::encode(std::string_view text, bool addSpecial
     if (addSpecial && m_addBos) out.push_back(m_bos);
     bool afterSpecial = true;  // the input start counts as following a special token
     std::string escaped;
-    for (const Fragment& f : fragments) {
+    for (const tokenizer::TextFragment& f : fragments) {
         if (f.id >= 0) {
             out.push_back(f.id);
             afterSpecial = true;

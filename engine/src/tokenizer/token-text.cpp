@@ -34,4 +34,33 @@ std::string replaceAll(std::string_view text, std::string_view from, std::string
     return out;
 }
 
+std::vector<TextFragment> splitAtSpecialTokens(std::string_view text, std::span<const SpecialToken> specials)
+{
+    std::vector<TextFragment> fragments;
+    if (!text.empty()) fragments.push_back({0, text.size(), -1});
+    std::vector<TextFragment> split;
+    for (const SpecialToken& s : specials) {
+        if (s.text.empty()) continue;
+        split.clear();
+        for (const TextFragment& f : fragments) {
+            if (f.id >= 0) {
+                split.push_back(f);
+                continue;
+            }
+            const std::string_view area = text.substr(0, f.offset + f.length);
+            std::size_t pos = f.offset;
+            while (pos < area.size()) {
+                const std::size_t hit = area.find(s.text, pos);
+                if (hit == std::string_view::npos) break;
+                if (hit > pos) split.push_back({pos, hit - pos, -1});
+                split.push_back({hit, s.text.size(), s.id});
+                pos = hit + s.text.size();
+            }
+            if (pos < area.size()) split.push_back({pos, area.size() - pos, -1});
+        }
+        fragments.swap(split);
+    }
+    return fragments;
+}
+
 }  // namespace edgert::tokenizer
