@@ -138,6 +138,15 @@ public:
     /// Runs `tokens` through the model at the current position (appending to the KV cache) and
     /// returns the logits of the last one (vocab,), valid until the next call.
     std::span<const float> evaluate(std::span<const TokenId> tokens, RunObserver* observer = nullptr);
+    /// Teacher-forced scoring: runs `tokens` (1..shape().nBatch of them) as one forward pass at
+    /// the current position (appending to the KV cache) and returns the logits at every one of
+    /// them, (tokens.size(), vocab) row-major f32: row t predicts the token after tokens[t].
+    /// Valid until the next call; empty when the observer cancelled. The engine must have been
+    /// planned with RunShape::allLogits (the (nBatch, vocab) logits scratch is leased from the
+    /// pool and counted in the plan). Throws UsageError otherwise, for an empty or too long batch,
+    /// or when the context is full.
+    std::span<const float> evaluateAll(std::span<const TokenId> tokens, RunObserver* observer = nullptr);
+    const RunShape& shape() const;
     /// Forgets the context (position back to 0).
     void resetContext();
     std::uint32_t position() const;

@@ -20,6 +20,9 @@ class ValidatedModelGraph;
 struct RunShape {
     std::uint32_t nCtx = 512;   ///< tokens the KV cache holds (prompt + generated)
     std::uint32_t nBatch = 32;  ///< prompt tokens processed per forward pass during prefill
+    /// Teacher-forced scoring (ReadyEngine::evaluateAll): the head computes logits for every row
+    /// of a batch, so the logits scratch holds (nBatch, vocab) f32 instead of (vocab,).
+    bool allLogits = false;
 };
 
 /// One schedulable unit: a transformer block or the LM head.

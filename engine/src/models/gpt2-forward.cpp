@@ -105,16 +105,17 @@ void Gpt2Forward::block(const UnitView& w, std::size_t nTokens, std::uint32_t po
     kernels::addInPlace(m_act.x, m_act.xb, nTokens * dim);
 }
 
-void Gpt2Forward::head(const UnitView& w, std::size_t nTokens, int threads)
+void Gpt2Forward::head(const UnitView& w, std::size_t nTokens, std::size_t nOut, int threads)
 {
     const std::size_t dim = m_hp.dim;
-    const float* last = m_act.x + (nTokens - 1) * dim;
+    const float* first = m_act.x + (nTokens - nOut) * dim;
     // UnitView of the head: [0] ln_f weight, [1] LM head, [2] ln_f bias.
-    kernels::layerNorm(last, reinterpret_cast<const float*>(w.data[0]), reinterpret_cast<const float*>(w.data[2]),
-                       m_act.xb, dim, m_hp.normEps);
+    for (std::size_t t = 0; t < nOut; ++t)
+        kernels::layerNorm(first + t * dim, reinterpret_cast<const float*>(w.data[0]),
+                           reinterpret_cast<const float*>(w.data[2]), m_act.xb + t * dim, dim, m_hp.normEps);
     const auto& out = m_graph.head().output;
     kernels::matmul({out.type, w.data[1], static_cast<std::size_t>(out.rows()), static_cast<std::size_t>(out.cols())},
-                    kernels::prepareInput(m_act.xb, 1, dim, m_act.xq), m_act.logits, threads);
+                    kernels::prepareInput(m_act.xb, nOut, dim, m_act.xq), m_act.logits, threads);
 }
 
 }  // namespace edgert

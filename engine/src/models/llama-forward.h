@@ -26,7 +26,7 @@ public:
     /// x (nTokens, dim) <- token_embd rows of `tokens` (positions enter through RoPE, not here).
     void embed(const std::int32_t* tokens, std::size_t nTokens, std::uint32_t pos0) override;
     void block(const UnitView& w, std::size_t nTokens, std::uint32_t pos0, int threads) override;
-    void head(const UnitView& w, std::size_t nTokens, int threads) override;
+    void head(const UnitView& w, std::size_t nTokens, std::size_t nOut, int threads) override;
 
 private:
     const ValidatedModelGraph& m_graph;

@@ -52,8 +52,10 @@ public:
     /// Runs block `w.layer` on x (nTokens, dim) at positions pos0.., writing K/V to the cache.
     virtual void block(const UnitView& w, std::size_t nTokens, std::uint32_t pos0, int threads) = 0;
 
-    /// logits (vocab,) <- head applied to the last of the nTokens rows of x.
-    virtual void head(const UnitView& w, std::size_t nTokens, int threads) = 0;
+    /// logits (nOut, vocab) <- head applied to the last nOut of the nTokens rows of x
+    /// (nOut = 1 for generation, nOut = nTokens for teacher-forced scoring). 1 <= nOut <= nTokens;
+    /// xb and xq must hold nOut rows (they hold nBatch).
+    virtual void head(const UnitView& w, std::size_t nTokens, std::size_t nOut, int threads) = 0;
 };
 
 /// The forward pass of `graph`'s architecture.

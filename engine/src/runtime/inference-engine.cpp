@@ -84,8 +84,9 @@ struct ReadyEngine::Impl {
         return std::nullopt;
     }
 
-    // One forward pass over `tokens` at `position`; returns false when cancelled.
-    bool runPass(std::span<const TokenId> tokens, RunObserver* observer)
+    // One forward pass over `tokens` at `position`, logits for the last token or (allRows) for
+    // every token; returns false when cancelled.
+    bool runPass(std::span<const TokenId> tokens, RunObserver* observer, bool allRows = false)
     {
         const std::size_t n = tokens.size();
         forward->embed(tokens.data(), n, position);
@@ -130,7 +131,8 @@ struct ReadyEngine::Impl {
             const auto computeStart = Clock::now();
             for (const auto& unit : weights.units) {
                 if (unit.layer >= 0) forward->block(unit, n, position, threads);
-                else forward->head(unit, n, threads);
+                else
+                    forward->head(unit, n, allRows ? n : 1, threads);
             }
             const auto computeEnd = Clock::now();
             if (observer)
@@ -198,6 +200,10 @@ const PartitionPlan& ReadyEngine::plan() const { return m_impl->plan; }
 const Tokenizer& ReadyEngine::tokenizer() const { return *m_impl->tokenizer; }
 const ValidatedModelGraph& ReadyEngine::graph() const { return *m_impl->graph; }
 double ReadyEngine::loadMs() const { return m_impl->loadMs; }
+const RunShape& ReadyEngine::shape() const
+{
+    return m_impl->shape;
+}
 std::uint32_t ReadyEngine::position() const { return m_impl->position; }
 void ReadyEngine::resetContext() { m_impl->position = 0; }
 void ReadyEngine::setThreads(int threads)
@@ -221,6 +227,26 @@ std::span<const float> ReadyEngine::evaluate(std::span<const TokenId> tokens, Ru
         }
     }
     return d.logits();
+}
+
+std::span<const float> ReadyEngine::evaluateAll(std::span<const TokenId> tokens, RunObserver* observer)
+{
+    auto& d = *m_impl;
+    if (!d.shape.allLogits)
+        throw UsageError("evaluateAll needs an engine planned for logits at every position (RunShape::allLogits)");
+    if (tokens.empty()) throw UsageError("nothing to evaluate: no tokens");
+    if (tokens.size() > d.shape.nBatch)
+        throw UsageError("a batch of " + std::to_string(tokens.size()) + " tokens exceeds the planned batch of " +
+                         std::to_string(d.shape.nBatch));
+    if (d.position + tokens.size() > d.shape.nCtx)
+        throw UsageError("context full: " + std::to_string(d.position + tokens.size()) + " tokens exceed the " +
+                         std::to_string(d.shape.nCtx) + "-token KV cache");
+    if (!d.runPass(tokens, observer, true)) {
+        d.cancelled = true;
+        return {};
+    }
+    return {reinterpret_cast<const float*>(d.scratchBuffer.data() + d.layout.logits),
+            tokens.size() * d.graph->hparams().vocabSize};
 }
 
 GenerationResult ReadyEngine::generate(std::span<const TokenId> prompt, const GenerationParams& params,

@@ -27,7 +27,8 @@ ScratchLayout ScratchLayout::compute(const HyperParams& hp, const RunShape& shap
     s.att = take(std::uint64_t{hp.nHeads} * shape.nCtx * f);
     s.hb = take(b * hp.ffnDim * f);
     s.hb2 = take(b * hp.ffnDim * f);
-    s.logits = take(std::uint64_t{hp.vocabSize} * f);
+    s.logitRows = shape.allLogits ? shape.nBatch : 1;
+    s.logits = take(std::uint64_t{s.logitRows} * hp.vocabSize * f);
     s.embedRow = take(rowBytes(tokenEmbedding.type, hp.dim));
     s.candidates = take(std::uint64_t{hp.vocabSize} * sizeof(TokenCandidate));
     const std::uint64_t widest = std::max({hp.dim, hp.qDim(), hp.ffnDim});

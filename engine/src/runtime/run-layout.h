@@ -24,11 +24,12 @@ struct ScratchLayout {
     std::uint64_t att = 0;        ///< attention scores     (nHeads, nCtx)
     std::uint64_t hb = 0;         ///< FFN gate             (nBatch, ffnDim)
     std::uint64_t hb2 = 0;        ///< FFN up               (nBatch, ffnDim)
-    std::uint64_t logits = 0;     ///< logits of the last token (vocab,)
+    std::uint64_t logits = 0;     ///< logits (logitRows, vocab): last token, or every row
     std::uint64_t embedRow = 0;   ///< one raw token_embd row as stored (bytes)
     std::uint64_t candidates = 0; ///< sampler workspace    (vocab,) TokenCandidate
     std::uint64_t xq = 0;         ///< 8-bit activation blocks for quantised matmuls (nBatch, max width)
     std::uint64_t totalBytes = 0;
+    std::uint32_t logitRows = 1;  ///< nBatch when shape.allLogits, else 1
 
     static ScratchLayout compute(const HyperParams& hp, const RunShape& shape, const TensorRef& tokenEmbedding);
 };
