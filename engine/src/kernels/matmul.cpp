@@ -3,8 +3,10 @@
 #include "edgert/error.h"
 #include "kernels/fp16.h"
 #include "kernels/kernel-table.h"
+#include "kernels/parallel.h"
 #include "tensor/quant-blocks.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace edgert::kernels {
@@ -14,8 +16,12 @@ namespace {
 // Below this many multiply-adds one thread is faster than waking a team (measured on the
 // tinystories-656k layers: 128x384 with one token runs faster single-threaded).
 constexpr std::size_t kMinParallelMacs = std::size_t{1} << 16;
-// Rows per scheduling chunk: a multiple of the SIMD row tile, small enough to balance 2-4 threads.
+// Rows per task are a multiple of this (the SIMD row tile).
 constexpr std::size_t kRowChunk = 16;
+// Multiply-adds per task: large enough that claiming a task (one contended compare-and-swap,
+// ~0.1 us) is noise, small enough that a task held by a preempted worker is short and 2-3
+// threads balance (a decode task of 576-column Q8_0 rows is ~64 KiB of weights).
+constexpr std::size_t kTaskMacs = std::size_t{1} << 16;
 
 float dotF32(const float* w, const float* x, std::size_t n)
 {
@@ -138,30 +144,36 @@ void matmul(const WeightView& w, const PreparedInput& in, float* y, int threads)
 void matmulFused(std::span<const MatmulJob> jobs, const PreparedInput& in, int threads)
 {
     const KernelTable& k = activeKernels();
-    std::size_t macs = 0, chunks = 0;
+    std::size_t macs = 0, totalRows = 0;
     for (const auto& j : jobs) {
         checkShapes(j.w, in);
         macs += j.w.rows * j.w.cols * in.nTokens;
-        chunks += (j.w.rows + kRowChunk - 1) / kRowChunk;
+        totalRows += j.w.rows;
     }
-    if (threads <= 1 || macs < kMinParallelMacs || chunks < 4) {
+    if (threads <= 1 || macs < kMinParallelMacs) {
         for (const auto& j : jobs) runRows(k, j.w, in, j.y, 0, j.w.rows);
         return;
     }
-    // Global chunk c -> (job, rows): the chunks of all jobs are one static schedule.
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(chunks); ++c) {
-        auto local = static_cast<std::size_t>(c);
+    // Rows per task from the work per row, rounded up to the row tile, but at least 4 tasks per
+    // thread so a late thread's share stays small.
+    const std::size_t macsPerRow = std::max<std::size_t>(1, macs / totalRows);
+    std::size_t taskRows = (kTaskMacs + macsPerRow - 1) / macsPerRow;
+    taskRows = std::min(taskRows, totalRows / (4 * static_cast<std::size_t>(threads)));
+    taskRows = std::max(kRowChunk, (taskRows + kRowChunk - 1) / kRowChunk * kRowChunk);
+    std::size_t tasks = 0;
+    for (const auto& j : jobs) tasks += (j.w.rows + taskRows - 1) / taskRows;
+    // Task c -> (job, rows): the tasks of all jobs are one queue, claimed dynamically.
+    parallelFor(tasks, threads, [&](std::size_t c) {
         for (const auto& j : jobs) {
-            const std::size_t jobChunks = (j.w.rows + kRowChunk - 1) / kRowChunk;
-            if (local < jobChunks) {
-                const std::size_t r0 = local * kRowChunk;
-                runRows(k, j.w, in, j.y, r0, std::min(j.w.rows, r0 + kRowChunk));
-                break;
+            const std::size_t jobTasks = (j.w.rows + taskRows - 1) / taskRows;
+            if (c < jobTasks) {
+                const std::size_t r0 = c * taskRows;
+                runRows(k, j.w, in, j.y, r0, std::min(j.w.rows, r0 + taskRows));
+                return;
             }
-            local -= jobChunks;
+            c -= jobTasks;
         }
-    }
+    });
 }
 
 }  // namespace edgert::kernels

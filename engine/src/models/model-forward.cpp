@@ -2,6 +2,7 @@
 
 #include "edgert/error.h"
 #include "kernels/ops.h"
+#include "kernels/parallel.h"
 #include "kernels/quantize.h"
 #include "models/gpt2-forward.h"
 #include "models/llama-forward.h"
@@ -34,15 +35,15 @@ void causalAttention(const float* q, const float* keys, const float* values, flo
     const std::size_t hd = d.headDim, qDim = d.nHeads * hd, kvDim = d.nKvHeads * hd;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
     const std::size_t groupSize = d.nHeads / d.nKvHeads;  // query heads per KV head (GQA)
-    for (std::size_t t = 0; t < nTokens; ++t) {
-        const std::size_t nPos = pos0 + t + 1;  // causal: attend to positions 0..pos
-        const auto nHeads = static_cast<std::ptrdiff_t>(d.nHeads);
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && nPos * hd > 4096)
-        for (std::ptrdiff_t hh = 0; hh < nHeads; ++hh) {
-            const auto h = static_cast<std::size_t>(hh);
+    // One task per query head, running every token of the batch in order (a head's `att` row is
+    // its own scratch); a head's outputs do not depend on the thread running it.
+    const bool parallel = threads > 1 && (pos0 + nTokens) * hd * nTokens > 4096;
+    kernels::parallelFor(d.nHeads, parallel ? threads : 1, [&](std::size_t h) {
+        float* a = att + h * d.nCtx;
+        const std::size_t kvHead = h / groupSize;
+        for (std::size_t t = 0; t < nTokens; ++t) {
+            const std::size_t nPos = pos0 + t + 1;  // causal: attend to positions 0..pos
             const float* qh = q + t * qDim + h * hd;
-            float* a = att + h * d.nCtx;
-            const std::size_t kvHead = h / groupSize;
             for (std::size_t p = 0; p < nPos; ++p) {
                 const float* k = keys + p * kvDim + kvHead * hd;
                 float s = 0.0f;
@@ -58,7 +59,7 @@ void causalAttention(const float* q, const float* keys, const float* values, flo
                 for (std::size_t i = 0; i < hd; ++i) o[i] += w * v[i];
             }
         }
-    }
+    });
 }
 
 }  // namespace edgert

@@ -1,0 +1,70 @@
+// The kernel thread pool (kernels/parallel.h): every task runs exactly once at any thread count,
+// nested and concurrent calls fall back to running serially, and a pool whose workers went to
+// sleep between jobs wakes for the next one.
+#include "kernels/parallel.h"
+
+#include <QTest>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+using namespace edgert::kernels;
+
+class TestParallel : public QObject {
+    Q_OBJECT
+private slots:
+    void everyTaskRunsExactlyOnce()
+    {
+        for (int threads : {1, 2, 3, 4})
+            for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{1000}}) {
+                std::vector<std::atomic<int>> hits(n);
+                parallelFor(n, threads, [&](std::size_t t) { hits[t].fetch_add(1); });
+                for (std::size_t t = 0; t < n; ++t) QCOMPARE(hits[t].load(), 1);
+            }
+    }
+    void workersJoinTheJob()
+    {
+        // Tasks that each take a while: with two threads more than one thread runs some.
+        std::atomic<int> distinctMask{0};
+        std::atomic<int> slot{0};
+        thread_local int myId = -1;
+        parallelFor(64, 2, [&](std::size_t) {
+            if (myId < 0) myId = slot.fetch_add(1);
+            distinctMask.fetch_or(1 << std::min(myId, 30));
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        });
+        QVERIFY2(distinctMask.load() != 1 && distinctMask.load() != 0, "only one thread ran the tasks");
+    }
+    void nestedCallRunsSerially()
+    {
+        std::atomic<int> inner{0};
+        parallelFor(8, 2, [&](std::size_t) { parallelFor(5, 2, [&](std::size_t) { inner.fetch_add(1); }); });
+        QCOMPARE(inner.load(), 40);
+    }
+    void concurrentCallersBothComplete()
+    {
+        std::atomic<long> sum{0};
+        auto caller = [&] {
+            for (int rep = 0; rep < 200; ++rep)
+                parallelFor(50, 2, [&](std::size_t t) { sum.fetch_add(static_cast<long>(t)); });
+        };
+        std::thread a(caller), b(caller);
+        a.join();
+        b.join();
+        QCOMPARE(sum.load(), 2L * 200 * (49 * 50 / 2));
+    }
+    void wakesAfterWorkersSlept()
+    {
+        for (int rep = 0; rep < 3; ++rep) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));  // longer than the spin
+            std::atomic<int> count{0};
+            parallelFor(100, 2, [&](std::size_t) { count.fetch_add(1); });
+            QCOMPARE(count.load(), 100);
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestParallel)
+#include "tst_parallel.moc"
