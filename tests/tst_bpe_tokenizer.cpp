@@ -222,9 +222,10 @@ private slots:
     {
         const GgufFile f(gpt2Vocab().toStdString());
         const auto tokenizer = BpeTokenizer::fromGguf(f);
-        const auto plain = tokenizer->encode("a<|endoftext|>b", false, false);
+        const auto plain = tokenizer->encode("a<|endoftext|>b", false);
         QVERIFY(std::find(plain.begin(), plain.end(), 50256) == plain.end());
-        QCOMPARE(tokenizer->encode("a<|endoftext|>b", false, true), (std::vector<TokenId>{64, 50256, 65}));
+        QCOMPARE(tokenizer->encode("a<|endoftext|>b", {.addBos = false, .addEos = false, .parseSpecial = true}),
+                 (std::vector<TokenId>{64, 50256, 65}));
     }
 
     void gpt2PreTokenizerFollowsTheRegex_data()

@@ -10,6 +10,7 @@
 #include "edgert/gguf-reader.h"
 #include "edgert/tokenizer.h"
 #include "tokenizer/spm-tokenizer.h"
+#include "test-support.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -271,6 +272,11 @@ private slots:
     void mergeRulesFollowSentencePiece();
     void parseSpecialRecognisesControlTokens();
     void outOfRangeIdIsUsageError();
+
+    // ---- special tokens of real vocabularies (parse_special, EOG set, piece(special)) ---------
+    void specialTokensOfRealVocabularies_data();
+    void specialTokensOfRealVocabularies();
+    void addBosFollowsTheVocabularyUnlessOverridden();
 
     // ---- TextStreamer ------------------------------------------------------------------------
     void streamerReassemblesUtf8_data();
@@ -624,8 +630,9 @@ void TestTokenizer::parseSpecialRecognisesControlTokens()
     const auto tokenizer = tokenizerFromBytes(MiniVocab{}.builder().bytes());
     const auto* spm = dynamic_cast<const SpmTokenizer*>(tokenizer.get());
     QVERIFY(spm);
-    QCOMPARE(idsToString(spm->encode("a<s>b</s>", false, true)), QStringLiteral("3 1 4 2"));
-    QCOMPARE(idsToString(spm->encode("a<s>b</s>", false, false)), QStringLiteral("3 0 0 0 4 0 0 0 0"));
+    QCOMPARE(idsToString(spm->encode("a<s>b</s>", {.addBos = false, .addEos = false, .parseSpecial = true})),
+             QStringLiteral("3 1 4 2"));
+    QCOMPARE(idsToString(spm->encode("a<s>b</s>", false)), QStringLiteral("3 0 0 0 4 0 0 0 0"));
     QCOMPARE(spm->tokenToPiece(10), std::string("<mark>"));  // user-defined: its text
     QCOMPARE(spm->tokenToPiece(9), std::string("c"));        // byte token
     QCOMPARE(spm->tokenToPiece(8), std::string(" a"));
@@ -643,6 +650,100 @@ void TestTokenizer::outOfRangeIdIsUsageError()
     QVERIFY_THROWS_EXCEPTION(UsageError, tokenizer->tokenType(1000));
     TextStreamer streamer(*tokenizer);
     QVERIFY_THROWS_EXCEPTION(UsageError, streamer.push(11));
+}
+
+// ---- special tokens of real vocabularies ----------------------------------------------------------
+
+void TestTokenizer::specialTokensOfRealVocabularies_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QByteArrayList>("fragments");         ///< alternating text / special-token text
+    QTest::addColumn<std::vector<TokenId>>("specialIds");  ///< the ids of the odd fragments
+    QTest::addColumn<std::vector<TokenId>>("endOfGeneration");
+    // Gemma-2 style SentencePiece vocabulary (kit file): turn markers are control tokens.
+    QTest::newRow("gemma2-kit") << test::sharedModel(QStringLiteral("kit/arch/gemma2-F32.gguf"))
+                                << QByteArrayList{"", "<start_of_turn>", "user\nHi", "<end_of_turn>", "\n"}
+                                << std::vector<TokenId>{4096, 4097} << std::vector<TokenId>{2, 4097};
+    // Phi-3 style: EOS is <|endoftext|>, <|end|> ends a turn, <|assistant|> does not.
+    QTest::newRow("phi3-kit") << test::sharedModel(QStringLiteral("kit/arch/phi3-F32.gguf"))
+                              << QByteArrayList{"Hi", "<|end|>", "\n", "<|assistant|>", "Yes"}
+                              << std::vector<TokenId>{4103, 4097} << std::vector<TokenId>{4096, 4103};
+    QTest::newRow("llama-spm") << sharedPath(kLlamaSpmVocab) << QByteArrayList{"", "<s>", "Hello", "</s>", ""}
+                               << std::vector<TokenId>{1, 2} << std::vector<TokenId>{2};
+    QTest::newRow("gpt-2") << test::sharedModel(QStringLiteral("vocab/ggml-vocab-gpt-2.gguf"))
+                           << QByteArrayList{"a", "<|endoftext|>", " b"} << std::vector<TokenId>{50256}
+                           << std::vector<TokenId>{50256};
+}
+
+void TestTokenizer::specialTokensOfRealVocabularies()
+{
+    QFETCH(QString, file);
+    QFETCH(QByteArrayList, fragments);
+    QFETCH(std::vector<TokenId>, specialIds);
+    QFETCH(std::vector<TokenId>, endOfGeneration);
+    const Tokenizer& tokenizer = sharedTokenizer(file);
+    const EncodeOptions noBos{.addBos = false, .addEos = false, .parseSpecial = false};
+    EncodeOptions special = noBos;
+    special.parseSpecial = true;
+
+    // With parseSpecial the marker texts become exactly their ids and split the text around them:
+    // the result is the concatenation of the plain fragments' encodings and the marker ids.
+    std::string text;
+    std::vector<TokenId> expected;
+    for (qsizetype i = 0; i < fragments.size(); ++i) {
+        const std::string fragment = fragments[i].toStdString();
+        text += fragment;
+        if (i % 2 == 1) {
+            QCOMPARE(tokenizer.tokenText(specialIds[static_cast<std::size_t>(i / 2)]), fragment);
+            expected.push_back(specialIds[static_cast<std::size_t>(i / 2)]);
+        } else {
+            // Each plain fragment encodes as if alone (SentencePiece prefixes a space after a
+            // special token as at the start).
+            const auto ids = tokenizer.encode(fragment, noBos);
+            expected.insert(expected.end(), ids.begin(), ids.end());
+        }
+    }
+    const auto parsed = tokenizer.encode(text, special);
+    QCOMPARE(idsToString(parsed), idsToString(expected));
+
+    // Without parseSpecial the same text holds no control token: the markers are split into pieces.
+    for (const TokenId id : tokenizer.encode(text, noBos)) {
+        QVERIFY2(!tokenizer.isControl(id), qPrintable(QStringLiteral("control id %1 in plain encoding").arg(id)));
+    }
+
+    // The end-of-generation set, as llama.cpp builds it.
+    QCOMPARE(idsToString(tokenizer.endOfGenerationIds()), idsToString(endOfGeneration));
+    for (const TokenId id : endOfGeneration) {
+        QVERIFY(tokenizer.isEndOfGeneration(id));
+        QVERIFY(tokenizer.isControl(id));
+    }
+    QVERIFY(!tokenizer.isEndOfGeneration(-1));
+    QVERIFY(!tokenizer.isEndOfGeneration(static_cast<TokenId>(tokenizer.vocabSize())));
+    for (const TokenId id : specialIds) {
+        if (!std::binary_search(endOfGeneration.begin(), endOfGeneration.end(), id))
+            QVERIFY(!tokenizer.isEndOfGeneration(id));
+        // Control tokens render as nothing unless special = true, then as their text.
+        QCOMPARE(tokenizer.piece(id), std::string());
+        QCOMPARE(tokenizer.piece(id, true), tokenizer.tokenText(id));
+    }
+    // decode(special = true) gives the text back for these inputs (no space prefix in play).
+    if (!tokenizer.addsSpacePrefix()) QCOMPARE(tokenizer.decode(parsed, true), text);
+    const std::string withoutMarkers = tokenizer.decode(parsed);
+    for (qsizetype i = 1; i < fragments.size(); i += 2)
+        QVERIFY(withoutMarkers.find(fragments[i].toStdString()) == std::string::npos);
+}
+
+void TestTokenizer::addBosFollowsTheVocabularyUnlessOverridden()
+{
+    const Tokenizer& spm = sharedTokenizer(sharedPath(kLlamaSpmVocab));  // add_bos_token = true
+    QCOMPARE(spm.encode("Hi").front(), spm.bos());
+    QVERIFY(spm.encode("Hi", EncodeOptions{.addBos = false, .addEos = std::nullopt, .parseSpecial = false}).front() !=
+            spm.bos());
+    QCOMPARE(spm.encode("Hi", true), spm.encode("Hi"));
+    const Tokenizer& gpt2 = sharedTokenizer(test::sharedModel(QStringLiteral("vocab/ggml-vocab-gpt-2.gguf")));
+    QCOMPARE(gpt2.encode("Hi"), (std::vector<TokenId>{17250}));  // no add_bos_token: none
+    QCOMPARE(gpt2.encode("Hi", EncodeOptions{.addBos = true, .addEos = true, .parseSpecial = false}),
+             (std::vector<TokenId>{50256, 17250, 50256}));
 }
 
 // ---- TextStreamer ------------------------------------------------------------------------------

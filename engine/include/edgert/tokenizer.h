@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,13 @@ enum class TokenType : std::uint8_t {
 
 /// Converts text to token ids and back. Implementations must be immutable after construction, so
 /// that one instance may be used from several threads at once.
+/// How encode() treats special tokens.
+struct EncodeOptions {
+    std::optional<bool> addBos;  ///< prepend bos(); unset: addsBos()
+    std::optional<bool> addEos;  ///< append eos(); unset: addsEos()
+    bool parseSpecial = false;   ///< match control tokens written in the text
+};
+
 class Tokenizer {
 public:
     virtual ~Tokenizer() = default;
@@ -48,17 +56,29 @@ public:
     static std::vector<std::string> supportedModels();
 
     /// Text (UTF-8; invalid bytes are tolerated and encoded as byte tokens) -> ids, as llama.cpp's
-    /// llama_tokenize(text, add_special, parse_special = false). With `addSpecial`, BOS is
-    /// prepended when the vocabulary says add_bos_token (default true for "llama" when the key is
-    /// missing) and EOS appended when it says add_eos_token (default false). Control tokens written
-    /// in the text ("<s>") are not recognised; user-defined tokens are. Never throws on any input.
-    virtual std::vector<TokenId> encode(std::string_view text, bool addSpecial) const = 0;
+    /// llama_tokenize(text, add_special, parse_special):
+    ///  - `options.addBos` / `addEos`: prepend bos() / append eos(); unset, the vocabulary decides
+    ///    (addsBos(): GGUF add_bos_token, its per-pre-tokenizer default, or the HF post-processor;
+    ///    addsEos() likewise);
+    ///  - `options.parseSpecial`: control tokens written in the text ("<|im_start|>", "<|eot_id|>",
+    ///    "<start_of_turn>", "<s>") are matched whole, longest first, and become their ids; without
+    ///    it they are ordinary text (split into pieces and bytes). User-defined tokens are always
+    ///    matched.
+    /// Never throws on any input.
+    std::vector<TokenId> encode(std::string_view text, const EncodeOptions& options = {}) const;
+    /// encode() with llama.cpp's add_special flag: true = the vocabulary's BOS/EOS rule, false =
+    /// neither; control tokens in the text are not recognised.
+    std::vector<TokenId> encode(std::string_view text, bool addSpecial) const;
 
-    /// The bytes a token stands for (llama.cpp llama_token_to_piece with special = false): '▁'
-    /// (U+2581) -> ' ', byte tokens "<0xNN>" -> that single byte, control/unknown/unused tokens
-    /// (BOS, EOS, <unk>) -> empty string, user-defined tokens -> their text. A piece may be an
-    /// incomplete UTF-8 sequence; TextStreamer reassembles those.
-    /// Throws UsageError when `id` is not in [0, vocabSize()).
+    /// The bytes token `id` stands for (llama.cpp llama_token_to_piece(id, special)): normal pieces
+    /// decoded ('▁' -> ' ' for SentencePiece, the byte-level map for GPT-2 BPE), byte tokens
+    /// "<0xNN>" -> that byte, user-defined tokens -> their text; control and unknown tokens (BOS,
+    /// EOS, <|im_end|>, <unk>) -> their vocabulary text when `special`, else the empty string;
+    /// unused tokens -> empty. A piece may be an incomplete UTF-8 sequence (TextStreamer
+    /// reassembles those). Throws UsageError when `id` is not in [0, vocabSize()).
+    std::string piece(TokenId id, bool special = false) const;
+
+    /// piece(id, special = false).
     virtual std::string tokenToPiece(TokenId id) const = 0;
 
     /// The raw vocabulary string (for display in tables), e.g. "▁Once" or "<0x0A>".
@@ -76,14 +96,37 @@ public:
     /// Whether the encoder puts a space before the text (SentencePiece add_dummy_prefix,
     /// GGUF add_space_prefix); TextStreamer then removes it again. Default: false.
     virtual bool addsSpacePrefix() const { return false; }
-    /// The kind of token `id` is. Throws UsageError when `id` is out of range. Default: Normal.
+    /// The kind of token `id` is (tokenizer.ggml.token_type; tokens with a known end-of-generation
+    /// text are Control, as llama.cpp overrides them). Throws UsageError when `id` is out of range.
+    /// Default: Normal.
     virtual TokenType tokenType(TokenId id) const;
+    /// tokenType(id) == Control. Throws UsageError when `id` is out of range.
+    bool isControl(TokenId id) const { return tokenType(id) == TokenType::Control; }
+
+    /// Whether generation stops at `id` (llama.cpp llama_vocab_is_eog): the EOS id, the EOT and EOM
+    /// ids when the vocabulary declares them (tokenizer.ggml.eot_token_id / eom_token_id), and every
+    /// token whose text is a known end-of-turn marker (<|eot_id|>, <|eom_id|>, <|im_end|>, <|end|>,
+    /// <end_of_turn>, <|endoftext|>, <|end_of_text|>, <EOT>, ...). False for ids out of range.
+    bool isEndOfGeneration(TokenId id) const;
+    /// The end-of-generation ids, ascending.
+    const std::vector<TokenId>& endOfGenerationIds() const { return m_endOfGeneration; }
 
     /// Ids -> text: the pieces of `ids` joined through a TextStreamer. For ids that start with BOS
     /// or text this equals llama.cpp's detokenize(remove_special = true, unparse_special = false):
     /// control tokens vanish and the space prefix of the first piece is removed; unlike llama.cpp,
     /// invalid UTF-8 becomes U+FFFD. Throws UsageError for an out-of-range id.
-    std::string decode(const std::vector<TokenId>& ids) const;
+    /// With `special`, control tokens render as their text (piece(id, true)), as llama.cpp's
+    /// detokenize(remove_special = false, unparse_special = true) does.
+    std::string decode(const std::vector<TokenId>& ids, bool special = false) const;
+
+protected:
+    /// Appends the ids of `text` without BOS/EOS (encode() adds those).
+    virtual void encodeText(std::string_view text, bool parseSpecial, std::vector<TokenId>& out) const = 0;
+    /// Sets the end-of-generation set (implementations call it once, when constructed).
+    void setEndOfGeneration(std::vector<TokenId> ids);
+
+private:
+    std::vector<TokenId> m_endOfGeneration;  ///< ascending
 };
 
 /// Turns a stream of generated ids into printable UTF-8 text (SentencePiece's decoder, run
@@ -100,9 +143,11 @@ public:
     explicit TextStreamer(const Tokenizer& tokenizer);
     /// `continuesText`: the ids continue text already shown (a prompt), so the first piece keeps
     /// its leading space.
-    TextStreamer(const Tokenizer& tokenizer, bool continuesText) : TextStreamer(tokenizer)
+    /// `special`: control tokens render as their text (piece(id, true)).
+    TextStreamer(const Tokenizer& tokenizer, bool continuesText, bool special = false) : TextStreamer(tokenizer)
     {
         m_atStart = !continuesText;
+        m_special = special;
     }
 
     /// Adds one token; returns the text that became printable (possibly empty).
@@ -115,8 +160,9 @@ public:
 
 private:
     const Tokenizer* m_tokenizer;
-    std::string m_pending;  ///< bytes of an incomplete UTF-8 sequence
-    bool m_atStart = true;  ///< no non-empty piece seen yet
+    std::string m_pending;   ///< bytes of an incomplete UTF-8 sequence
+    bool m_atStart = true;   ///< no non-empty piece seen yet
+    bool m_special = false;  ///< render control tokens as their text
 };
 
 }  // namespace edgert

@@ -1,9 +1,10 @@
 #include "tokenizer/bpe-tokenizer.h"
 
 #include "edgert/error.h"
-#include "tokenizer/token-text.h"
 #include "edgert/gguf-reader.h"
 #include "io/json-parser.h"
+#include "tokenizer/end-of-generation.h"
+#include "tokenizer/token-text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -25,9 +26,6 @@ FormatError sourceError(const std::string& source, const std::string& why)
 {
     return FormatError(source + ": " + why);
 }
-
-
-
 
 /// Splits "a b" at the first space after the first byte (a merge's left part may itself start
 /// with a space in exotic vocabularies; llama.cpp splits the same way).
@@ -73,7 +71,7 @@ BpeTokenizer::BpeTokenizer(Vocabulary vocabulary, Config config, const std::stri
         throw sourceError(source, "the vocabulary has more tokens than a token id can address");
     if (!vocabulary.types.empty() && vocabulary.types.size() != n)
         throw sourceError(source, "token types and tokens differ in number");
-    for (const TokenId id : {m_config.bos, m_config.eos, m_config.unk})
+    for (const TokenId id : {m_config.bos, m_config.eos, m_config.unk, m_config.eot, m_config.eom})
         if (id >= static_cast<TokenId>(n) || id < -1)
             throw sourceError(source, "special token id " + std::to_string(id) + " is outside the vocabulary of " +
                                           std::to_string(n) + " tokens");
@@ -164,6 +162,15 @@ BpeTokenizer::BpeTokenizer(Vocabulary vocabulary, Config config, const std::stri
             m_byteToken[b] = findToken(name);
         }
     }
+
+    setEndOfGeneration(tokenizer::findEndOfGeneration(
+        n, [this](TokenId id) { return std::string_view(m_tokens[static_cast<std::size_t>(id)].text); },
+        [this](TokenId id) {
+            Token& t = m_tokens[static_cast<std::size_t>(id)];
+            t.type = TokenType::Control;
+            t.piece.clear();
+        },
+        {m_config.eos, m_config.eot, m_config.eom}));
 
     for (std::size_t i = 0; i < n; ++i)
         if (m_tokens[i].type == TokenType::UserDefined || m_tokens[i].type == TokenType::Control)
@@ -319,25 +326,15 @@ void BpeTokenizer::encodeMetaspace(std::string_view fragment, bool first, std::v
     mergeSymbols(symbols, out);
 }
 
-std::vector<TokenId> BpeTokenizer::encode(std::string_view text, bool addSpecial) const
-{
-    return encode(text, addSpecial, false);
-}
-
-std::vector<TokenId> BpeTokenizer::encode(std::string_view text, bool addSpecial, bool parseSpecial) const
+void BpeTokenizer::encodeText(std::string_view text, bool parseSpecial, std::vector<TokenId>& out) const
 {
     std::vector<tokenizer::SpecialToken> specials;
     for (const TokenId id : m_specialTokens) {
         const Token& t = token(id);
         if (parseSpecial || t.type == TokenType::UserDefined) specials.push_back({id, t.text});
     }
-    const auto fragments = tokenizer::splitAtSpecialTokens(text, specials);
-
-    std::vector<TokenId> out;
-    out.reserve(text.size() / 3 + 4);
-    if (addSpecial && m_config.addBos) out.push_back(m_config.bos);
     bool first = true;
-    for (const tokenizer::TextFragment& f : fragments) {
+    for (const tokenizer::TextFragment& f : tokenizer::splitAtSpecialTokens(text, specials)) {
         if (f.id >= 0) {
             out.push_back(f.id);
         } else if (m_config.pre == PreTokenizer::ByteLevel) {
@@ -347,8 +344,6 @@ std::vector<TokenId> BpeTokenizer::encode(std::string_view text, bool addSpecial
         }
         first = false;
     }
-    if (addSpecial && m_config.addEos) out.push_back(m_config.eos);
-    return out;
 }
 
 const BpeTokenizer::Token& BpeTokenizer::token(TokenId id) const
@@ -427,6 +422,8 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::fromGguf(const GgufFile& gguf)
     c.bos = readId("tokenizer.ggml.bos_token_id");
     c.eos = readId("tokenizer.ggml.eos_token_id");
     c.unk = readId("tokenizer.ggml.unknown_token_id");
+    c.eot = readId("tokenizer.ggml.eot_token_id");
+    c.eom = readId("tokenizer.ggml.eom_token_id");
     c.addBos = gguf.findBool("tokenizer.ggml.add_bos_token").value_or(false);
     c.addEos = gguf.findBool("tokenizer.ggml.add_eos_token").value_or(false);
     return std::make_unique<BpeTokenizer>(std::move(v), std::move(c), gguf.path());

@@ -60,6 +60,8 @@ public:
         TokenId bos = -1;
         TokenId eos = -1;
         TokenId unk = -1;
+        TokenId eot = -1;  ///< end of turn (GGUF eot_token_id), -1 if not declared
+        TokenId eom = -1;  ///< end of message (GGUF eom_token_id), -1 if not declared
         bool addBos = false;
         bool addEos = false;
     };
@@ -88,10 +90,6 @@ public:
                                                             const std::string& mergesPath,
                                                             const HfSpecialIds& ids = {});
 
-    std::vector<TokenId> encode(std::string_view text, bool addSpecial) const override;
-    /// With parseSpecial, control tokens written in the text ("<|endoftext|>") are recognised.
-    std::vector<TokenId> encode(std::string_view text, bool addSpecial, bool parseSpecial) const;
-
     std::string tokenToPiece(TokenId id) const override;
     const std::string& tokenText(TokenId id) const override;
     TokenId bos() const override { return m_config.bos; }
@@ -108,6 +106,9 @@ public:
 
     /// GPT-2's pre-tokenizer regex as byte ranges of `text` (exposed for tests).
     static std::vector<std::string_view> splitGpt2(std::string_view text);
+
+protected:
+    void encodeText(std::string_view text, bool parseSpecial, std::vector<TokenId>& out) const override;
 
 private:
     struct Token {

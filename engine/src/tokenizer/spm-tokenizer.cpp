@@ -1,8 +1,9 @@
 #include "tokenizer/spm-tokenizer.h"
 
 #include "edgert/error.h"
-#include "tokenizer/token-text.h"
 #include "edgert/gguf-reader.h"
+#include "tokenizer/end-of-generation.h"
+#include "tokenizer/token-text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,6 +25,8 @@ constexpr std::string_view kTypesKey = "tokenizer.ggml.token_type";
 constexpr std::string_view kBosKey = "tokenizer.ggml.bos_token_id";
 constexpr std::string_view kEosKey = "tokenizer.ggml.eos_token_id";
 constexpr std::string_view kUnkKey = "tokenizer.ggml.unknown_token_id";
+constexpr std::string_view kEotKey = "tokenizer.ggml.eot_token_id";
+constexpr std::string_view kEomKey = "tokenizer.ggml.eom_token_id";
 constexpr std::string_view kAddBosKey = "tokenizer.ggml.add_bos_token";
 constexpr std::string_view kAddEosKey = "tokenizer.ggml.add_eos_token";
 constexpr std::string_view kAddSpacePrefixKey = "tokenizer.ggml.add_space_prefix";
@@ -45,9 +48,7 @@ std::size_t utf8SequenceLength(unsigned char lead)
     return kLength[lead >> 4];
 }
 
-
 /// The byte a "<0xNN>" token stands for, or -1 when `text` has another form.
-
 
 /// A run of input bytes during merging; merged-away symbols have length 0. prev/next link the
 /// live symbols (kNone at the ends).
@@ -160,6 +161,13 @@ SpmTokenizer::SpmTokenizer(const GgufFile& gguf)
         m_byteToken[b] = id < 0 ? m_unk : id;
     }
 
+    // Declared EOT / EOM ids (optional; -1 when absent) and the known end-of-turn texts.
+    const auto optionalId = [&](std::string_view key) { return gguf.has(key) ? readId(key, 0) : TokenId{-1}; };
+    setEndOfGeneration(tokenizer::findEndOfGeneration(
+        n, [this](TokenId id) { return std::string_view(m_tokens[static_cast<std::size_t>(id)].text); },
+        [this](TokenId id) { m_tokens[static_cast<std::size_t>(id)].type = TokenType::Control; },
+        {m_eos, optionalId(kEotKey), optionalId(kEomKey)}));
+
     for (std::size_t i = 0; i < n; ++i) {
         const TokenType type = m_tokens[i].type;
         if (type == TokenType::UserDefined || type == TokenType::Control || type == TokenType::Unknown)
@@ -170,12 +178,7 @@ SpmTokenizer::SpmTokenizer(const GgufFile& gguf)
     });
 }
 
-std::vector<TokenId> SpmTokenizer::encode(std::string_view text, bool addSpecial) const
-{
-    return encode(text, addSpecial, false);
-}
-
-std::vector<TokenId> SpmTokenizer::encode(std::string_view text, bool addSpecial, bool parseSpecial) const
+void SpmTokenizer::encodeText(std::string_view text, bool parseSpecial, std::vector<TokenId>& out) const
 {
     // Step 1: split at special tokens, longest first (llama.cpp tokenizer_st_partition).
     std::vector<tokenizer::SpecialToken> specials;
@@ -186,9 +189,6 @@ std::vector<TokenId> SpmTokenizer::encode(std::string_view text, bool addSpecial
     const auto fragments = tokenizer::splitAtSpecialTokens(text, specials);
 
     // Step 2: space prefix and escaping, then steps 3-5 per text fragment.
-    std::vector<TokenId> out;
-    out.reserve(text.size() / 2 + 4);
-    if (addSpecial && m_addBos) out.push_back(m_bos);
     bool afterSpecial = true;  // the input start counts as following a special token
     std::string escaped;
     for (const tokenizer::TextFragment& f : fragments) {
@@ -209,8 +209,6 @@ std::vector<TokenId> SpmTokenizer::encode(std::string_view text, bool addSpecial
         encodeFragment(escaped, out);
         afterSpecial = false;
     }
-    if (addSpecial && m_addEos) out.push_back(m_eos);
-    return out;
 }
 
 void SpmTokenizer::encodeFragment(std::string_view text, std::vector<TokenId>& out) const

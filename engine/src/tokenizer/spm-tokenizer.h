@@ -30,16 +30,12 @@ public:
     ///   tokenizer.ggml.{bos,eos,unknown}_token_id (defaults 1, 2, 0),
     ///   tokenizer.ggml.add_bos_token (default true), add_eos_token (default false),
     ///   add_space_prefix (default true).
+    ///   tokenizer.ggml.eot_token_id / eom_token_id (optional, end-of-generation ids).
     /// Without token_type, tokens are Normal except "<0xNN>" (Byte), BOS/EOS (Control) and UNK
     /// (Unknown). Empty token texts become "[EMPTY_<id>]" (as in llama.cpp).
     /// Throws FormatError naming the file and key: missing/mistyped arrays, lengths that disagree,
     /// special ids outside the vocabulary, unknown token types, duplicate token texts.
     explicit SpmTokenizer(const GgufFile& gguf);
-
-    std::vector<TokenId> encode(std::string_view text, bool addSpecial) const override;
-    /// encode() with llama.cpp's parse_special: when true, control tokens written in the text
-    /// ("<s>", "<|start_story|>") are recognised as those tokens.
-    std::vector<TokenId> encode(std::string_view text, bool addSpecial, bool parseSpecial) const;
 
     std::string tokenToPiece(TokenId id) const override;
     const std::string& tokenText(TokenId id) const override;
@@ -55,6 +51,9 @@ public:
 
     /// The id of the token whose text is `text`, or -1.
     TokenId findToken(std::string_view text) const;
+
+protected:
+    void encodeText(std::string_view text, bool parseSpecial, std::vector<TokenId>& out) const override;
 
 private:
     struct Token {

@@ -68,7 +68,7 @@ TextStreamer::TextStreamer(const Tokenizer& tokenizer) : m_tokenizer(&tokenizer)
 
 std::string TextStreamer::push(TokenId id)
 {
-    std::string piece = m_tokenizer->tokenToPiece(id);
+    std::string piece = m_tokenizer->piece(id, m_special);
     if (piece.empty()) return {};
     if (m_atStart) {
         m_atStart = false;

@@ -7,6 +7,7 @@
 #include "tokenizer/bpe-tokenizer.h"
 #include "tokenizer/spm-tokenizer.h"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -66,9 +67,45 @@ TokenType Tokenizer::tokenType(TokenId id) const
     return TokenType::Normal;
 }
 
-std::string Tokenizer::decode(const std::vector<TokenId>& ids) const
+std::vector<TokenId> Tokenizer::encode(std::string_view text, const EncodeOptions& options) const
 {
-    TextStreamer streamer(*this);
+    std::vector<TokenId> out;
+    out.reserve(text.size() / 3 + 4);
+    if (options.addBos.value_or(addsBos()) && bos() >= 0) out.push_back(bos());
+    encodeText(text, options.parseSpecial, out);
+    if (options.addEos.value_or(addsEos()) && eos() >= 0) out.push_back(eos());
+    return out;
+}
+
+std::vector<TokenId> Tokenizer::encode(std::string_view text, bool addSpecial) const
+{
+    EncodeOptions options;
+    if (!addSpecial) options.addBos = options.addEos = false;
+    return encode(text, options);
+}
+
+std::string Tokenizer::piece(TokenId id, bool special) const
+{
+    const TokenType type = tokenType(id);  // throws for an id out of range
+    if (special && (type == TokenType::Control || type == TokenType::Unknown)) return tokenText(id);
+    return tokenToPiece(id);
+}
+
+bool Tokenizer::isEndOfGeneration(TokenId id) const
+{
+    return std::binary_search(m_endOfGeneration.begin(), m_endOfGeneration.end(), id);
+}
+
+void Tokenizer::setEndOfGeneration(std::vector<TokenId> ids)
+{
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    m_endOfGeneration = std::move(ids);
+}
+
+std::string Tokenizer::decode(const std::vector<TokenId>& ids, bool special) const
+{
+    TextStreamer streamer(*this, false, special);
     std::string text;
     for (const TokenId id : ids) text += streamer.push(id);
     return text + streamer.flush();
