@@ -4,18 +4,24 @@
 // TinyStories Llama checkpoint against the SentencePiece vocabulary of the same model's GGUF.
 #include "edgert/error.h"
 #include "edgert/gguf-reader.h"
+#include "edgert/gguf-writer.h"
 #include "test-support.h"
+#include "tokenizer/bpe-pre-tokenizers.h"
 #include "tokenizer/bpe-tokenizer.h"
+#include "tokenizer/regex-split.h"
 #include "tokenizer/spm-tokenizer.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -71,10 +77,11 @@ QString idsText(const std::vector<TokenId>& ids)
     return s.join(QLatin1Char(' '));
 }
 
-/// Encodes every vector and reports each mismatch; returns the number of cases.
-int checkVectors(const Tokenizer& tokenizer)
+/// Encodes every vector of `base`.inp/.out (default: the GPT-2 vocabulary's) and reports each
+/// mismatch; returns the number of cases.
+int checkVectors(const Tokenizer& tokenizer, const QString& base = gpt2Vocab())
 {
-    const auto cases = readVectors(gpt2Vocab());
+    const auto cases = readVectors(base);
     int failures = 0;
     for (const auto& c : cases) {
         const auto got = tokenizer.encode(c.text, false);
@@ -171,6 +178,124 @@ private slots:
         QCOMPARE(checkVectors(*tokenizer), 46);
     }
 
+    // Llama 3 ("llama-bpe") and Qwen2 ("qwen2") vocabularies: llama.cpp's own vectors.
+    void ggufPreTokenizersReproduceLlamaCppVectors_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("vocabSize");
+        QTest::addColumn<bool>("addsBos");
+        QTest::newRow("llama-bpe") << test::sharedModel(QStringLiteral("vocab/ggml-vocab-llama-bpe.gguf")) << 128256
+                                   << true;
+        QTest::newRow("qwen2") << test::sharedModel(QStringLiteral("vocab/ggml-vocab-qwen2.gguf")) << 151936 << false;
+    }
+    void ggufPreTokenizersReproduceLlamaCppVectors()
+    {
+        QFETCH(QString, file);
+        QFETCH(int, vocabSize);
+        QFETCH(bool, addsBos);
+        EDGERT_REQUIRE_FILE(file);
+        const GgufFile f(file.toStdString());
+        const auto tokenizer = Tokenizer::fromGguf(f);
+        QCOMPARE(tokenizer->vocabSize(), static_cast<std::size_t>(vocabSize));
+        QCOMPARE(tokenizer->addsBos(), addsBos);
+        const int cases = checkVectors(*tokenizer, file);
+        QCOMPARE(cases, 46);
+        qInfo("%s: %d of %d llama.cpp vectors pass", qPrintable(QFileInfo(file).fileName()), cases, cases);
+    }
+
+    // The kit's small Qwen2 / SmolLM2 / Llama-3 files: llama.cpp's prompt ids (llama-tokenize).
+    void kitPromptIdsMatchLlamaCpp_data()
+    {
+        QTest::addColumn<QString>("reference");
+        const QDir dir(QStringLiteral(EDGERT_SHARED_DIR "/reference/kit/arch"));
+        for (const char* arch : {"qwen2", "smollm2like", "llama3rope", "gemma2", "phi3"})
+            for (const char* prompt : {"once-upon", "tom-and-sue"}) {
+                const QString name = QStringLiteral("%1-F32.%2.json").arg(QLatin1String(arch), QLatin1String(prompt));
+                QTest::newRow(qPrintable(name)) << dir.filePath(name);
+            }
+    }
+    void kitPromptIdsMatchLlamaCpp()
+    {
+        QFETCH(QString, reference);
+        EDGERT_REQUIRE_FILE(reference);
+        QFile file(reference);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject ref = QJsonDocument::fromJson(file.readAll()).object();
+        const QString model =
+            test::sharedModel(QStringLiteral("kit/arch/") + ref[QStringLiteral("model_file")].toString());
+        EDGERT_REQUIRE_FILE(model);
+        // The tokenizer straight from the GGUF metadata: no architecture support needed.
+        const GgufFile f(model.toStdString());
+        const auto tokenizer = Tokenizer::fromGguf(f);
+        std::vector<TokenId> expected;
+        for (const auto v : ref[QStringLiteral("prompt_ids")].toArray()) expected.push_back(v.toInt());
+        QCOMPARE(idsText(tokenizer->encode(ref[QStringLiteral("prompt")].toString().toStdString())), idsText(expected));
+    }
+
+    void specialTokensOfByteLevelVocabularies()
+    {
+        const QString qwen = test::sharedModel(QStringLiteral("vocab/ggml-vocab-qwen2.gguf"));
+        const QString llama3 = test::sharedModel(QStringLiteral("vocab/ggml-vocab-llama-bpe.gguf"));
+        EDGERT_REQUIRE_FILE(qwen);
+        EDGERT_REQUIRE_FILE(llama3);
+        const EncodeOptions special{.addBos = std::nullopt, .addEos = std::nullopt, .parseSpecial = true};
+        {
+            const GgufFile f(qwen.toStdString());
+            const auto t = Tokenizer::fromGguf(f);
+            const std::string chat = "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n";
+            const auto ids = t->encode(chat, special);
+            QCOMPARE(ids.front(), 151644);  // <|im_start|>, no BOS (add_bos_token false)
+            QCOMPARE(std::count(ids.begin(), ids.end(), 151644), 2);
+            QCOMPARE(std::count(ids.begin(), ids.end(), 151645), 1);
+            QCOMPARE(t->decode(ids, true), chat);
+            QCOMPARE(t->decode(ids), std::string("user\nHi\nassistant\n"));
+            const auto plain = t->encode(chat);
+            QVERIFY(std::none_of(plain.begin(), plain.end(), [&](TokenId id) { return t->isControl(id); }));
+            QCOMPARE(idsText(t->endOfGenerationIds()), QStringLiteral("151643 151645"));  // <|endoftext|> <|im_end|>
+            QCOMPARE(t->tokenType(151646), TokenType::Unused);                            // [PAD151646]
+            QCOMPARE(t->piece(151646, true), std::string());
+        }
+        {
+            const GgufFile f(llama3.toStdString());
+            const auto t = Tokenizer::fromGguf(f);
+            const std::string turn = "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>";
+            const auto ids = t->encode(turn, special);
+            QCOMPARE(ids.front(), 128000);  // BOS <|begin_of_text|> (add_bos_token true)
+            QCOMPARE(ids[1], 128006);
+            QCOMPARE(ids.back(), 128009);
+            // <|end_of_text|> (128001), <|eom_id|> (128008), <|eot_id|> (128009 = EOS).
+            QCOMPARE(idsText(t->endOfGenerationIds()), QStringLiteral("128001 128008 128009"));
+            QCOMPARE(t->piece(128009), std::string());
+            QCOMPARE(t->piece(128009, true), std::string("<|eot_id|>"));
+        }
+    }
+
+    void unsupportedPreTokenizerIsNamed()
+    {
+        const QString qwen = test::sharedModel(QStringLiteral("vocab/ggml-vocab-qwen2.gguf"));
+        EDGERT_REQUIRE_FILE(qwen);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("other-pre.gguf"));
+        {
+            const GgufFile src(qwen.toStdString());
+            GgufWriter w;
+            w.copyMetadata(src);
+            w.setString("tokenizer.ggml.pre", "deepseek-coder");
+            w.write(path.toStdString());
+        }
+        const GgufFile f(path.toStdString());
+        try {
+            (void)Tokenizer::fromGguf(f);
+            QFAIL("an unknown pre-tokenizer was accepted");
+        } catch (const FormatError& e) {
+            const QString what = QString::fromUtf8(e.what());
+            QVERIFY2(what.contains(QStringLiteral("\"deepseek-coder\"")) &&
+                         what.contains(QStringLiteral("tokenizer.ggml.pre")) &&
+                         what.contains(QStringLiteral("\"llama-bpe\"")) && what.contains(path),
+                     qPrintable(what));
+        }
+    }
+
     void tokenizerJsonReproducesLlamaCppVectors_data()
     {
         QTest::addColumn<bool>("mergesAsPairs");
@@ -250,6 +375,51 @@ private slots:
         for (auto w : BpeTokenizer::splitGpt2(utf8))
             got << QString::fromUtf8(w.data(), static_cast<qsizetype>(w.size()));
         QCOMPARE(got, words);
+    }
+
+    // The hand-written GPT-2 matcher and PCRE2 running GPT-2's pattern split alike, and the benchmark
+    // that decides which one the "gpt-2" pre-tokenizer uses (run: tst_bpe_tokenizer gpt2SplitterBenchmark).
+    void gpt2SplitterBenchmark()
+    {
+        std::string sample;
+        for (const char* vocab : {"gpt-2", "llama-bpe", "qwen2", "llama-spm"})
+            for (const auto& c :
+                 readVectors(test::sharedModel(QStringLiteral("vocab/ggml-vocab-%1.gguf").arg(QLatin1String(vocab)))))
+                sample += c.text + "\n";
+        std::string text;
+        while (text.size() < (std::size_t{1} << 20)) text += sample;
+        const tokenizer::RegexPreTokenizer pcre2({std::string(tokenizer::kGpt2Pattern)});
+        const auto hand = BpeTokenizer::splitGpt2(text);
+        const auto regex = pcre2.split(text);
+        QCOMPARE(regex.size(), hand.size());
+        for (std::size_t i = 0; i < hand.size(); ++i)
+            if (hand[i].data() != regex[i].data() || hand[i].size() != regex[i].size())
+                QFAIL(
+                    qPrintable(QStringLiteral("word %1 differs: '%2' vs '%3'")
+                                   .arg(i)
+                                   .arg(QString::fromUtf8(hand[i].data(), static_cast<qsizetype>(hand[i].size())),
+                                        QString::fromUtf8(regex[i].data(), static_cast<qsizetype>(regex[i].size())))));
+        const auto mbPerSecond = [&](const auto& split) {
+            double best = 0;
+            for (int round = 0; round < 3; ++round) {
+                QElapsedTimer timer;
+                timer.start();
+                const auto words = split();
+                const double seconds = static_cast<double>(std::max<qint64>(timer.nsecsElapsed(), 1)) * 1e-9;
+                if (words.empty()) return 0.0;
+                best = std::max(best, static_cast<double>(text.size()) / seconds / 1e6);
+            }
+            return best;
+        };
+        const double handRate = mbPerSecond([&] { return BpeTokenizer::splitGpt2(text); });
+        const double regexRate = mbPerSecond([&] { return pcre2.split(text); });
+        const tokenizer::RegexPreTokenizer llama3(
+            {std::string(tokenizer::findBpePreTokenizer("llama-bpe")->patterns.front())});
+        const double llama3Rate = mbPerSecond([&] { return llama3.split(text); });
+        qInfo(
+            "GPT-2 word split of %zu bytes (%zu words), best of 3: hand-written %.1f MB/s, PCRE2 JIT %.1f MB/s; "
+            "Llama-3 pattern on PCRE2 JIT %.1f MB/s",
+            text.size(), hand.size(), handRate, regexRate, llama3Rate);
     }
 
     void tinyStoriesTokenizerJsonAgreesWithItsGgufVocabulary()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the aarch64 cross build and its emulated tests need on Debian 12 x86-64: Debian's
 # cross compiler, user-mode QEMU, and the arm64 libraries through multiarch (Qt 6 Core/Test and
-# toml++ for arm64 install beside the amd64 ones). Idempotent; run as root or it uses sudo.
+# toml++ and PCRE2 for arm64 install beside the amd64 ones). Idempotent; run as root or it uses sudo.
 # Usage: bash deploy/ci/cross-deps.sh
 set -euo pipefail
 
@@ -11,7 +11,7 @@ fi
 
 packages=(
   g++-aarch64-linux-gnu qemu-user-static
-  qt6-base-dev:arm64 libtomlplusplus-dev:arm64
+  qt6-base-dev:arm64 libtomlplusplus-dev:arm64 libpcre2-dev:arm64
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -3,7 +3,7 @@
 #
 #   apt-get install g++-aarch64-linux-gnu qemu-user-static
 #   dpkg --add-architecture arm64 && apt-get update
-#   apt-get install qt6-base-dev:arm64 libtomlplusplus-dev:arm64
+#   apt-get install qt6-base-dev:arm64 libtomlplusplus-dev:arm64 libpcre2-dev:arm64
 #   cmake -S . -B build-aarch64 -G Ninja -DCMAKE_TOOLCHAIN_FILE=deploy/rpi4/aarch64-linux-gnu.cmake \
 #         -DCMAKE_BUILD_TYPE=Release -DEDGERT_BUILD_GUI=OFF -DEDGERT_BUILD_BENCH=OFF
 #   cmake --build build-aarch64 -j2

@@ -3,6 +3,7 @@
 #include "edgert/error.h"
 #include "edgert/gguf-reader.h"
 #include "io/json-parser.h"
+#include "tokenizer/bpe-pre-tokenizers.h"
 #include "tokenizer/end-of-generation.h"
 #include "tokenizer/token-text.h"
 
@@ -143,6 +144,14 @@ BpeTokenizer::BpeTokenizer(Vocabulary vocabulary, Config config, const std::stri
                                           "' is not in the vocabulary");
         const auto key = (static_cast<std::uint64_t>(left) << 32) | static_cast<std::uint32_t>(right);
         m_merges.try_emplace(key, Merge{static_cast<std::uint32_t>(r), result});  // the first rank wins
+    }
+
+    if (byteLevel && !m_config.splitPatterns.empty()) {
+        try {
+            m_splitter = std::make_unique<tokenizer::RegexPreTokenizer>(m_config.splitPatterns);
+        } catch (const FormatError& e) {
+            throw sourceError(source, e.what());
+        }
     }
 
     m_byteSymbol.fill(-1);
@@ -289,7 +298,16 @@ void BpeTokenizer::encodeByteLevel(std::string_view fragment, std::vector<TokenI
         fragment = prefixed;
     }
     std::vector<TokenId> symbols;
-    for (const std::string_view word : splitGpt2(fragment)) {
+    std::string mapped;
+    for (const std::string_view word : m_splitter ? m_splitter->split(fragment) : splitGpt2(fragment)) {
+        if (m_config.ignoreMerges) {  // Llama 3: a word that is a token is that token
+            mapped.clear();
+            for (const char byte : word) mapped += m_byteMap.text(static_cast<std::uint8_t>(byte));
+            if (const TokenId id = findToken(mapped); id >= 0) {
+                out.push_back(id);
+                continue;
+            }
+        }
         symbols.clear();
         for (const char byte : word) symbols.push_back(m_byteSymbol[static_cast<unsigned char>(byte)]);
         mergeSymbols(symbols, out);
@@ -382,9 +400,12 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::fromGguf(const GgufFile& gguf)
         return FormatError(gguf.path() + ": metadata key '" + std::string(key) + "' " + why);
     };
     constexpr std::string_view kPre = "tokenizer.ggml.pre";
-    if (auto pre = gguf.findString(kPre); pre && *pre != "gpt-2")
-        throw keyError(kPre, "names pre-tokenizer \"" + *pre +
-                                 "\", which edge-rt does not support for BPE vocabularies (supported: \"gpt-2\")");
+    const std::string preName = gguf.findString(kPre).value_or("gpt-2");
+    const tokenizer::BpePreTokenizerSpec* pre = tokenizer::findBpePreTokenizer(preName);
+    if (!pre)
+        throw keyError(kPre, "names pre-tokenizer \"" + preName +
+                                 "\", which edge-rt does not support for BPE vocabularies (supported: " +
+                                 tokenizer::supportedBpePreTokenizers() + ")");
     Vocabulary v;
     v.tokens = gguf.arrayStrings("tokenizer.ggml.tokens");
     const std::size_t n = v.tokens.size();
@@ -411,6 +432,9 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::fromGguf(const GgufFile& gguf)
     }
     Config c;
     c.pre = PreTokenizer::ByteLevel;
+    if (pre->patterns != std::vector<std::string_view>{tokenizer::kGpt2Pattern})
+        c.splitPatterns.assign(pre->patterns.begin(), pre->patterns.end());
+    c.ignoreMerges = pre->ignoreMerges;
     const auto readId = [&](std::string_view key) -> TokenId {
         const auto id = gguf.findUInt(key);
         if (!id) return -1;
@@ -424,7 +448,7 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::fromGguf(const GgufFile& gguf)
     c.unk = readId("tokenizer.ggml.unknown_token_id");
     c.eot = readId("tokenizer.ggml.eot_token_id");
     c.eom = readId("tokenizer.ggml.eom_token_id");
-    c.addBos = gguf.findBool("tokenizer.ggml.add_bos_token").value_or(false);
+    c.addBos = gguf.findBool("tokenizer.ggml.add_bos_token").value_or(pre->addBos.value_or(false));
     c.addEos = gguf.findBool("tokenizer.ggml.add_eos_token").value_or(false);
     return std::make_unique<BpeTokenizer>(std::move(v), std::move(c), gguf.path());
 }

@@ -4,9 +4,12 @@
 //    "gpt2" vocab (src/llama-vocab.cpp, llm_tokenizer_bpe with the gpt-2 pre-tokenizer) and HF
 //    `tokenizers` (ByteLevel pre-tokenizer + BPE model) implement it:
 //      1. split the text at special tokens (user-defined always; control tokens with parseSpecial);
-//      2. split each fragment with GPT-2's regex
+//      2. split each fragment into words with the pre-tokenizer's regexes (bpe-pre-tokenizers.h:
+//         gpt-2, llama-bpe, qwen2, smollm) on PCRE2 (regex-split.h); GPT-2's own pattern
 //         's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
-//         (hand-written, no regex engine; classes from bpe-unicode.h);
+//         runs on a hand-written matcher (splitGpt2, classes from bpe-unicode.h), which splits
+//         alike and is faster (tst_bpe_tokenizer gpt2SplitterBenchmark: 33.5 vs 23.1 MB/s);
+//         with ignore_merges (Llama 3) a word that is a token is emitted whole;
 //      3. map every byte of a word to its printable stand-in character (Ġ for ' ', Ċ for '\n', ...);
 //      4. repeatedly merge the adjacent pair with the lowest merge rank, leftmost first;
 //      5. each final symbol is a token.
@@ -21,9 +24,11 @@
 
 #include "edgert/tokenizer.h"
 #include "tokenizer/bpe-unicode.h"
+#include "tokenizer/regex-split.h"
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,7 +55,11 @@ public:
     /// Everything but the vocabulary: how text is split and which ids are special.
     struct Config {
         PreTokenizer pre = PreTokenizer::ByteLevel;
-        bool byteLevelAddPrefixSpace = false;      ///< ByteLevel(add_prefix_space): ' ' before a fragment
+        bool byteLevelAddPrefixSpace = false;  ///< ByteLevel(add_prefix_space): ' ' before a fragment
+        /// ByteLevel: the word-splitting regexes (PCRE2), applied one after the other; empty means
+        /// GPT-2's pattern.
+        std::vector<std::string> splitPatterns;
+        bool ignoreMerges = false;                 ///< a word that is a token is emitted whole
         std::string spaceMarker = "\xE2\x96\x81";  ///< Metaspace: U+2581 '▁'
         bool prependMarker = false;                ///< Metaspace: put the marker before a fragment
         bool prependFirstOnly = false;             ///< ... only before the first (prepend_scheme "first")
@@ -78,8 +87,9 @@ public:
     /// out of range, a byte-level vocabulary lacking one of the 256 byte characters.
     BpeTokenizer(Vocabulary vocabulary, Config config, const std::string& source);
 
-    /// tokenizer.ggml.model = "gpt2" with tokenizer.ggml.pre absent or "gpt-2". Throws FormatError
-    /// naming the file and key.
+    /// tokenizer.ggml.model = "gpt2" with tokenizer.ggml.pre absent (= "gpt-2") or one of
+    /// bpe-pre-tokenizers.h ("gpt-2", "llama-bpe", "qwen2", "smollm"). Throws FormatError naming
+    /// the file and key, for another pre-tokenizer naming it and listing the supported ones.
     static std::unique_ptr<BpeTokenizer> fromGguf(const GgufFile& gguf);
     /// A HF tokenizer.json with a BPE model. `ids` (from config.json) take precedence over the
     /// post-processor's special tokens for bos/eos. Throws IoError / FormatError naming the file
@@ -136,9 +146,10 @@ private:
     std::unordered_map<std::string, TokenId, TextHash, std::equal_to<>> m_idByText;
     std::unordered_map<std::uint64_t, Merge> m_merges;  ///< (left id << 32 | right id) -> merge
     unicode::ByteLevelMap m_byteMap;
-    std::array<TokenId, 256> m_byteSymbol{};  ///< ByteLevel: the token of each byte's character
-    std::array<TokenId, 256> m_byteToken{};   ///< Metaspace byte fallback: "<0xNN>" ids, or -1
-    std::vector<TokenId> m_specialTokens;     ///< user-defined and control; longest text first
+    std::array<TokenId, 256> m_byteSymbol{};                   ///< ByteLevel: the token of each byte's character
+    std::array<TokenId, 256> m_byteToken{};                    ///< Metaspace byte fallback: "<0xNN>" ids, or -1
+    std::vector<TokenId> m_specialTokens;                      ///< user-defined and control; longest text first
+    std::unique_ptr<tokenizer::RegexPreTokenizer> m_splitter;  ///< ByteLevel with splitPatterns
 };
 
 /// The tokenizer of a HF model directory: tokenizer.json, else vocab.json + merges.txt. Throws
