@@ -12,5 +12,6 @@ int inspectCommand(const QStringList& arguments);
 int statusCommand(const QStringList& arguments);
 int synthCommand(const QStringList& arguments);
 int benchmarkCommand(const QStringList& arguments);
+int tokenizeCommand(const QStringList& arguments);
 
 }  // namespace edgert::cli

@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"benchmark", edgert::cli::benchmarkCommand, "measure load, prefill and decode speed and memory across strategies and budgets"},
     {"status", edgert::cli::statusCommand, "show CPU, memory, temperature and throttling of this machine"},
     {"synth", edgert::cli::synthCommand, "write a GGUF with a real model's shape and random weights"},
+    {"tokenize", edgert::cli::tokenizeCommand, "show the token ids and pieces a text becomes"},
 };
 
 void printUsage(FILE* out)
