@@ -5,6 +5,8 @@
 //    file. Run under valgrind to show that nothing is read out of bounds.
 //  - The writer is checked by round trips through the reader. Rebuilding a real file from its
 //    parsed contents must reproduce it byte for byte.
+#include "test-support.h"
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -1295,7 +1297,7 @@ void TstGgufReader::writeReplacesFileAtomicallyUnderOpenReader() {
 void TstGgufReader::duplicateTensorNameIsRejected()
 {
     const QString model = QStringLiteral(EDGERT_SHARED_DIR "/models/stories260K.gguf");
-    if (!QFileInfo::exists(model)) QSKIP("shared model file absent: stories260K.gguf");
+    EDGERT_REQUIRE_FILE(model);
     QFile f(model);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QByteArray bytes = f.readAll();

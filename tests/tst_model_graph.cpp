@@ -548,10 +548,10 @@ private slots:
         QCOMPARE(report.value(QStringLiteral("pool_end_bytes")).toDouble(), 0.0);
         if (report.value(QStringLiteral("peak_rss_measured")).toBool()) {
             const double above = report.value(QStringLiteral("peak_rss_above_baseline_bytes")).toDouble();
-            const double allowed = static_cast<double>(bytes) * 1.05 + 4.0 * 1024 * 1024;
             qInfo("budget %llu, peak RSS above baseline %.0f", static_cast<unsigned long long>(bytes), above);
-            QVERIFY2(above <= allowed,
-                     qPrintable(QStringLiteral("peak RSS +%1 bytes > %2 allowed").arg(above).arg(allowed)));
+            const QString rss = test::checkPeakRssWithinBudget(
+                bytes, above, report.value(QStringLiteral("pool_peak_bytes")).toDouble());
+            QVERIFY2(rss.isEmpty(), qPrintable(rss));
         }
         if (strategy != QLatin1String("sequential") || budget != QLatin1String("min")) return;
         QProcess inspect;

@@ -167,10 +167,11 @@ private slots:
         const auto report = QJsonDocument::fromJson(cli.readAllStandardError().trimmed().split('\n').last()).object();
         QVERIFY(report.value(QStringLiteral("peak_rss_measured")).toBool());
         const double above = report.value(QStringLiteral("peak_rss_above_baseline_bytes")).toDouble();
-        const double allowed = static_cast<double>(bytes) * 1.05 + 4.0 * 1024 * 1024;
+        const double poolPeak = report.value(QStringLiteral("pool_peak_bytes")).toDouble();
         qInfo("%s: budget %llu, pool peak %.0f, peak RSS above baseline %.0f bytes", qPrintable(QString(QTest::currentDataTag())),
-              static_cast<unsigned long long>(bytes), report.value(QStringLiteral("pool_peak_bytes")).toDouble(), above);
-        QVERIFY2(above <= allowed, qPrintable(QStringLiteral("peak RSS +%1 bytes > %2 allowed").arg(above).arg(allowed)));
+              static_cast<unsigned long long>(bytes), poolPeak, above);
+        const QString rss = test::checkPeakRssWithinBudget(bytes, above, poolPeak);
+        QVERIFY2(rss.isEmpty(), qPrintable(rss));
         QCOMPARE(report.value(QStringLiteral("pool_end_bytes")).toDouble(), 0.0);
         QVERIFY(report.value(QStringLiteral("pool_peak_bytes")).toDouble() <= static_cast<double>(bytes));
         const auto tokens = report.value(QStringLiteral("tokens")).toArray();

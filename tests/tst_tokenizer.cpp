@@ -6,6 +6,7 @@
 //  - the SentencePiece merge rules on a hand-made vocabulary (priority, ties, byte fallback,
 //    user-defined and control tokens), written as a minimal GGUF v3 file;
 //  - TextStreamer's UTF-8 reassembly; FormatError for malformed or unsupported vocabularies.
+#include "test-support.h"
 #include "edgert/error.h"
 #include "edgert/gguf-reader.h"
 #include "edgert/tokenizer.h"
@@ -320,8 +321,9 @@ void TestTokenizer::llamaSpmMatchesLlamaCppVectors()
     QFETCH(QByteArray, text);
     QFETCH(QString, expected);
     const QString vocab = sharedPath(kLlamaSpmVocab);
-    if (!QFile::exists(vocab) || !QFile::exists(vocab + ".inp") || !QFile::exists(vocab + ".out"))
-        QSKIP(qPrintable("missing " + vocab + "{,.inp,.out} (llama.cpp tokenizer test vectors)"));
+    EDGERT_REQUIRE_FILE(vocab);  // with its .inp/.out: llama.cpp's tokenizer test vectors
+    EDGERT_REQUIRE_FILE(vocab + ".inp");
+    EDGERT_REQUIRE_FILE(vocab + ".out");
 
     const Tokenizer& tokenizer = sharedTokenizer(vocab);
     const std::vector<TokenId> ids = tokenizer.encode(text.toStdString(), false);  // as test-tokenizer-0
@@ -332,9 +334,10 @@ void TestTokenizer::llamaSpmMatchesLlamaCppVectors()
 void TestTokenizer::llamaSpmVectorFilesAgree()
 {
     const QString vocab = sharedPath(kLlamaSpmVocab);
+    EDGERT_REQUIRE_FILE(vocab + ".inp");
+    EDGERT_REQUIRE_FILE(vocab + ".out");
     const std::string inputs = readFile(vocab + ".inp");
     const std::string outputs = readFile(vocab + ".out");
-    if (inputs.empty() || outputs.empty()) QSKIP(qPrintable("missing " + vocab + ".inp/.out"));
     int nInputs = 0;
     for (std::size_t pos = 0; (pos = inputs.find(kVectorSeparator, pos)) != std::string::npos; ++nInputs)
         pos += kVectorSeparator.size();
@@ -345,8 +348,9 @@ void TestTokenizer::llamaSpmVectorFilesAgree()
 void TestTokenizer::encodesQuarterMegabyteQuickly()
 {
     const QString vocab = sharedPath(kLlamaSpmVocab);
+    EDGERT_REQUIRE_FILE(vocab);
+    EDGERT_REQUIRE_FILE(vocab + ".inp");
     const std::string sample = readFile(vocab + ".inp");
-    if (!QFile::exists(vocab) || sample.empty()) QSKIP(qPrintable("missing " + vocab + " or its .inp"));
     const Tokenizer& tokenizer = sharedTokenizer(vocab);
     std::string text;
     while (text.size() < kLongTextBytes) text += sample;
@@ -365,7 +369,7 @@ void TestTokenizer::piecesReproduceArbitraryBytes()
     // SentencePiece with byte fallback is lossless: the pieces of encode(s) are ' ' + s for valid
     // UTF-8 and stray continuation bytes; TextStreamer always emits well-formed UTF-8.
     const QString vocab = sharedPath(kLlamaSpmVocab);
-    if (!QFile::exists(vocab)) QSKIP(qPrintable("missing " + vocab));
+    EDGERT_REQUIRE_FILE(vocab);
     const Tokenizer& tokenizer = sharedTokenizer(vocab);
     // Left out: literal '▁', which decodes to ' ', and truncated sequences, see the end.
     static constexpr std::string_view kAlphabet[] = {"a",
@@ -432,7 +436,7 @@ void TestTokenizer::vocabularyMetadataIsRead()
     QFETCH(QString, bosText);
     QFETCH(QString, eosText);
     QFETCH(bool, addsBos);
-    if (!QFile::exists(path)) QSKIP(qPrintable("missing model file " + path));
+    EDGERT_REQUIRE_FILE(path);
 
     const Tokenizer& tokenizer = sharedTokenizer(path);
     QCOMPARE(tokenizer.vocabSize(), static_cast<std::size_t>(vocabSize));
@@ -479,7 +483,7 @@ void TestTokenizer::tokenPiecesDecodeMarkers()
     QFETCH(int, id);
     QFETCH(QByteArray, text);
     QFETCH(QByteArray, piece);
-    if (!QFile::exists(path)) QSKIP(qPrintable("missing model file " + path));
+    EDGERT_REQUIRE_FILE(path);
     const Tokenizer& tokenizer = sharedTokenizer(path);
     QCOMPARE(QByteArray::fromStdString(tokenizer.tokenText(id)), text);
     QCOMPARE(QByteArray::fromStdString(tokenizer.tokenToPiece(id)), piece);
@@ -510,7 +514,7 @@ void TestTokenizer::encodeDecodeRoundTrips()
 {
     QFETCH(QString, path);
     QFETCH(QByteArray, text);
-    if (!QFile::exists(path)) QSKIP(qPrintable("missing model file " + path));
+    EDGERT_REQUIRE_FILE(path);
     const Tokenizer& tokenizer = sharedTokenizer(path);
     const auto* spm = dynamic_cast<const SpmTokenizer*>(&tokenizer);
     QVERIFY(spm);
@@ -530,7 +534,7 @@ void TestTokenizer::characterWithoutPieceOrByteTokenBecomesUnk()
     // tinystories-656k has neither byte tokens nor a piece for 'é': both bytes become <unk>, whose
     // piece is empty (llama.cpp would abort in byte_to_token here).
     const QString path = sharedPath(kTinyStories656K);
-    if (!QFile::exists(path)) QSKIP(qPrintable("missing model file " + path));
+    EDGERT_REQUIRE_FILE(path);
     const Tokenizer& tokenizer = sharedTokenizer(path);
     const std::vector<TokenId> ids = tokenizer.encode("caf\xC3\xA9", false);
     QVERIFY2(ids.size() >= 3, qPrintable(idsToString(ids)));
@@ -560,7 +564,7 @@ void TestTokenizer::greedyGenerationDecodesToDocumentedText()
     QFETCH(QString, path);
     QFETCH(QString, ids);
     QFETCH(QByteArray, expectedStart);
-    if (!QFile::exists(path)) QSKIP(qPrintable("missing model file " + path));
+    EDGERT_REQUIRE_FILE(path);
     const Tokenizer& tokenizer = sharedTokenizer(path);
     TextStreamer streamer(tokenizer);
     std::string text;
@@ -788,7 +792,7 @@ void TestTokenizer::streamerReassemblesUtf8()
     QFETCH(QByteArrayList, outputs);
     QFETCH(QByteArray, flushed);
     const QString path = sharedPath(kStories260K);  // has all 256 byte tokens
-    if (!QFile::exists(path)) QSKIP(qPrintable("missing model file " + path));
+    EDGERT_REQUIRE_FILE(path);
     const SpmTokenizer& tokenizer = sharedSpmTokenizer(path);
 
     TextStreamer streamer(tokenizer);

@@ -8,7 +8,7 @@
 # Usage: bash deploy/ci/aarch64-tests.sh [NATIVE_EDGE_RT]
 #   NATIVE_EDGE_RT  the x86-64 CLI to compare with (default: build/app/cli/edge-rt)
 # Environment: EDGERT_AARCH64_BUILD (default build-aarch64), EDGERT_MODEL (default model),
-#   EDGERT_JOBS (default 2).
+#   EDGERT_JOBS (default 2), EDGERT_REQUIRE_MODELS (default 1: a missing model file fails a test).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,6 +17,8 @@ build=${EDGERT_AARCH64_BUILD:-build-aarch64}
 model=${EDGERT_MODEL:-../shared/models/tinystories-656k-q8_0.gguf}
 jobs=${EDGERT_JOBS:-2}
 qemu="qemu-aarch64-static"
+# CI has ../shared/models: a test whose model file is missing fails instead of skipping.
+export EDGERT_REQUIRE_MODELS=${EDGERT_REQUIRE_MODELS:-1}
 
 started=$SECONDS
 phase_start=$SECONDS

@@ -82,8 +82,12 @@ private:
     std::string m_key, m_problem;
 };
 
-/// Reads and validates a configuration file. Throws IoError when it cannot be read and
-/// ConfigError when it is not a valid configuration.
+/// Largest configuration file loadConfig() reads (1 MiB; real ones are a few hundred bytes).
+inline constexpr std::uint64_t kMaxConfigFileBytes = 1ull << 20;
+
+/// Reads and validates a configuration file. Throws IoError when it cannot be read, is not a
+/// regular file (a directory, FIFO or device: named in the message) or is larger than
+/// kMaxConfigFileBytes, and ConfigError when it is not a valid configuration.
 Config loadConfig(const std::filesystem::path& file);
 
 /// Validates configuration text; `sourceName` names it in errors and relative model paths

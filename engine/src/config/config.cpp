@@ -3,6 +3,7 @@
 #include "edgert/config.h"
 
 #include "config/suggest.h"
+#include "io/regular-file.h"
 #include "edgert/partition-planner.h"
 #include "edgert/units.h"
 
@@ -348,12 +349,9 @@ Config parseConfig(std::string_view text, const std::filesystem::path& sourceNam
 
 Config loadConfig(const std::filesystem::path& file)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw IoError("cannot open configuration file '" + file.string() + "': " + std::strerror(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw IoError("cannot read configuration file '" + file.string() + "': " + std::strerror(errno));
-    return parseConfig(text.str(), file);
+    // No real configuration file comes near 1 MiB; the cap keeps `-c /dev/zero`-like mistakes
+    // bounded, and a directory, FIFO or device is refused by name before it is read.
+    return parseConfig(io::readRegularFile(file.string(), "configuration file", kMaxConfigFileBytes), file);
 }
 
 }  // namespace edgert

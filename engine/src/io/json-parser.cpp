@@ -1,16 +1,15 @@
 #include "io/json-parser.h"
 
 #include "edgert/error.h"
+#include "io/regular-file.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <numeric>
-#include <sstream>
 
 namespace edgert::json {
 
@@ -392,12 +391,7 @@ Value parse(std::string_view text, const std::string& source, std::uint64_t base
 
 Value parseFile(const std::string& path, ParseOptions options)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw IoError("cannot open '" + path + "': " + std::strerror(errno));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) throw IoError("cannot read '" + path + "': " + std::strerror(errno));
-    return parse(buffer.str(), path, 0, options);
+    return parse(io::readRegularFile(path, "JSON file", options.maxFileBytes), path, 0, options);
 }
 
 std::string summary(const Value& value, std::size_t maxChars)

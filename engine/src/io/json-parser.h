@@ -81,6 +81,8 @@ struct Member {
 
 struct ParseOptions {
     std::size_t maxDepth = 64;  ///< arrays/objects nested deeper than this are an error
+    /// parseFile() refuses larger files (256 MiB: the largest real tokenizer.json is ~35 MB).
+    std::uint64_t maxFileBytes = 256ull << 20;
 };
 
 /// Parses `text` as one JSON document. `source` names it in errors (a file path); `baseOffset`
@@ -88,7 +90,8 @@ struct ParseOptions {
 /// Throws FormatError on any deviation from the grammar above.
 Value parse(std::string_view text, const std::string& source, std::uint64_t baseOffset = 0, ParseOptions options = {});
 
-/// Reads and parses a whole file. Throws IoError when it cannot be read, FormatError as parse().
+/// Reads and parses a whole file. Throws IoError when it cannot be read, is not a regular file or
+/// is larger than options.maxFileBytes; FormatError as parse().
 Value parseFile(const std::string& path, ParseOptions options = {});
 
 /// A short rendering for people: scalars in full (strings quoted, truncated past `maxChars`),

@@ -1,6 +1,7 @@
 #include "edgert/mapped-file.h"
 
 #include "edgert/error.h"
+#include "io/regular-file.h"
 
 #include <cerrno>
 #include <cstring>
@@ -13,7 +14,10 @@
 namespace edgert {
 
 namespace {
-std::string errnoText() { return std::strerror(errno); }
+std::string errnoText()
+{
+    return std::strerror(errno);
+}
 
 std::uint64_t pageSize()
 {
@@ -24,19 +28,10 @@ std::uint64_t pageSize()
 
 MappedFile::MappedFile(std::string path) : m_path(std::move(path))
 {
-    m_fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (m_fd < 0) throw IoError("cannot open '" + m_path + "': " + errnoText());
-    struct stat st {};
-    if (::fstat(m_fd, &st) != 0) {
-        const std::string why = errnoText();
-        close();
-        throw IoError("cannot stat '" + m_path + "': " + why);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close();
-        throw IoError("'" + m_path + "' is not a regular file");
-    }
-    m_size = static_cast<std::uint64_t>(st.st_size);
+    // Not a plain open(2): a FIFO would block it forever, a device would map or read without end.
+    const io::OpenedFile file = io::openRegularFile(m_path, "model file");
+    m_fd = file.fd;
+    m_size = file.sizeBytes;
     if (m_size > 0) {
         void* p = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, m_fd, 0);
         if (p == MAP_FAILED) {
@@ -48,11 +43,16 @@ MappedFile::MappedFile(std::string path) : m_path(std::move(path))
     }
 }
 
-MappedFile::~MappedFile() { close(); }
+MappedFile::~MappedFile()
+{
+    close();
+}
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
-    : m_path(std::move(other.m_path)), m_fd(std::exchange(other.m_fd, -1)),
-      m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0))
+    : m_path(std::move(other.m_path)),
+      m_fd(std::exchange(other.m_fd, -1)),
+      m_data(std::exchange(other.m_data, nullptr)),
+      m_size(std::exchange(other.m_size, 0))
 {
 }
 
@@ -90,8 +90,7 @@ void MappedFile::readAt(std::uint64_t offset, void* dst, std::size_t length) con
             throw IoError("read of '" + m_path + "' at offset " + std::to_string(offset + done) +
                           " failed: " + errnoText());
         }
-        if (n == 0)
-            throw IoError("unexpected end of '" + m_path + "' at offset " + std::to_string(offset + done));
+        if (n == 0) throw IoError("unexpected end of '" + m_path + "' at offset " + std::to_string(offset + done));
         done += static_cast<std::size_t>(n);
     }
 }
@@ -107,8 +106,7 @@ void MappedFile::releasePages(std::uint64_t offset, std::uint64_t length) const 
 
 void MappedFile::adviseWillNeed(std::uint64_t offset, std::uint64_t length) const noexcept
 {
-    if (m_fd >= 0)
-        ::posix_fadvise(m_fd, static_cast<off_t>(offset), static_cast<off_t>(length), POSIX_FADV_WILLNEED);
+    if (m_fd >= 0) ::posix_fadvise(m_fd, static_cast<off_t>(offset), static_cast<off_t>(length), POSIX_FADV_WILLNEED);
 }
 
 }  // namespace edgert

@@ -3,6 +3,7 @@
 #include "edgert/model-graph.h"
 
 #include "edgert/error.h"
+#include "io/regular-file.h"
 #include "edgert/tokenizer.h"
 #include "edgert/units.h"
 #include "model/graph-builder.h"
@@ -118,6 +119,7 @@ ModelGraph ModelGraph::open(const std::string& path)
     const fs::path p(path);
     if (fs::is_directory(p, ec)) return openSafeTensors(path);
     if (!fs::exists(p, ec)) throw IoError("cannot open model '" + path + "': No such file or directory");
+    io::requireModelFile(path);  // a FIFO or device would block or never end in the sniffing below
     const std::string name = p.filename().string();
     if (name.ends_with(".safetensors") || name.ends_with(".safetensors.index.json")) return openSafeTensors(path);
     // A .gguf name goes to the GGUF reader even without the magic, for its precise errors.
