@@ -136,7 +136,7 @@ private slots:
             {"truncated_data.gguf", bytes.left(bytes.size() - 1000), "past the end of the file"},
             {"bad_magic.gguf", badMagic, "magic"},
             {"q4_k_tensor.gguf", badType, "Q4_K"},
-            {"empty.gguf", QByteArray(), "too small"},
+            {"empty.gguf", QByteArray(), "empty file (0 bytes)"},
         };
         for (const auto& v : variants) {
             const QString path = dir.filePath(QLatin1String(v.name));
