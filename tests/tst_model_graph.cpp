@@ -352,7 +352,7 @@ private slots:
         QTest::newRow("truncated_data") << "truncate"
                                         << "tensor 'model.norm.weight'";
         QTest::newRow("header_length_plus_one") << "length+1"
-                                                << "malformed JSON at byte 2168";
+                                                << "malformed JSON at byte 2168: unexpected byte 0x00";
         QTest::newRow("brace_removed") << "brace"
                                        << "at byte 8: the header must start with '{'";
         QTest::newRow("dtype_renamed") << "dtype"

@@ -3,13 +3,12 @@
 #include "edgert/error.h"
 #include "io/regular-file.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cmath>
-#include <cstring>
-#include <limits>
-#include <numeric>
+#include <iterator>
+#include <unordered_map>
 
 namespace edgert::json {
 
@@ -55,333 +54,273 @@ const Value* Value::find(std::string_view key) const
     return nullptr;
 }
 
-// Recursive descent over the text; `m_path` holds the member keys / indices being parsed, for
-// error messages.
-class Parser {
+namespace {
+
+bool isJsonSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/// Where the current token began. nlohmann's SAX events carry no positions, so the parser reads
+/// the document through TrackedChars, which notes the offset of the first byte of every token
+/// (the first byte read after an event that is not whitespace or a ':' / ',' separator).
+struct TokenTracker {
+    const char* begin = nullptr;
+    std::size_t tokenStart = 0;
+    bool pending = true;  ///< set after each event: the next significant byte starts a token
+};
+
+/// A forward iterator over the document's bytes for nlohmann's iterator_input_adapter, which
+/// reads each byte once (operator* then ++), so ++ sees every byte the lexer consumes, in order.
+class TrackedChars {
+public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char*;
+    using reference = const char&;
+
+    TrackedChars() = default;
+    TrackedChars(const char* p, TokenTracker* tracker) : m_p(p), m_tracker(tracker) {}
+    reference operator*() const { return *m_p; }
+    TrackedChars& operator++()
+    {
+        const char c = *m_p;
+        if (m_tracker->pending && !isJsonSpace(c) && c != ':' && c != ',') {
+            m_tracker->tokenStart = static_cast<std::size_t>(m_p - m_tracker->begin);
+            m_tracker->pending = false;
+        }
+        ++m_p;
+        return *this;
+    }
+    TrackedChars operator++(int)
+    {
+        TrackedChars old = *this;
+        ++*this;
+        return old;
+    }
+    bool operator==(const TrackedChars& other) const { return m_p == other.m_p; }
+
+private:
+    const char* m_p = nullptr;
+    TokenTracker* m_tracker = nullptr;
+};
+
+/// A JSON object key, quoted when it would not read back unambiguously after a '.' (empty, or
+/// holding '.', '[', '"' or a space).
+std::string pathKey(const std::string& key)
+{
+    if (!key.empty() && key.find_first_of(".[\" ") == std::string::npos) return "." + key;
+    return "[\"" + key + "\"]";
+}
+
+}  // namespace
+
+// Builds the Value tree from nlohmann's SAX events and adds edge-rt's checks: nesting depth,
+// duplicate keys, and errors that name the source, the byte offset and the member being read.
+class Parser : public nlohmann::json_sax<nlohmann::json> {
 public:
     Parser(std::string_view text, const std::string& source, std::uint64_t baseOffset, ParseOptions options)
         : m_text(text), m_source(source), m_base(baseOffset), m_options(options)
     {
+        m_tracker.begin = text.data();
     }
 
     Value document()
     {
-        skipSpace();
-        if (m_pos >= m_text.size()) fail("the document is empty");
-        Value v = value(0);
-        skipSpace();
-        if (m_pos < m_text.size()) fail("unexpected data after the JSON value");
-        return v;
+        std::size_t skipped = 0;
+        while (skipped < m_text.size() && isJsonSpace(m_text[skipped])) ++skipped;
+        if (skipped == m_text.size()) failAt(skipped, "the document is empty");
+        // A leading UTF-8 byte-order mark is skipped (RFC 8259 §8.1 lets a parser ignore one);
+        // offsets stay in file coordinates because the tracker counts from the text's start.
+        const char* first = m_text.data();
+        const TrackedChars begin(first + (m_text.starts_with("\xEF\xBB\xBF") ? 3 : 0), &m_tracker);
+        const TrackedChars end(first + m_text.size(), &m_tracker);
+        nlohmann::json::sax_parse(begin, end, this, nlohmann::json::input_format_t::json, /*strict=*/true,
+                                  /*ignore_comments=*/false);
+        // nlohmann's lexer takes a NUL byte outside a string for the end of the input, so
+        // "{}\0junk" would pass; inside a string a NUL is already an error, so any NUL left in a
+        // document that parsed is trailing data.
+        if (const auto nul = m_text.find('\0'); nul != std::string_view::npos)
+            failAt(nul, "unexpected byte 0x00 after the JSON value");
+        return std::move(m_root);
+    }
+
+    // ---- nlohmann::json_sax ---------------------------------------------------------------
+    bool null() override
+    {
+        place(Kind::Null);
+        return true;
+    }
+    bool boolean(bool val) override
+    {
+        place(Kind::Bool).m_bool = val;
+        return true;
+    }
+    bool number_integer(number_integer_t val) override
+    {
+        Value& v = place(Kind::Number);
+        v.m_text = std::to_string(val);
+        v.m_number = static_cast<double>(val);
+        return true;
+    }
+    bool number_unsigned(number_unsigned_t val) override
+    {
+        Value& v = place(Kind::Number);
+        v.m_text = std::to_string(val);
+        v.m_number = static_cast<double>(val);
+        return true;
+    }
+    bool number_float(number_float_t val, const string_t& raw) override
+    {
+        Value& v = place(Kind::Number);  // nlohmann rejects non-finite results (number overflow)
+        v.m_text = raw;
+        v.m_number = val;
+        return true;
+    }
+    bool string(string_t& val) override
+    {
+        place(Kind::String).m_text = std::move(val);
+        return true;
+    }
+    bool binary(binary_t&) override { return false; }  // not produced by the JSON input format
+
+    bool start_object(std::size_t) override
+    {
+        open(Kind::Object);
+        return true;
+    }
+    bool key(string_t& val) override
+    {
+        Frame& f = m_stack.back();
+        const std::uint64_t at = m_base + m_tracker.tokenStart;
+        const auto [it, inserted] = f.keyOffsets.try_emplace(val, at);
+        if (!inserted)
+            failAt(m_tracker.tokenStart,
+                   "duplicate key \"" + val + "\" (first at byte " + std::to_string(it->second) + ")");
+        f.value->m_members.push_back({std::move(val), Value{}});
+        f.memberOpen = true;
+        m_tracker.pending = true;
+        return true;
+    }
+    bool end_object() override
+    {
+        close();
+        return true;
+    }
+    bool start_array(std::size_t) override
+    {
+        open(Kind::Array);
+        return true;
+    }
+    bool end_array() override
+    {
+        close();
+        return true;
+    }
+
+    bool parse_error(std::size_t position, const std::string&, const nlohmann::json::exception& ex) override
+    {
+        // position counts the bytes the lexer read; the error is at the last of them, except for
+        // a number out of range (nlohmann's out_of_range 406), reported where the number starts.
+        const std::size_t at = ex.id == 406 ? m_tracker.tokenStart : position == 0 ? 0 : position - 1;
+        failAt(std::min(at, m_text.size()), reason(ex));
     }
 
 private:
-    [[noreturn]] void fail(const std::string& why) const { failAt(m_pos, why); }
+    struct Frame {
+        Value* value;
+        std::unordered_map<std::string, std::uint64_t> keyOffsets;  ///< objects: key -> byte offset
+        bool memberOpen = false;  ///< objects: the last key's value is being read (for error paths)
+    };
+
+    /// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1,
+    /// column 4: " prefix (the offset is reported in bytes instead), with bytes outside printable
+    /// ASCII (the raw input it quotes as "last read") written as \xNN.
+    static std::string reason(const nlohmann::json::exception& ex)
+    {
+        std::string what = ex.what();
+        if (const auto bracket = what.find("] "); what.starts_with("[json.exception.") && bracket != std::string::npos)
+            what.erase(0, bracket + 2);
+        if (what.starts_with("parse error"))
+            if (const auto colon = what.find(": "); colon != std::string::npos) what.erase(0, colon + 2);
+        std::string out;
+        for (const char c : what) {
+            const auto u = static_cast<unsigned char>(c);
+            if (u >= 0x20 && u < 0x7f) {
+                out += c;
+            } else {
+                static const char* const kHex = "0123456789ABCDEF";
+                out += "\\x";
+                out += kHex[u >> 4];
+                out += kHex[u & 15];
+            }
+        }
+        return out;
+    }
+
+    /// The new value's slot (the root, the next array element or the last key's value), with its
+    /// kind and offset set.
+    Value& place(Kind kind)
+    {
+        Value* v = &m_root;
+        if (!m_stack.empty()) {
+            Frame& parent = m_stack.back();
+            if (parent.value->m_kind == Kind::Array) {
+                v = &parent.value->m_items.emplace_back();
+            } else {
+                v = &parent.value->m_members.back().value;
+                parent.memberOpen = kind == Kind::Object || kind == Kind::Array;  // a scalar is complete
+            }
+        }
+        v->m_kind = kind;
+        v->m_offset = m_base + m_tracker.tokenStart;
+        m_tracker.pending = true;
+        return *v;
+    }
+
+    // Pointers on the stack stay valid: only the innermost open container gains elements.
+    void open(Kind kind)
+    {
+        if (m_stack.size() >= m_options.maxDepth)
+            failAt(m_tracker.tokenStart,
+                   "arrays and objects nest deeper than " + std::to_string(m_options.maxDepth) + " levels");
+        Value& v = place(kind);
+        m_stack.push_back({&v, {}});
+    }
+
+    void close()
+    {
+        m_stack.pop_back();
+        if (!m_stack.empty()) m_stack.back().memberOpen = false;
+        m_tracker.pending = true;
+    }
 
     [[noreturn]] void failAt(std::size_t pos, const std::string& why) const
     {
         std::string msg = m_source + ": malformed JSON at byte " + std::to_string(m_base + pos);
-        if (!m_path.empty()) {
-            std::string path;
-            for (const auto& p : m_path) path += (path.empty() || p.front() == '[' ? "" : ".") + p;
-            msg += " (in " + path + ")";
+        std::string path;
+        for (const Frame& f : m_stack) {
+            const Value& c = *f.value;
+            if (c.m_kind == Kind::Object && f.memberOpen)
+                path += pathKey(c.m_members.back().key);
+            else if (c.m_kind == Kind::Array) {
+                // An open child is the last element; otherwise the failing element is the next one.
+                const bool childOpen = &f != &m_stack.back();
+                path += "[" + std::to_string(c.m_items.size() - (childOpen ? 1 : 0)) + "]";
+            }
         }
+        if (!path.empty()) msg += " (in " + (path.front() == '.' ? path.substr(1) : path) + ")";
         throw FormatError(msg + ": " + why);
-    }
-
-    void skipSpace()
-    {
-        while (m_pos < m_text.size()) {
-            const char c = m_text[m_pos];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-            ++m_pos;
-        }
-    }
-
-    bool consume(std::string_view literal)
-    {
-        if (m_text.substr(m_pos, literal.size()) != literal) return false;
-        m_pos += literal.size();
-        return true;
-    }
-
-    Value value(std::size_t depth)
-    {
-        Value v;
-        v.m_offset = m_base + m_pos;
-        if (m_pos >= m_text.size()) fail("unexpected end of the document, expected a value");
-        const char c = m_text[m_pos];
-        if (c == '{' || c == '[') {
-            if (depth >= m_options.maxDepth)
-                fail("arrays and objects nest deeper than " + std::to_string(m_options.maxDepth) + " levels");
-            if (c == '{')
-                object(v, depth + 1);
-            else
-                array(v, depth + 1);
-        } else if (c == '"') {
-            v.m_kind = Kind::String;
-            v.m_text = string();
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
-            number(v);
-        } else if (consume("true")) {
-            v.m_kind = Kind::Bool;
-            v.m_bool = true;
-        } else if (consume("false")) {
-            v.m_kind = Kind::Bool;
-        } else if (consume("null")) {
-            v.m_kind = Kind::Null;
-        } else {
-            fail(std::string("unexpected ") + describe(c) + ", expected a value");
-        }
-        return v;
-    }
-
-    static std::string describe(char c)
-    {
-        const auto u = static_cast<unsigned char>(c);
-        if (u >= 0x20 && u < 0x7f) return std::string("character '") + c + "'";
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "byte 0x%02X", u);
-        return buf;
-    }
-
-    void object(Value& v, std::size_t depth)
-    {
-        v.m_kind = Kind::Object;
-        ++m_pos;  // '{'
-        skipSpace();
-        if (m_pos < m_text.size() && m_text[m_pos] == '}') {
-            ++m_pos;
-            return;
-        }
-        std::vector<std::size_t> keyOffsets;
-        for (;;) {
-            skipSpace();
-            if (m_pos >= m_text.size() || m_text[m_pos] != '"')
-                fail(m_pos >= m_text.size() ? "unexpected end of the document inside an object"
-                                            : "expected a string key in an object");
-            keyOffsets.push_back(m_pos);
-            std::string key = string();
-            skipSpace();
-            if (m_pos >= m_text.size() || m_text[m_pos] != ':') fail("expected ':' after the object key");
-            ++m_pos;
-            skipSpace();
-            m_path.push_back(key);
-            Value member = value(depth);
-            m_path.pop_back();
-            v.m_members.push_back({std::move(key), std::move(member)});
-            skipSpace();
-            if (m_pos >= m_text.size()) fail("unexpected end of the document inside an object");
-            if (m_text[m_pos] == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (m_text[m_pos] == '}') {
-                ++m_pos;
-                break;
-            }
-            fail("expected ',' or '}' after an object member");
-        }
-        // Duplicate keys: sort member indices by key and compare neighbours.
-        std::vector<std::size_t> order(v.m_members.size());
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            return v.m_members[a].key < v.m_members[b].key || (v.m_members[a].key == v.m_members[b].key && a < b);
-        });
-        for (std::size_t i = 1; i < order.size(); ++i)
-            if (v.m_members[order[i]].key == v.m_members[order[i - 1]].key)
-                failAt(keyOffsets[order[i]], "duplicate key \"" + v.m_members[order[i]].key + "\" (first at byte " +
-                                                 std::to_string(m_base + keyOffsets[order[i - 1]]) + ")");
-    }
-
-    void array(Value& v, std::size_t depth)
-    {
-        v.m_kind = Kind::Array;
-        ++m_pos;  // '['
-        skipSpace();
-        if (m_pos < m_text.size() && m_text[m_pos] == ']') {
-            ++m_pos;
-            return;
-        }
-        for (;;) {
-            skipSpace();
-            m_path.push_back("[" + std::to_string(v.m_items.size()) + "]");
-            v.m_items.push_back(value(depth));
-            m_path.pop_back();
-            skipSpace();
-            if (m_pos >= m_text.size()) fail("unexpected end of the document inside an array");
-            if (m_text[m_pos] == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (m_text[m_pos] == ']') {
-                ++m_pos;
-                return;
-            }
-            fail("expected ',' or ']' after an array element");
-        }
-    }
-
-    void number(Value& v)
-    {
-        const std::size_t start = m_pos;
-        const auto digit = [&] { return m_pos < m_text.size() && m_text[m_pos] >= '0' && m_text[m_pos] <= '9'; };
-        if (m_text[m_pos] == '-') ++m_pos;
-        if (!digit()) fail("expected a digit in a number");
-        if (m_text[m_pos] == '0') {
-            ++m_pos;
-            if (digit()) fail("a number may not have a leading zero");
-        } else {
-            while (digit()) ++m_pos;
-        }
-        if (m_pos < m_text.size() && m_text[m_pos] == '.') {
-            ++m_pos;
-            if (!digit()) fail("expected a digit after the decimal point");
-            while (digit()) ++m_pos;
-        }
-        if (m_pos < m_text.size() && (m_text[m_pos] == 'e' || m_text[m_pos] == 'E')) {
-            ++m_pos;
-            if (m_pos < m_text.size() && (m_text[m_pos] == '+' || m_text[m_pos] == '-')) ++m_pos;
-            if (!digit()) fail("expected a digit in the exponent");
-            while (digit()) ++m_pos;
-        }
-        v.m_kind = Kind::Number;
-        v.m_text = std::string(m_text.substr(start, m_pos - start));
-        double d = 0.0;
-        const auto [end, ec] = std::from_chars(v.m_text.data(), v.m_text.data() + v.m_text.size(), d);
-        const auto exponent = v.m_text.find_first_of("eE");
-        const bool tiny = exponent != std::string::npos && v.m_text[exponent + 1] == '-';
-        if (ec == std::errc::result_out_of_range && tiny)
-            d = 0.0;  // underflow to zero: fine
-        else if (ec != std::errc() || end != v.m_text.data() + v.m_text.size() || !std::isfinite(d))
-            failAt(start, "number " + v.m_text + " is out of range");
-        v.m_number = d;
-    }
-
-    unsigned hex4()
-    {
-        if (m_pos + 4 > m_text.size()) fail("incomplete \\u escape");
-        unsigned v = 0;
-        for (int i = 0; i < 4; ++i) {
-            const char c = m_text[m_pos++];
-            v <<= 4;
-            if (c >= '0' && c <= '9')
-                v |= static_cast<unsigned>(c - '0');
-            else if (c >= 'a' && c <= 'f')
-                v |= static_cast<unsigned>(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F')
-                v |= static_cast<unsigned>(c - 'A' + 10);
-            else
-                failAt(m_pos - 1, "invalid hex digit in a \\u escape");
-        }
-        return v;
-    }
-
-    static void appendUtf8(std::string& out, char32_t cp)
-    {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
-
-    // Length of the well-formed UTF-8 sequence at m_pos (Unicode §3.9 Table 3-7), or 0.
-    std::size_t utf8Length() const
-    {
-        const auto b = [&](std::size_t i) { return static_cast<unsigned char>(m_text[m_pos + i]); };
-        const std::size_t left = m_text.size() - m_pos;
-        const unsigned char lead = b(0);
-        std::size_t n = 0;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF)
-            n = 2;
-        else if (lead >= 0xE0 && lead <= 0xEF) {
-            n = 3;
-            if (lead == 0xE0) lo = 0xA0;
-            if (lead == 0xED) hi = 0x9F;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            n = 4;
-            if (lead == 0xF0) lo = 0x90;
-            if (lead == 0xF4) hi = 0x8F;
-        }
-        if (n == 0 || left < n) return 0;
-        if (b(1) < lo || b(1) > hi) return 0;
-        for (std::size_t i = 2; i < n; ++i)
-            if (b(i) < 0x80 || b(i) > 0xBF) return 0;
-        return n;
-    }
-
-    std::string string()
-    {
-        ++m_pos;  // opening quote
-        std::string out;
-        for (;;) {
-            if (m_pos >= m_text.size()) fail("unterminated string");
-            const auto c = static_cast<unsigned char>(m_text[m_pos]);
-            if (c == '"') {
-                ++m_pos;
-                return out;
-            }
-            if (c < 0x20) fail("raw control character " + describe(static_cast<char>(c)) + " in a string");
-            if (c == '\\') {
-                ++m_pos;
-                if (m_pos >= m_text.size()) fail("unterminated escape in a string");
-                const char e = m_text[m_pos++];
-                switch (e) {
-                    case '"': out += '"'; break;
-                    case '\\': out += '\\'; break;
-                    case '/': out += '/'; break;
-                    case 'b': out += '\b'; break;
-                    case 'f': out += '\f'; break;
-                    case 'n': out += '\n'; break;
-                    case 'r': out += '\r'; break;
-                    case 't': out += '\t'; break;
-                    case 'u': {
-                        const std::size_t at = m_pos - 2;
-                        char32_t cp = hex4();
-                        if (cp >= 0xDC00 && cp <= 0xDFFF) failAt(at, "unpaired low surrogate in a \\u escape");
-                        if (cp >= 0xD800 && cp <= 0xDBFF) {
-                            if (!consume("\\u")) failAt(at, "high surrogate not followed by a \\u low surrogate");
-                            const char32_t low = hex4();
-                            if (low < 0xDC00 || low > 0xDFFF)
-                                failAt(at, "high surrogate not followed by a low surrogate");
-                            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                        }
-                        appendUtf8(out, cp);
-                        break;
-                    }
-                    default: failAt(m_pos - 2, "invalid escape: a backslash followed by " + describe(e));
-                }
-                continue;
-            }
-            if (c < 0x80) {
-                out += static_cast<char>(c);
-                ++m_pos;
-                continue;
-            }
-            const std::size_t n = utf8Length();
-            if (n == 0) fail("invalid UTF-8 " + describe(static_cast<char>(c)) + " in a string");
-            out.append(m_text.substr(m_pos, n));
-            m_pos += n;
-        }
     }
 
     std::string_view m_text;
     const std::string& m_source;
     std::uint64_t m_base;
     ParseOptions m_options;
-    std::size_t m_pos = 0;
-    std::vector<std::string> m_path;
+    TokenTracker m_tracker;
+    Value m_root;
+    std::vector<Frame> m_stack;
 };
 
 Value parse(std::string_view text, const std::string& source, std::uint64_t baseOffset, ParseOptions options)

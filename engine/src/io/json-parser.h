@@ -1,17 +1,15 @@
-// A strict JSON parser (RFC 8259) for the small documents a model directory carries: SafeTensors
-// headers, config.json, tokenizer.json, vocab.json and model.safetensors.index.json. The engine
-// core links no Qt, so it cannot use QJsonDocument.
-//
-// Strict means: exactly one value surrounded by optional whitespace (space, tab, CR, LF); no
-// comments, trailing commas, NaN/Infinity, single quotes or leading zeros; strings must be valid
-// UTF-8 with no raw control characters, escapes must be complete (a \u surrogate must be paired);
-// an object may not repeat a key (JSON parsers disagree on which duplicate wins, which is how
-// SafeTensors aliasing attacks work, so edge-rt rejects the document instead). Nesting is
-// bounded (maxDepth), so hostile input cannot exhaust the stack.
-//
-// Every error is a FormatError "<source>: malformed JSON at byte N (in a.b[3]): why", where N is
-// the offset in the file (the document's own offset plus `baseOffset`) and the path names the
-// member being read.
+// JSON for the small documents a model directory carries: SafeTensors headers, config.json,
+// tokenizer.json, vocab.json and model.safetensors.index.json. The grammar is nlohmann-json's
+// (RFC 8259, strict: no comments, trailing commas, NaN/Infinity, single quotes or leading zeros;
+// strings valid UTF-8 with no raw control characters and paired \u surrogates; a leading UTF-8 BOM
+// is ignored); this layer adds edge-rt's own checks and keeps the engine core Qt-free:
+//  - an object may not repeat a key (JSON parsers disagree on which duplicate wins, which is how
+//    SafeTensors aliasing attacks work, so edge-rt rejects the document instead);
+//  - nesting is bounded (maxDepth), files by size (maxFileBytes), and only regular files are read;
+//  - every value keeps its byte offset, and every error is a FormatError
+//    "<source>: malformed JSON at byte N (in a.b[3]): why", where N is the offset in the file (the
+//    document's own offset plus `baseOffset`) and the path names the member being read (keys that
+//    are empty or hold '.', '[', '"' or ' ' are written ["key"]).
 #pragma once
 
 #include <cstddef>
