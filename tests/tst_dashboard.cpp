@@ -17,6 +17,8 @@
 
 #include "test-support.h"
 
+#include "edgert/synth.h"
+
 #include <QAbstractButton>
 #include <QApplication>
 #include <QComboBox>
@@ -37,9 +39,15 @@
 #include <QToolButton>
 #include <QTranslator>
 #include <QCoreApplication>
+#include <QChart>
+#include <QScopeGuard>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QValueAxis>
 
 #include <qcoro/qcorotask.h>
 
+#include <cmath>
 #include <memory>
 
 using namespace edgert;
@@ -53,6 +61,25 @@ const QString kReferenceOpening = QStringLiteral("Once upon a time, there was a 
 constexpr int kMinimumTouchPx = 48;
 constexpr int kRunTimeoutMs = 60000;
 const QSize kKioskSize(800, 480);
+
+/// A 22-layer Llama (the TinyLlama layer count) with a tiny width, written by the test: the
+/// plan of a model with many layers, without a 600 MB file.
+QString writeManyLayerModel(const QTemporaryDir& dir)
+{
+    SynthOptions options;
+    options.shape.name = "tiny-22-layer";
+    options.shape.dim = 64;
+    options.shape.ffnDim = 128;
+    options.shape.nLayers = 22;
+    options.shape.nHeads = 4;
+    options.shape.nKvHeads = 2;
+    options.shape.contextLength = 256;
+    options.type = TensorType::Q8_0;
+    options.vocabPath = test::sharedModel(QStringLiteral("vocab/ggml-vocab-llama-spm.gguf")).toStdString();
+    const QString path = dir.filePath(QStringLiteral("tiny-22-layer.gguf"));
+    writeSyntheticLlama(options, path.toStdString());
+    return path;
+}
 
 /// Copies a fixture tree so a test may change files in it.
 bool copyTree(const QString& from, const QString& to)
@@ -316,6 +343,20 @@ private slots:
         QCOMPARE(page->memoryChart()->series(MonitorPage::MemoryProcess)->at(0).y(), 784.0);
         QCOMPARE(page->memoryChart()->series(MonitorPage::MemoryBudget)->at(0).y(),
                  static_cast<double>(bridge()->budgetBytes()) / (1024.0 * 1024.0));
+        // The big number says whose memory it is, and the process axis steps in round numbers
+        // (0, 200, ... 1000 rather than 206, 412, 618, 824).
+        QVERIFY(page->memoryChart()->readout().contains(QStringLiteral("this process")));
+        for (QAbstractAxis* axis : page->memoryChart()->chart()->axes(Qt::Vertical)) {
+            auto* values = qobject_cast<QValueAxis*>(axis);
+            QVERIFY(values);
+            const double step = values->tickInterval();
+            const double magnitude = std::pow(10.0, std::floor(std::log10(step)));
+            const double mantissa = step / magnitude;
+            QVERIFY2(qFuzzyCompare(mantissa, 1.0) || qFuzzyCompare(mantissa, 2.0) || qFuzzyCompare(mantissa, 5.0),
+                     qPrintable(QString::number(step)));
+            QVERIFY(std::fmod(values->max(), step) < 1e-9);
+            QVERIFY(values->max() >= 784.0 || values->max() <= 16.0);  // process MiB, or system GiB
+        }
         // Frequency: four cores at 1500 MHz.
         QCOMPARE(page->frequencyChart()->readout(), QStringLiteral("1,500 MHz"));
         // CPU load needs a second reading.
@@ -379,6 +420,209 @@ private slots:
             }
             QVERIFY(checked >= 4);
         }
+    }
+
+    void kioskPagesRenderExactly800x480_data()
+    {
+        QTest::addColumn<QString>("language");
+        QTest::addColumn<QString>("root");
+        QTest::addColumn<bool>("demo");
+        const std::pair<const char*, QString> roots[] = {{"this_machine", QStringLiteral("/")},
+                                                         {"recorded_pi", QStringLiteral(EDGERT_FIXTURES_DIR "/rpi4")}};
+        for (const char* language : {"en", "de"})
+            for (const auto& [rootName, root] : roots)
+                for (bool demo : {false, true})
+                    QTest::addRow("%s_%s_%s", language, rootName, demo ? "demo" : "idle")
+                        << QString::fromLatin1(language) << root << demo;
+    }
+    void kioskPagesRenderExactly800x480()
+    {
+        // The 7" display is 800x480: a window that grows past it is cut off, so text has to
+        // elide or wrap instead: every page, in every language, on every machine, before and
+        // after a run.
+        QFETCH(QString, language);
+        QFETCH(QString, root);
+        QFETCH(bool, demo);
+        QTranslator german;
+        if (language == QLatin1String("de")) {
+            QVERIFY(german.load(QStringLiteral(":/i18n/edge-rt_de.qm")));
+            QCoreApplication::installTranslator(&german);
+            QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        }
+        const auto restore = qScopeGuard([&] {
+            QCoreApplication::removeTranslator(&german);
+            QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        });
+        QVERIFY(openWindow(true, root));
+        // Two readings: CPU load (or the reason it has none) and every other chart filled in.
+        m_window->monitor()->sampleNow();
+        m_window->monitor()->sampleNow();
+        QApplication::processEvents();
+        if (demo) {
+            // What --demo does: speculative prefetch at its smallest budget, a story, a group selected.
+            bridge()->setStrategy(QStringLiteral("speculative-prefetch"));
+            bridge()->setBudgetBytes(1);
+            QVERIFY(settled());
+            m_window->runPage()->promptEdit()->setText(QStringLiteral("Once upon a time"));
+            m_window->runPage()->maxTokensStepper()->setValue(8);
+            const auto report = QCoro::waitFor(bridge()->run(m_window->runPage()->request()));
+            QVERIFY(report.has_value());
+            m_window->planPage()->planView()->selectGroup(0);
+        }
+        for (const QString& page : MainWindow::pageNames()) {
+            QVERIFY(m_window->showPage(page));
+            QApplication::processEvents();
+            const QSize hint = m_window->minimumSizeHint();
+            QVERIFY2(hint.width() <= kKioskSize.width() && hint.height() <= kKioskSize.height(),
+                     qPrintable(QStringLiteral("%1 needs %2x%3").arg(page).arg(hint.width()).arg(hint.height())));
+            QVERIFY2(
+                m_window->size() == kKioskSize && m_window->grab().size() == kKioskSize,
+                qPrintable(QStringLiteral("%1 is %2x%3").arg(page).arg(m_window->width()).arg(m_window->height())));
+        }
+    }
+
+    void manyLayersShowEveryGroupAndOneBudget()
+    {
+        // A 22-layer model in sequential mode: 23 groups (the LM head too), none of them hidden.
+        QTemporaryDir dir;
+        const QString model = writeManyLayerModel(dir);
+        Theme::apply(*qApp, false, true);
+        DashboardOptions options;
+        options.kiosk = true;
+        options.monitorRoot = QStringLiteral(EDGERT_FIXTURES_DIR "/rpi4");
+        options.startMonitor = false;
+        m_window = std::make_unique<MainWindow>(options);
+        m_window->resize(kKioskSize);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY(QCoro::waitFor(bridge()->openModel(model)));
+        m_window->showPage(MainWindow::Page::Plan);
+        PlanPage* page = m_window->planPage();
+        bridge()->setStrategy(QStringLiteral("sequential"));
+        QVERIFY(settled());
+        QTRY_COMPARE(page->planView()->groupCount(), 23);
+        QApplication::processEvents();
+        PlanView* view = page->planView();
+        QCOMPARE(m_window->size(), kKioskSize);
+        // Every block is laid out inside the view, and the scroll area reaches the last one.
+        QFont small = view->font();
+        small.setPixelSize(Theme::sizes().fontSmall);
+        const QFontMetrics fm(small);
+        for (int u = 0; u < 23; ++u) {
+            const QRect r = view->unitRect(u);
+            QVERIFY2(!r.isEmpty() && view->rect().contains(r), qPrintable(QString::number(u)));
+            // Tall enough to touch, wide enough for its size ("3.59 …" was cut).
+            QVERIFY(r.height() >= Theme::sizes().control);
+            const auto bytes = view->plan().units[static_cast<std::size_t>(u)].weightBytes;
+            QVERIFY2(r.width() >= fm.horizontalAdvance(edgert::qt::formatBytes(bytes)),
+                     qPrintable(QStringLiteral("unit %1 is %2 px").arg(u).arg(r.width())));
+        }
+        QScrollArea* scroll = page->planScroll();
+        QVERIFY(view->height() > scroll->viewport()->height());  // more rows than the card: it scrolls
+        scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
+        QApplication::processEvents();
+        const QRect head = view->unitRect(22);
+        const QPoint headInViewport = view->mapTo(scroll->viewport(), head.bottomRight());
+        QVERIFY(scroll->viewport()->rect().contains(headInViewport));
+
+        // One budget figure: a budget between two slider stops is shown as it is planned.
+        const auto range = bridge()->budgetRange();
+        const quint64 asked = (range.minimumBytes + range.fullBytes) / 2 + 12345;
+        bridge()->setBudgetBytes(asked);
+        QVERIFY(settled());
+        QTRY_COMPARE(view->plan().budgetBytes, asked);
+        QCOMPARE(page->budgetSlider()->budget(), asked);
+        QCOMPARE(page->budgetSlider()->valueText(), edgert::qt::formatBytes(asked));
+        QVERIFY(page->summaryLabel()->text().contains(edgert::qt::formatBytes(asked)));
+    }
+
+    void groupColoursAreDistinctForAnyCount()
+    {
+        // 25 groups used to give the LM head G0's colour (the palette had 8). 50 groups: a 48-layer
+        // GPT-2 XL streamed layer by layer.
+        for (bool dark : {false, true}) {
+            const ThemeColors c = dark ? Theme::darkColors() : Theme::lightColors();
+            constexpr int kGroups = 50;
+            constexpr int kMinimumDistance = 24;  // in RGB units, summed over channels
+            for (int a = 0; a < kGroups; ++a)
+                for (int b = a + 1; b < kGroups; ++b) {
+                    const QColor x = c.group(a), y = c.group(b);
+                    const int distance =
+                        std::abs(x.red() - y.red()) + std::abs(x.green() - y.green()) + std::abs(x.blue() - y.blue());
+                    QVERIFY2(distance >= kMinimumDistance,
+                             qPrintable(QStringLiteral("G%1 %2 and G%3 %4").arg(a).arg(x.name()).arg(b).arg(y.name())));
+                }
+            // Neighbours (the groups a reader compares) are far apart in hue.
+            for (int g = 0; g + 1 < kGroups; ++g) {
+                const int d = std::abs(c.group(g).hslHue() - c.group(g + 1).hslHue());
+                QVERIFY(std::min(d, 360 - d) >= 90);
+            }
+        }
+    }
+
+    void strategySwitchKeepsTheUsersBudget()
+    {
+        QVERIFY(openWindow());
+        m_window->showPage(MainWindow::Page::Plan);
+        PlanPage* page = m_window->planPage();
+        QTest::mouseClick(page->strategyPicker()->button(QStringLiteral("greedy-grouping")), Qt::LeftButton);
+        QVERIFY(settled());
+        // The greedy minimum is below what prefetch (two streaming slots) can plan.
+        QTest::keyClick(page->budgetSlider()->slider(), Qt::Key_Home);
+        QVERIFY(settled());
+        const quint64 chosen = page->budgetSlider()->budget();
+        const quint64 prefetchMinimum = bridge()->budgetRange(QStringLiteral("speculative-prefetch")).minimumBytes;
+        QVERIFY(chosen < prefetchMinimum);
+        QVERIFY(page->budgetNote()->isHidden());
+
+        QTest::mouseClick(page->strategyPicker()->button(QStringLiteral("speculative-prefetch")), Qt::LeftButton);
+        QVERIFY(settled());
+        QCOMPARE(bridge()->budgetBytes(), prefetchMinimum);
+        QVERIFY(page->budgetNote()->isVisible());  // raised, and it says so
+        QVERIFY(page->budgetNote()->text().contains(edgert::qt::formatBytes(chosen)));
+        QVERIFY(page->budgetNote()->text().contains(edgert::qt::formatBytes(prefetchMinimum)));
+
+        QTest::mouseClick(page->strategyPicker()->button(QStringLiteral("greedy-grouping")), Qt::LeftButton);
+        QVERIFY(settled());
+        QCOMPARE(bridge()->budgetBytes(), chosen);  // restored
+        QCOMPARE(page->budgetSlider()->budget(), chosen);
+        QVERIFY(page->budgetNote()->isHidden());
+
+        // A budget every strategy can plan stays exactly as chosen, across every switch.
+        QTest::keyClick(page->budgetSlider()->slider(), Qt::Key_End);
+        QTest::keyClick(page->budgetSlider()->slider(), Qt::Key_Left);
+        QVERIFY(settled());
+        const quint64 middle = page->budgetSlider()->budget();
+        QVERIFY(middle >= prefetchMinimum);
+        for (const char* name : {"sequential", "speculative-prefetch", "greedy-grouping"}) {
+            QTest::mouseClick(page->strategyPicker()->button(QString::fromLatin1(name)), Qt::LeftButton);
+            QVERIFY(settled());
+            QCOMPARE(bridge()->budgetBytes(), middle);
+            QTRY_COMPARE(page->planView()->plan().budgetBytes, middle);
+            QVERIFY(page->budgetNote()->isHidden());
+        }
+        // The minimum is given with the context it is for.
+        QVERIFY2(page->budgetSlider()->findChildren<QLabel*>().size() > 0, "labels");
+        bool contextShown = false;
+        for (QLabel* label : page->budgetSlider()->findChildren<QLabel*>())
+            contextShown |= label->text().contains(QStringLiteral("for 512 tokens of context"));
+        QVERIFY(contextShown);
+    }
+
+    void syntheticModelWarnsOnTheRunPage()
+    {
+        QVERIFY(openWindow());
+        QVERIFY(m_window->runPage()->syntheticWarning()->isHidden());
+        QTemporaryDir dir;
+        QVERIFY(QCoro::waitFor(bridge()->openModel(writeManyLayerModel(dir))));
+        m_window->showPage(MainWindow::Page::Run);
+        QVERIFY(m_window->runPage()->syntheticWarning()->isVisible());
+        QVERIFY(m_window->runPage()->syntheticWarning()->text().contains(QStringLiteral("random weights")));
+        // Its token embedding is not in any group: the Plan page says where those weights are.
+        QVERIFY2(m_window->planPage()->inspectorLabel()->text().contains(QStringLiteral("token embedding")),
+                 qPrintable(m_window->planPage()->inspectorLabel()->text()));
+        QVERIFY(QCoro::waitFor(bridge()->openModel(kDefaultModel)));
+        QVERIFY(m_window->runPage()->syntheticWarning()->isHidden());
     }
 
     void germanTranslationIsCompleteAndLoads()

@@ -147,12 +147,23 @@
         <translation>Budget</translation>
     </message>
     <message>
-        <source>Minimum %1 · every weight resident from %2 · steps of %3</source>
-        <translation>Minimum %1 · alle Gewichte resident ab %2 · Schritte von %3</translation>
-    </message>
-    <message>
         <source>%1 % of full size</source>
         <translation>%1 % der vollen Größe</translation>
+    </message>
+    <message numerus="yes">
+        <source>Minimum %1 for %n token(s) of context</source>
+        <translation>
+            <numerusform>Minimum %1 für %n Token Kontext</numerusform>
+            <numerusform>Minimum %1 für %n Token Kontext</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Minimum %1</source>
+        <translation>Minimum %1</translation>
+    </message>
+    <message>
+        <source>%1 · every weight resident from %2 · steps of %3</source>
+        <translation>%1 · alle Gewichte resident ab %2 · Schritte von %3</translation>
     </message>
 </context>
 <context>
@@ -461,14 +472,6 @@
         </translation>
     </message>
     <message>
-        <source>%1 of weights</source>
-        <translation>%1 Gewichte</translation>
-    </message>
-    <message>
-        <source>KV cache for %1 tokens</source>
-        <translation>KV-Cache für %1 Tokens</translation>
-    </message>
-    <message>
         <source>Tap a group to see its layers and tensors.</source>
         <translation>Tippen Sie auf eine Gruppe, um ihre Schichten und Tensoren zu sehen.</translation>
     </message>
@@ -491,6 +494,29 @@
     <message>
         <source>LM head</source>
         <translation>LM-Kopf</translation>
+    </message>
+    <message>
+        <source>%1 needs at least %2: planned with %2 instead of your %3 (switching back restores it).</source>
+        <translation>%1 braucht mindestens %2: geplant mit %2 statt Ihrer %3 (zurückschalten stellt sie wieder her).</translation>
+    </message>
+    <message>
+        <source>%1 keeps every weight resident from %2: planned with %2 instead of your %3.</source>
+        <translation>%1 hält ab %2 alle Gewichte resident: geplant mit %2 statt Ihrer %3.</translation>
+    </message>
+    <message>
+        <source>%1 of weights: %2 in layer groups, %3 token embedding (read a row per token from the file, never pinned)</source>
+        <translation>%1 Gewichte: %2 in Schichtgruppen, %3 Token-Einbettung (je Token eine Zeile aus der Datei gelesen, nie fixiert)</translation>
+    </message>
+    <message>
+        <source>%1 of weights, all in layer groups</source>
+        <translation>%1 Gewichte, alle in Schichtgruppen</translation>
+    </message>
+    <message numerus="yes">
+        <source>KV cache for %n token(s) of context</source>
+        <translation>
+            <numerusform>KV-Cache für %n Token Kontext</numerusform>
+            <numerusform>KV-Cache für %n Token Kontext</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -566,12 +592,8 @@
         <translation>fixiert: bleibt im Speicher</translation>
     </message>
     <message>
-        <source>streamed: read for every token</source>
-        <translation>gestreamt: für jedes Token gelesen</translation>
-    </message>
-    <message>
-        <source>tap a group for its tensors</source>
-        <translation>Gruppe antippen für ihre Tensoren</translation>
+        <source>streamed: read per token</source>
+        <translation>gestreamt: je Token gelesen</translation>
     </message>
 </context>
 <context>
@@ -602,7 +624,7 @@
     </message>
     <message>
         <source>greedy</source>
-        <translation>greedy</translation>
+        <translation>aus</translation>
     </message>
     <message>
         <source>Generated text</source>
@@ -669,6 +691,10 @@
     <message>
         <source>Loaded in %1 ms, %2 read from disk; %3 still leased from the pool!</source>
         <translation>In %1 ms geladen, %2 von der Platte gelesen; %3 noch aus dem Pool belegt!</translation>
+    </message>
+    <message>
+        <source>This model has random weights (edge-rt synth): its text is meaningless. Use it to measure speed and memory.</source>
+        <translation>Dieses Modell hat Zufallsgewichte (edge-rt synth): sein Text ist bedeutungslos. Es dient zum Messen von Tempo und Speicher.</translation>
     </message>
 </context>
 <context>

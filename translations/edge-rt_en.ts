@@ -147,11 +147,22 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Minimum %1 · every weight resident from %2 · steps of %3</source>
+        <source>%1 % of full size</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Minimum %1 for %n token(s) of context</source>
+        <translation>
+            <numerusform>Minimum %1 for %n token of context</numerusform>
+            <numerusform>Minimum %1 for %n tokens of context</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Minimum %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>%1 % of full size</source>
+        <source>%1 · every weight resident from %2 · steps of %3</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -461,14 +472,6 @@
         </translation>
     </message>
     <message>
-        <source>%1 of weights</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>KV cache for %1 tokens</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Tap a group to see its layers and tensors.</source>
         <translation type="unfinished" />
     </message>
@@ -491,6 +494,29 @@
     <message>
         <source>LM head</source>
         <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 needs at least %2: planned with %2 instead of your %3 (switching back restores it).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 keeps every weight resident from %2: planned with %2 instead of your %3.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 of weights: %2 in layer groups, %3 token embedding (read a row per token from the file, never pinned)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 of weights, all in layer groups</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>KV cache for %n token(s) of context</source>
+        <translation>
+            <numerusform>KV cache for %n token of context</numerusform>
+            <numerusform>KV cache for %n tokens of context</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -566,11 +592,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>streamed: read for every token</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>tap a group for its tensors</source>
+        <source>streamed: read per token</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -668,6 +690,10 @@
     </message>
     <message>
         <source>Loaded in %1 ms, %2 read from disk; %3 still leased from the pool!</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This model has random weights (edge-rt synth): its text is meaningless. Use it to measure speed and memory.</source>
         <translation type="unfinished" />
     </message>
 </context>

@@ -1,5 +1,6 @@
 #include "budget-slider.h"
 
+#include "elided-label.h"
 #include "theme.h"
 
 #include "edgert-qt/bridge-types.h"
@@ -78,7 +79,7 @@ BudgetSlider::BudgetSlider(QWidget* parent) : QWidget(parent)
     row->addWidget(m_plus);
     row->addLayout(values);
     column->addLayout(row);
-    m_hint = new QLabel;
+    m_hint = new ElidedLabel;
     m_hint->setProperty("role", "muted");
     column->addWidget(m_hint);
 
@@ -114,10 +115,9 @@ void BudgetSlider::setRange(quint64 minimumBytes, quint64 fullBytes)
     {
         const QSignalBlocker block(m_slider);
         m_slider->setRange(0, static_cast<int>(m_stops.size()) - 1);
-        m_slider->setValue(nearestStop(std::clamp(current, m_minimum, m_full)));
+        m_slider->setValue(stopFor(std::clamp(current, m_minimum, m_full)));
     }
-    m_hint->setText(tr("Minimum %1 · every weight resident from %2 · steps of %3")
-                        .arg(formatBytes(m_minimum), formatBytes(m_full), formatBytes(m_step)));
+    showHint();
     setEnabled(true);
     showValue();
 }
@@ -126,8 +126,35 @@ void BudgetSlider::setBudget(quint64 bytes)
 {
     if (m_stops.empty()) return;
     const QSignalBlocker block(m_slider);
-    m_slider->setValue(nearestStop(bytes));
+    const int index = stopFor(std::clamp(bytes, m_minimum, m_full));
+    m_slider->setRange(0, stopCount() - 1);
+    m_slider->setValue(index);
     showValue();
+}
+
+void BudgetSlider::setContextTokens(int tokens)
+{
+    m_contextTokens = tokens;
+    showHint();
+}
+
+void BudgetSlider::showHint()
+{
+    if (m_stops.empty()) return;
+    const QString minimum =
+        m_contextTokens > 0
+            ? tr("Minimum %1 for %n token(s) of context", nullptr, m_contextTokens).arg(formatBytes(m_minimum))
+            : tr("Minimum %1").arg(formatBytes(m_minimum));
+    m_hint->setText(
+        tr("%1 · every weight resident from %2 · steps of %3").arg(minimum, formatBytes(m_full), formatBytes(m_step)));
+}
+
+int BudgetSlider::stopFor(quint64 bytes)
+{
+    const auto it = std::lower_bound(m_stops.begin(), m_stops.end(), bytes);
+    if (it != m_stops.end() && *it == bytes) return static_cast<int>(it - m_stops.begin());
+    if (bytes < m_minimum || bytes > m_full) return nearestStop(bytes);
+    return static_cast<int>(m_stops.insert(it, bytes) - m_stops.begin());
 }
 
 quint64 BudgetSlider::budget() const

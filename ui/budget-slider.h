@@ -4,7 +4,9 @@
 //
 // Steps are a power of two of bytes (at least one 4 KiB page) chosen so the range has about
 // 16-32 of them; the ends are the exact minimum and full budgets, the stops between them are
-// multiples of the step.
+// multiples of the step. A budget set from outside (a configuration file, --budget, a strategy
+// switch keeping the user's budget) that falls between two stops becomes a stop of its own, so
+// the slider shows exactly the budget the plan uses.
 #pragma once
 
 #include <QWidget>
@@ -24,8 +26,11 @@ public:
 
     /// Sets the ends; keeps the current budget if it is inside, else clamps it (no signal).
     void setRange(quint64 minimumBytes, quint64 fullBytes);
-    /// Moves to the stop nearest `bytes` without emitting budgetChanged.
+    /// Moves to `bytes` (clamped into the range; added as a stop when it is between two) without
+    /// emitting budgetChanged.
     void setBudget(quint64 bytes);
+    /// The context length the minimum is for, shown beside it ("for 512 tokens of context").
+    void setContextTokens(int tokens);
     quint64 budget() const;
     quint64 minimumBytes() const { return m_minimum; }
     quint64 fullBytes() const { return m_full; }
@@ -49,7 +54,10 @@ signals:
 
 private:
     void showValue();
+    void showHint();
     int nearestStop(quint64 bytes) const;
+    /// The stop index of `bytes`, inserting it as a stop when it is inside the range.
+    int stopFor(quint64 bytes);
 
     QSlider* m_slider;
     QToolButton* m_minus;
@@ -60,6 +68,7 @@ private:
     quint64 m_minimum = 0;
     quint64 m_full = 0;
     quint64 m_step = 4096;
+    int m_contextTokens = 0;
     std::vector<quint64> m_stops;
 };
 

@@ -19,7 +19,32 @@ namespace edgert::ui {
 
 namespace {
 constexpr double kMinimumWindowSeconds = 10.0;
+constexpr int kTargetYTicks = 5;
+
+/// A round tick step (1, 2 or 5 times a power of ten) giving about `targetTicks` steps.
+double niceStep(double span, int targetTicks)
+{
+    if (!(span > 0.0)) return 1.0;
+    const double raw = span / std::max(1, targetTicks);
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    for (double m : {1.0, 2.0, 5.0})
+        if (raw <= m * magnitude * (1.0 + 1e-9)) return m * magnitude;
+    return 10.0 * magnitude;
 }
+
+/// Sets `axis` to [minimum, maximum rounded up to a round step] with ticks on that step.
+void applyRoundTicks(QValueAxis* axis, double minimum, double maximum)
+{
+    const double step = niceStep(maximum - minimum, kTargetYTicks);
+    const double top = minimum + std::ceil((maximum - minimum) / step - 1e-9) * step;
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(minimum);
+    axis->setTickInterval(step);
+    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
+    axis->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
+    axis->setRange(minimum, top);
+}
+}  // namespace
 
 LiveChart::LiveChart(const QString& title, QWidget* parent) : QFrame(parent)
 {
@@ -41,6 +66,9 @@ LiveChart::LiveChart(const QString& title, QWidget* parent) : QFrame(parent)
     m_caption = new QLabel;
     m_caption->setProperty("role", "muted");
     m_caption->setTextFormat(Qt::RichText);
+    // Wraps instead of widening the card (a German legend is longer than half the kiosk).
+    m_caption->setWordWrap(true);
+    m_caption->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_caption->hide();
     layout->addWidget(m_caption);
 
@@ -61,9 +89,7 @@ LiveChart::LiveChart(const QString& title, QWidget* parent) : QFrame(parent)
     m_x->setTickInterval(30.0);
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_yLeft = new QValueAxis;
-    m_yLeft->setRange(0, 100);
-    m_yLeft->setLabelFormat(QStringLiteral("%.0f"));
-    m_yLeft->setTickCount(5);
+    applyRoundTicks(m_yLeft, 0, 100);
     m_chart->addAxis(m_yLeft, Qt::AlignLeft);
 
     m_view = new QChartView(m_chart);
@@ -78,10 +104,12 @@ LiveChart::LiveChart(const QString& title, QWidget* parent) : QFrame(parent)
     m_emptyHeadline = new QLabel;
     m_emptyHeadline->setAlignment(Qt::AlignCenter);
     m_emptyHeadline->setWordWrap(true);
+    m_emptyHeadline->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_emptyHeadline->setProperty("role", "heading");
     m_emptyDetail = new QLabel;
     m_emptyDetail->setAlignment(Qt::AlignCenter);
     m_emptyDetail->setWordWrap(true);
+    m_emptyDetail->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_emptyDetail->setProperty("role", "muted");
     emptyLayout->addWidget(m_emptyHeadline);
     emptyLayout->addWidget(m_emptyDetail);
@@ -107,9 +135,7 @@ int LiveChart::addSeries(const QString& name, const QColor& color, qreal width, 
     m_chart->addSeries(series);
     if (which == Axis::Right && !m_yRight) {
         m_yRight = new QValueAxis;
-        m_yRight->setRange(m_rightRange.minimum, m_rightRange.maximum);
-        m_yRight->setLabelFormat(QStringLiteral("%.0f"));
-        m_yRight->setTickCount(5);
+        applyRoundTicks(m_yRight, m_rightRange.minimum, m_rightRange.maximum);
         m_yRight->setGridLineVisible(false);
         m_chart->addAxis(m_yRight, Qt::AlignRight);
         applyTheme();
@@ -195,8 +221,8 @@ void LiveChart::fitAutoRange(Axis which)
         if (track.limit) top = std::max(top, track.limitValue);
         for (const auto& p : track.history) top = std::max(top, p.y());
     }
-    top = std::ceil(top * 1.05 / range.step) * range.step;
-    axis(which)->setRange(range.minimum, top);
+    top = std::max(range.maximum, std::ceil(top * 1.05 / range.step) * range.step);
+    applyRoundTicks(axis(which), range.minimum, top);
 }
 
 void LiveChart::setWindowSeconds(double seconds)
@@ -209,7 +235,7 @@ void LiveChart::setYRange(double minimum, double maximum, Axis which, bool autoM
 {
     AxisRange& range = which == Axis::Left ? m_leftRange : m_rightRange;
     range = AxisRange{minimum, maximum, autoMax, step};
-    if (QValueAxis* a = axis(which)) a->setRange(minimum, maximum);
+    if (QValueAxis* a = axis(which)) applyRoundTicks(a, minimum, maximum);
 }
 
 void LiveChart::setAxisTitle(Axis which, const QString& title)

@@ -3,6 +3,7 @@
 #include "monitor-page.h"
 #include "plan-page.h"
 #include "run-page.h"
+#include "elided-label.h"
 #include "theme.h"
 
 #include <QApplication>
@@ -79,7 +80,7 @@ MainWindow::MainWindow(const DashboardOptions& options, QWidget* parent) : QWidg
     header->setSpacing(s.spacing);
     m_pageTitle = new QLabel;
     m_pageTitle->setProperty("role", "title");
-    m_vitals = new QLabel;
+    m_vitals = new ElidedLabel;
     m_vitals->setProperty("role", "muted");
     m_state = new QLabel;
     m_state->setProperty("role", "chip");
@@ -93,6 +94,7 @@ MainWindow::MainWindow(const DashboardOptions& options, QWidget* parent) : QWidg
     m_errorBanner->setProperty("role", "chip");
     m_errorBanner->setProperty("state", "error");
     m_errorBanner->setWordWrap(true);
+    m_errorBanner->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // wraps, never widens the window
     m_errorBanner->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_errorBanner->hide();
     auto* bannerRow = new QHBoxLayout;

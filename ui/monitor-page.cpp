@@ -53,6 +53,7 @@ MonitorPage::MonitorPage(QWidget* parent) : QWidget(parent)
     m_throttleBanner->setProperty("role", "chip");
     m_throttleBanner->setProperty("state", "error");
     m_throttleBanner->setWordWrap(true);
+    m_throttleBanner->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // wraps, never widens the window
     m_throttleBanner->hide();
     layout->addWidget(m_throttleBanner);
 
@@ -166,9 +167,14 @@ void MonitorPage::addSample(const MonitorSample& sample)
         m_memory->append(MemoryProcess, t, sample.processRssBytes / kMiB);
         m_memory->append(MemoryBudget, t, m_budgetMiB);
         m_memory->clearEmptyState();
-        m_memory->setReadout(std::isnan(sample.processRssBytes)
-                                 ? QString()
-                                 : tr("%1 MiB").arg(locale.toString(sample.processRssBytes / kMiB, 'f', 0)));
+        // The big number is this process's resident set (what the budget limits), so it says so.
+        m_memory->setReadout(
+            std::isnan(sample.processRssBytes)
+                ? QString()
+                : QStringLiteral("<span style=\"font-size:%1px; font-weight:normal; color:%2\">%3</span> %4")
+                      .arg(Theme::sizes().fontSmall)
+                      .arg(c.muted.name(), tr("this process").toHtmlEscaped(),
+                           tr("%1 MiB").arg(locale.toString(sample.processRssBytes / kMiB, 'f', 0))));
         m_memory->setCaption(
             tr("%1 system used %2 this process %3 budget").arg(dot(c.group(0)), dot(c.group(1)), dash(c.group(2))));
     } else {

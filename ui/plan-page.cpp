@@ -11,11 +11,14 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QScrollArea>
 #include <QScroller>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace edgert::ui {
 
@@ -74,8 +77,18 @@ PlanPage::PlanPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
     m_budget = new BudgetSlider;
     layout->addWidget(m_budget);
 
+    m_budgetNote = new QLabel;
+    m_budgetNote->setProperty("role", "chip");
+    m_budgetNote->setProperty("state", "warning");
+    m_budgetNote->setWordWrap(true);
+    m_budgetNote->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // wraps, never widens the window
+    m_budgetNote->hide();
+    layout->addWidget(m_budgetNote);
+
     m_lockNote = new QLabel(tr("A generation is running: the plan is fixed until it ends."));
     m_lockNote->setProperty("role", "chip");
+    m_lockNote->setWordWrap(true);
+    m_lockNote->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // wraps, never widens the window
     m_lockNote->setProperty("state", "running");
     m_lockNote->hide();
     layout->addWidget(m_lockNote);
@@ -89,10 +102,20 @@ PlanPage::PlanPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
     planLayout->setContentsMargins(10, 8, 10, 6);
     planLayout->setSpacing(4);
     m_planView = new PlanView;
-    planLayout->addWidget(m_planView, 1);
+    // Many layers need more rows than the card has: the view then scrolls (by finger too).
+    m_planScroll = new QScrollArea;
+    m_planScroll->setWidgetResizable(true);
+    m_planScroll->setFrameShape(QFrame::NoFrame);
+    m_planScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_planScroll->setStyleSheet(
+        QStringLiteral("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"));
+    m_planScroll->setWidget(m_planView);
+    QScroller::grabGesture(m_planScroll->viewport(), QScroller::LeftMouseButtonGesture);
+    planLayout->addWidget(m_planScroll, 1);
     m_summary = new QLabel;
     m_summary->setProperty("role", "muted");
     m_summary->setWordWrap(true);
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // wraps, never widens the window
     m_summary->setTextFormat(Qt::RichText);
     planLayout->addWidget(m_summary);
     planRow->addWidget(planCard, 3);
@@ -121,7 +144,11 @@ PlanPage::PlanPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
 
     // Wiring: user -> bridge
     connect(m_strategy, &StrategyPicker::strategyPicked, m_bridge, &EngineBridge::setStrategy);
-    connect(m_budget, &BudgetSlider::budgetChanged, m_bridge, &EngineBridge::setBudgetBytes);
+    connect(m_budget, &BudgetSlider::budgetChanged, this, [this](quint64 bytes) {
+        m_userBudget = bytes;
+        m_budgetNote->hide();
+        m_bridge->setBudgetBytes(bytes);
+    });
     connect(m_open, &QPushButton::clicked, this, &PlanPage::chooseModelFile);
     connect(m_models, &QComboBox::activated, this, [this](int index) {
         const QString path = m_models->itemData(index).toString();
@@ -133,9 +160,14 @@ PlanPage::PlanPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
     connect(m_bridge, &EngineBridge::modelChanged, this, &PlanPage::showModel);
     connect(m_bridge, &EngineBridge::strategyChanged, this, [this](const QString& name) {
         m_strategy->setStrategy(name);
-        syncBudget();
+        applyUserBudget();
     });
     connect(m_bridge, &EngineBridge::budgetChanged, this, [this](quint64 bytes) {
+        // A budget from outside the slider (a configuration, --budget) is the user's choice too.
+        if (!m_applyingBudget) {
+            m_userBudget = bytes;
+            m_budgetNote->hide();
+        }
         if (m_budget->budget() != bytes) m_budget->setBudget(bytes);
     });
     connect(m_bridge, &EngineBridge::planChanged, this, &PlanPage::showPlan);
@@ -167,8 +199,32 @@ void PlanPage::syncBudget()
     const auto range = m_bridge->budgetRange();
     m_budget->setRange(range.minimumBytes, range.fullBytes);
     m_budget->setBudget(m_bridge->budgetBytes());
-    // The budget is always one of the slider's stops (a new strategy has other ends).
-    if (m_budget->budget() != m_bridge->budgetBytes()) m_bridge->setBudgetBytes(m_budget->budget());
+}
+
+void PlanPage::applyUserBudget()
+{
+    const auto range = m_bridge->budgetRange();
+    if (!range.valid() || m_userBudget == 0) {
+        syncBudget();
+        return;
+    }
+    const quint64 planned = std::clamp(m_userBudget, range.minimumBytes, range.fullBytes);
+    {
+        // The bridge clamps too; either way this is not a new choice of the user's.
+        const QScopedValueRollback guard(m_applyingBudget, true);
+        m_budget->setRange(range.minimumBytes, range.fullBytes);
+        m_bridge->setBudgetBytes(planned);
+        m_budget->setBudget(planned);
+    }
+    const QString strategy = edgert::qt::strategyTitle(m_bridge->strategy());
+    if (planned > m_userBudget)
+        m_budgetNote->setText(
+            tr("%1 needs at least %2: planned with %2 instead of your %3 (switching back restores it).")
+                .arg(strategy, formatBytes(planned), formatBytes(m_userBudget)));
+    else if (planned < m_userBudget)
+        m_budgetNote->setText(tr("%1 keeps every weight resident from %2: planned with %2 instead of your %3.")
+                                  .arg(strategy, formatBytes(planned), formatBytes(m_userBudget)));
+    m_budgetNote->setVisible(planned != m_userBudget);
 }
 
 void PlanPage::reloadModelList(const QString& current)
@@ -206,7 +262,10 @@ void PlanPage::showModel(const ModelInfo& model)
 {
     rememberModel(model.path);
     reloadModelList(model.path);
+    m_budget->setContextTokens(static_cast<int>(model.shape.nCtx));
+    m_budgetNote->hide();
     syncBudget();
+    m_userBudget = m_bridge->budgetBytes();
     m_strategy->setStrategy(m_bridge->strategy());
     m_planView->clearPlan();
     m_planView->setEmptyText(tr("Planning…"));
@@ -238,11 +297,21 @@ void PlanPage::showGroup(int g)
         QString html;
         if (m_bridge->hasModel()) {
             const ModelInfo& m = m_bridge->model();
-            html += QStringLiteral("<p><b>%1</b><br>%2<br>%3<br>%4</p>")
-                        .arg(m.displayName.toHtmlEscaped(),
-                             tr("%1, %n layer(s), dimension %2", nullptr, m.nLayers).arg(m.architecture).arg(m.dim),
-                             tr("%1 of weights").arg(formatBytes(m.weightBytes)),
-                             tr("KV cache for %1 tokens").arg(m.shape.nCtx));
+            // The groups hold less than the model's weights: the token embedding is read one row
+            // per token straight from the file and is never pinned, so say where the rest is.
+            quint64 inUnits = 0;
+            for (const PlanUnit& unit : m_bridge->planInput().units) inUnits += unit.weightBytes;
+            const QString weights =
+                m.weightBytes > inUnits
+                    ? tr("%1 of weights: %2 in layer groups, %3 token embedding (read a row per token from the "
+                         "file, never pinned)")
+                          .arg(formatBytes(m.weightBytes), formatBytes(inUnits), formatBytes(m.weightBytes - inUnits))
+                    : tr("%1 of weights, all in layer groups").arg(formatBytes(m.weightBytes));
+            html +=
+                QStringLiteral("<p><b>%1</b><br>%2<br>%3<br>%4</p>")
+                    .arg(m.displayName.toHtmlEscaped(),
+                         tr("%1, %n layer(s), dimension %2", nullptr, m.nLayers).arg(m.architecture).arg(m.dim),
+                         weights, tr("KV cache for %n token(s) of context", nullptr, static_cast<int>(m.shape.nCtx)));
         }
         if (!plan.groups.empty())
             html += QStringLiteral("<p style=\"color:%1\">%2</p>")

@@ -25,9 +25,15 @@ public:
     BudgetSlider* budgetSlider() const { return m_budget; }
     StrategyPicker* strategyPicker() const { return m_strategy; }
     PlanView* planView() const { return m_planView; }
+    /// The plan view's scroll area (it scrolls when the model has more layers than fit).
+    QScrollArea* planScroll() const { return m_planScroll; }
     QComboBox* modelPicker() const { return m_models; }
     QPushButton* openButton() const { return m_open; }
     QLabel* summaryLabel() const { return m_summary; }
+    /// Says when the new strategy cannot plan the budget the user chose (hidden otherwise).
+    QLabel* budgetNote() const { return m_budgetNote; }
+    /// The budget the user chose last (slider, -/+, --budget); strategies switch back to it.
+    quint64 userBudget() const { return m_userBudget; }
     QLabel* inspectorLabel() const { return m_inspector; }
 
     /// While a generation runs the plan cannot change: the controls are disabled with a note.
@@ -43,6 +49,9 @@ private:
     void showPlan(const PartitionPlan& plan);
     void showGroup(int group);
     void syncBudget();
+    /// After a strategy switch: the user's budget when the new strategy can plan it, else the
+    /// nearest it can, with a note saying so.
+    void applyUserBudget();
     void reloadModelList(const QString& current);
     void chooseModelFile();
 
@@ -55,7 +64,11 @@ private:
     QLabel* m_summary;
     QLabel* m_inspector;
     QScrollArea* m_inspectorScroll;
+    QScrollArea* m_planScroll;
     QLabel* m_lockNote;
+    QLabel* m_budgetNote;
+    quint64 m_userBudget = 0;
+    bool m_applyingBudget = false;
 };
 
 }  // namespace edgert::ui

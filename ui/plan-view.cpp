@@ -46,6 +46,7 @@ void PlanView::setPlan(const PartitionPlan& plan)
     const bool sameShape = plan.groups.size() == m_plan.groups.size();
     m_plan = plan;
     if (!sameShape || m_selected >= groupCount()) m_selected = -1;
+    setMinimumHeight(requiredHeight(width()));
     relayout();
     update();
     if (m_selected >= 0) emit groupSelected(m_selected);  // its contents may have changed
@@ -55,6 +56,7 @@ void PlanView::clearPlan()
 {
     m_plan = {};
     m_selected = -1;
+    setMinimumHeight(0);
     relayout();
     update();
 }
@@ -104,7 +106,95 @@ QString PlanView::unitLabel(int unit, bool compact) const
 void PlanView::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
+    const int needed = requiredHeight(width());
+    if (needed != minimumHeight()) setMinimumHeight(needed);
     relayout();
+}
+
+namespace {
+int barHeightPx()
+{
+    return Theme::sizes().control >= 48 ? 26 : 20;
+}
+int bracketHeightPx()
+{
+    return Theme::sizes().fontSmall + 10;
+}
+QFont sizedFont(const QFont& base, int px, bool bold = false)
+{
+    QFont f = base;
+    f.setPixelSize(px);
+    f.setBold(bold);
+    return f;
+}
+}  // namespace
+
+PlanView::Grid PlanView::gridFor(int width) const
+{
+    Grid grid;
+    const int n = static_cast<int>(m_plan.units.size());
+    if (n == 0) return grid;
+    const ThemeSizes& s = Theme::sizes();
+    // Wide enough for the longest label and the largest size in its font.
+    const QFontMetrics boldMetrics(sizedFont(font(), s.font, true));
+    const QFontMetrics smallMetrics(sizedFont(font(), s.fontSmall));
+    int textWidth = 0;
+    for (int u = 0; u < n; ++u) {
+        textWidth = std::max(textWidth, boldMetrics.horizontalAdvance(unitLabel(u, true)));
+        textWidth = std::max(textWidth, smallMetrics.horizontalAdvance(
+                                            formatBytes(m_plan.units[static_cast<std::size_t>(u)].weightBytes)));
+    }
+    const int minBlockWidth = std::max(s.control >= 48 ? 56 : 44, textWidth + 14);
+    const int areaWidth = std::max(1, width - 2);
+    grid.columns = std::max(1, std::min(n, (areaWidth + kGapBetweenGroups) / (minBlockWidth + kGapBetweenGroups)));
+    grid.rows = (n + grid.columns - 1) / grid.columns;
+    // Balance the rows (7 + 7 + 7 rather than 10 + 10 + 1).
+    grid.columns = (n + grid.rows - 1) / grid.rows;
+    grid.blockWidth = (areaWidth - (grid.columns - 1) * kGapBetweenGroups) / grid.columns;
+    return grid;
+}
+
+QStringList PlanView::legendTexts() const
+{
+    // (The inspector says to tap a group; the legend only explains the two fills.)
+    return {tr("pinned: stays in memory"), tr("streamed: read per token")};
+}
+
+std::vector<QRect> PlanView::legendFlow(int width) const
+{
+    // Entries flow onto further lines rather than being cut.
+    const ThemeSizes& s = Theme::sizes();
+    const QFontMetrics fm(sizedFont(font(), s.fontSmall));
+    const int box = s.fontSmall + 4;
+    const int lineHeight = fm.height() + 4;
+    std::vector<QRect> out;
+    int x = 0, y = 0;
+    const QStringList texts = legendTexts();
+    for (int i = 0; i < texts.size(); ++i) {
+        const int boxWidth = box + 6;
+        const int w = std::min(width, boxWidth + fm.horizontalAdvance(texts[i]));
+        if (x > 0 && x + w > width) {
+            x = 0;
+            y += lineHeight;
+        }
+        out.emplace_back(x, y, w, lineHeight);
+        x += w + 18;
+    }
+    return out;
+}
+
+int PlanView::legendHeight(int width) const
+{
+    const std::vector<QRect> flow = legendFlow(width);
+    return flow.empty() ? 0 : flow.back().bottom() + 1 + 4;
+}
+
+int PlanView::requiredHeight(int width) const
+{
+    if (m_plan.units.empty()) return 0;
+    const Grid grid = gridFor(width);
+    const int rowHeight = Theme::sizes().control + bracketHeightPx();
+    return 2 + barHeightPx() + 12 + grid.rows * rowHeight + (grid.rows - 1) * kRowGap + legendHeight(width - 2);
 }
 
 void PlanView::relayout()
@@ -115,25 +205,18 @@ void PlanView::relayout()
     if (n == 0) return;
     const ThemeSizes& s = Theme::sizes();
     const QRect area = rect().adjusted(1, 1, -1, -1);
-    const int barHeight = s.control >= 48 ? 26 : 20;
-    m_budgetBar = QRect(area.left(), area.top(), area.width(), barHeight);
+    m_budgetBar = QRect(area.left(), area.top(), area.width(), barHeightPx());
 
-    const int bracketHeight = s.fontSmall + 10;
+    const int bracketHeight = bracketHeightPx();
     const int top = m_budgetBar.bottom() + 12;
-    const int available = area.bottom() - top;
-    const int minBlockWidth = s.control >= 48 ? 56 : 44;
     const int minBlockHeight = s.control;
-
-    int columns = std::max(1, std::min(n, (area.width() + kGapBetweenGroups) / (minBlockWidth + kGapBetweenGroups)));
-    int rows = (n + columns - 1) / columns;
-    // Balance the rows (7 + 7 + 7 rather than 10 + 10 + 1).
-    columns = (n + rows - 1) / rows;
-    const int blockWidth = (area.width() - (columns - 1) * kGapBetweenGroups) / columns;
-    const int legendHeight =
-        available >= rows * (minBlockHeight + bracketHeight) + s.fontSmall * 3 ? s.fontSmall + 12 : 0;
-    m_legend =
-        legendHeight ? QRect(area.left(), area.bottom() - legendHeight + 1, area.width(), legendHeight) : QRect();
-    const int rowSpace = available - legendHeight;
+    const Grid grid = gridFor(width());
+    const int columns = grid.columns;
+    const int rows = grid.rows;
+    const int blockWidth = grid.blockWidth;
+    const int legendHeight = this->legendHeight(area.width());
+    m_legend = QRect(area.left(), area.bottom() - legendHeight + 1, area.width(), legendHeight);
+    const int rowSpace = area.bottom() - legendHeight - top;
     const int rowHeight = std::max(minBlockHeight + bracketHeight, (rowSpace - (rows - 1) * kRowGap) / rows);
     const int blockHeight = std::min(rowHeight - bracketHeight, std::max(s.control * 3, 150));
     // Centre the rows in the space they do not fill.
@@ -251,20 +334,30 @@ void PlanView::paintEvent(QPaintEvent*)
             group.pinned ? (lightText(color) ? pinIcon : Theme::pixmap(QStringLiteral("pin"), Qt::black, iconSize))
                          : Theme::pixmap(QStringLiteral("stream"), c.text, iconSize);
         const bool compact = r.width() < 84;
-        const QRect inner = r.adjusted(6, 4, -6, -4);
-        if (r.height() >= iconSize + s.font * 2 + 8) {
+        const QRect inner = r.adjusted(4, 4, -4, -4);
+        const auto& unit = m_plan.units[static_cast<std::size_t>(u)];
+        const int textHeight = s.font + s.fontSmall + 8;
+        if (r.height() >= iconSize + textHeight + 8) {
+            // Icon, name and size.
             p.drawPixmap(inner.left() + (inner.width() - iconSize) / 2, inner.top() + 2, icon);
             p.setFont(bold);
             p.setPen(textColor);
             const QRect textArea = inner.adjusted(0, iconSize + 4, 0, 0);
             p.drawText(textArea, Qt::AlignHCenter | Qt::AlignTop,
                        p.fontMetrics().elidedText(unitLabel(u, compact), Qt::ElideRight, inner.width()));
-            if (textArea.height() >= s.font * 2 + 6) {
-                p.setFont(small);
-                const auto& unit = m_plan.units[static_cast<std::size_t>(u)];
-                p.drawText(textArea.adjusted(0, s.font + 6, 0, 0), Qt::AlignHCenter | Qt::AlignTop,
-                           p.fontMetrics().elidedText(formatBytes(unit.weightBytes), Qt::ElideRight, inner.width()));
-            }
+            p.setFont(small);
+            p.drawText(textArea.adjusted(0, s.font + 6, 0, 0), Qt::AlignHCenter | Qt::AlignTop,
+                       formatBytes(unit.weightBytes));
+        } else if (r.height() >= textHeight) {
+            // Name and size (the fill already says pinned or streamed).
+            p.setFont(bold);
+            p.setPen(textColor);
+            const int y = inner.top() + (inner.height() - textHeight) / 2;
+            p.drawText(QRect(inner.left(), y, inner.width(), s.font + 4), Qt::AlignCenter,
+                       p.fontMetrics().elidedText(unitLabel(u, compact), Qt::ElideRight, inner.width()));
+            p.setFont(small);
+            p.drawText(QRect(inner.left(), y + s.font + 4, inner.width(), s.fontSmall + 4), Qt::AlignCenter,
+                       formatBytes(unit.weightBytes));
         } else {
             p.setFont(bold);
             p.setPen(textColor);
@@ -278,35 +371,27 @@ void PlanView::paintEvent(QPaintEvent*)
         }
     }
 
-    // ---- what the marks mean
+    // ---- what the marks mean (flowing onto a second line where one is too short)
     if (!m_legend.isNull()) {
         p.setFont(small);
-        int lx = m_legend.left();
-        const int ly = m_legend.top() + 6;
+        const std::vector<QRect> flow = legendFlow(m_legend.width());
+        const QStringList texts = legendTexts();
         const int box = s.fontSmall;
-        const auto item = [&](const QString& text, bool pinned) {
-            if (lx + box + 40 > m_legend.right()) return;
-            const QRect r(lx, ly + (m_legend.height() - 6 - box) / 2, box + 4, box);
-            if (pinned) {
+        for (std::size_t i = 0; i < flow.size(); ++i) {
+            const QRect item = flow[i].translated(m_legend.topLeft());
+            const QRect r(item.left(), item.top() + (item.height() - box) / 2, box + 4, box);
+            if (i == 0) {
                 p.fillRect(r, c.muted);
             } else {
                 p.fillRect(r, QBrush(c.muted, Qt::BDiagPattern));
                 p.setPen(QPen(c.muted, 1, Qt::DashLine));
                 p.drawRect(r);
             }
+            const int textLeft = r.right() + 6;
             p.setPen(c.muted);
-            const QRect t(r.right() + 6, ly, m_legend.right() - r.right() - 6, m_legend.height() - 6);
+            const QRect t(textLeft, item.top(), item.right() - textLeft + 1, item.height());
             p.drawText(t, Qt::AlignLeft | Qt::AlignVCenter,
-                       p.fontMetrics().elidedText(text, Qt::ElideRight, t.width()));
-            lx = r.right() + 6 + p.fontMetrics().horizontalAdvance(text) + 18;
-        };
-        item(tr("pinned: stays in memory"), true);
-        item(tr("streamed: read for every token"), false);
-        const QString hint = tr("tap a group for its tensors");
-        if (lx + p.fontMetrics().horizontalAdvance(hint) <= m_legend.right()) {
-            p.setPen(c.muted);
-            p.drawText(QRect(lx, ly, m_legend.right() - lx, m_legend.height() - 6), Qt::AlignLeft | Qt::AlignVCenter,
-                       hint);
+                       p.fontMetrics().elidedText(texts[static_cast<qsizetype>(i)], Qt::ElideRight, t.width()));
         }
     }
 

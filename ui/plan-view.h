@@ -33,6 +33,9 @@ public:
     /// Text drawn when there is no plan.
     void setEmptyText(const QString& text);
 
+    /// The height every unit needs at `width` px (blocks at their minimum size).
+    int requiredHeight(int width) const;
+
     QSize minimumSizeHint() const override;
     QSize sizeHint() const override;
 
@@ -45,6 +48,16 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
+    struct Grid {
+        int columns = 1;
+        int rows = 0;
+        int blockWidth = 0;
+    };
+    Grid gridFor(int width) const;
+    /// The legend's entries laid out in lines at `width` (rects relative to the legend's origin).
+    std::vector<QRect> legendFlow(int width) const;
+    QStringList legendTexts() const;
+    int legendHeight(int width) const;
     void relayout();
     int groupOfUnit(int unit) const;
     QString unitLabel(int unit, bool compact) const;

@@ -67,6 +67,17 @@ RunPage::RunPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_bri
     settingsRow->addStretch();
     layout->addLayout(settingsRow);
 
+    // The CLI warns about synthetic models; so does this page, where the text appears.
+    m_synthetic =
+        new QLabel(tr("This model has random weights (edge-rt synth): its text is meaningless. "
+                      "Use it to measure speed and memory."));
+    m_synthetic->setProperty("role", "chip");
+    m_synthetic->setProperty("state", "warning");
+    m_synthetic->setWordWrap(true);
+    m_synthetic->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // wraps, never widens the window
+    m_synthetic->hide();
+    layout->addWidget(m_synthetic);
+
     // Streamed text
     m_text = new QPlainTextEdit;
     m_text->setReadOnly(true);
@@ -115,6 +126,7 @@ RunPage::RunPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_bri
     m_status = new QLabel;
     m_status->setProperty("role", "muted");
     m_status->setWordWrap(true);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // wraps, never widens the window
     layout->addWidget(m_status);
 
     connect(m_run, &QPushButton::clicked, this, &RunPage::startRun);
@@ -137,6 +149,7 @@ RunPage::RunPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_bri
     connect(m_bridge, &EngineBridge::modelChanged, this, [this](const edgert::qt::ModelInfo& model) {
         const double most = std::max(1, static_cast<int>(model.shape.nCtx) - 1);
         if (m_maxTokens->value() > most) m_maxTokens->setValue(most);
+        m_synthetic->setVisible(model.synthetic());
         updateRunEnabled();
     });
     connect(m_bridge, &EngineBridge::planningChanged, this, &RunPage::updateRunEnabled);

@@ -31,6 +31,8 @@ public:
     Stepper* maxTokensStepper() const { return m_maxTokens; }
     Stepper* temperatureStepper() const { return m_temperature; }
     QLabel* statusLabel() const { return m_status; }
+    /// "Random weights…" above the text while a synthetic model is open (hidden otherwise).
+    QLabel* syntheticWarning() const { return m_synthetic; }
     /// The generated text only (without the prompt).
     QString generatedText() const { return m_generated; }
     /// The value shown in a figure tile: "prefill", "decode", "ttft", "tokens", "pool".
@@ -61,6 +63,7 @@ private:
     Stepper* m_temperature;
     QPlainTextEdit* m_text;
     QLabel* m_status;
+    QLabel* m_synthetic;
     struct Figure {
         QString name;
         QLabel* value;

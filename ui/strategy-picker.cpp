@@ -39,6 +39,7 @@ StrategyPicker::StrategyPicker(QWidget* parent) : QWidget(parent)
     m_description = new QLabel;
     m_description->setProperty("role", "muted");
     m_description->setWordWrap(true);
+    m_description->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // wraps, never widens the window
     column->addWidget(m_description);
     connect(m_group, &QButtonGroup::idClicked, this, [this](int) {
         showDescription();

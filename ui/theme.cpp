@@ -8,6 +8,10 @@
 #include <QStyleFactory>
 #include <QSvgRenderer>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+
 namespace edgert::ui {
 
 namespace {
@@ -16,17 +20,22 @@ bool g_kiosk = false;
 ThemeColors g_colors = Theme::lightColors();
 ThemeSizes g_sizes = Theme::desktopSizes();
 
-// Tableau 10: distinguishable in both themes and by most colour-vision deficiencies.
-constexpr std::array<QRgb, 8> kGroupColors = {0x4e79a7, 0xf28e2b, 0x59a14f, 0xe15759,
-                                              0x76b7b2, 0xedc948, 0xb07aa1, 0xff9da7};
-
-std::array<QColor, 8> groupColors()
-{
-    std::array<QColor, 8> out;
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = QColor::fromRgb(kGroupColors[i]);
-    return out;
-}
+constexpr double kGoldenAngleDegrees = 137.50776405;
+constexpr double kFirstGroupHueDegrees = 212.0;  // G0 is blue, as the accent
+constexpr double kGroupSaturation = 0.55;
+// Hues come back close after 8, 13, 21 and 34 steps (Fibonacci numbers); none of them is a
+// multiple of 5, so cycling five lightness levels keeps those groups apart too.
+constexpr std::array<double, 5> kGroupLightness = {0.50, 0.64, 0.42, 0.57, 0.35};
 }  // namespace
+
+QColor ThemeColors::group(int index) const
+{
+    const int i = std::max(0, index);
+    const double hue = std::fmod(kFirstGroupHueDegrees + i * kGoldenAngleDegrees, 360.0);
+    const double lightness = kGroupLightness[static_cast<std::size_t>(i) % kGroupLightness.size()];
+    return QColor::fromHslF(static_cast<float>(hue / 360.0), static_cast<float>(kGroupSaturation),
+                            static_cast<float>(lightness));
+}
 
 ThemeColors Theme::lightColors()
 {
@@ -48,7 +57,6 @@ ThemeColors Theme::lightColors()
     c.compute = QColor(0x2f6fdb);
     c.kvCache = QColor(0x8b95a5);
     c.scratch = QColor(0xb9c0cb);
-    c.groups = groupColors();
     return c;
 }
 
@@ -72,7 +80,6 @@ ThemeColors Theme::darkColors()
     c.compute = QColor(0x5b8def);
     c.kvCache = QColor(0x6b7585);
     c.scratch = QColor(0x4a5261);
-    c.groups = groupColors();
     return c;
 }
 
@@ -120,6 +127,7 @@ QString Theme::styleSheet(const ThemeColors& c, const ThemeSizes& s)
         {"accentSoft", c.accentSoft.name()},
         {"accentText", c.accentText.name()},
         {"danger", c.danger.name()},
+        {"warning", c.warning.name()},
         {"control", px(s.control)},
         {"segment", px(s.control + (s.control >= 48 ? 4 : 0))},
         {"navButton", px(s.control >= 48 ? 72 : 64)},

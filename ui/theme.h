@@ -7,8 +7,6 @@
 #include <QIcon>
 #include <QString>
 
-#include <array>
-
 class QApplication;
 
 namespace edgert::ui {
@@ -27,12 +25,14 @@ struct ThemeColors {
     QColor accentText;  ///< text on accent
     QColor danger;
     QColor warning;
-    QColor load;                   ///< timeline: a group being read from disk
-    QColor compute;                ///< timeline: a group computing
-    QColor kvCache;                ///< plan: KV cache share of the budget
-    QColor scratch;                ///< plan: activations share
-    std::array<QColor, 8> groups;  ///< layer-group colours, cycled
-    QColor group(int index) const { return groups[static_cast<std::size_t>(index) % groups.size()]; }
+    QColor load;     ///< timeline: a group being read from disk
+    QColor compute;  ///< timeline: a group computing
+    QColor kvCache;  ///< plan: KV cache share of the budget
+    QColor scratch;  ///< plan: activations share
+    /// Layer group `index`'s colour: hues a golden angle (137.5°) apart, so neighbouring groups
+    /// differ by far and no colour repeats for any number of groups; five lightness
+    /// levels separate the groups whose hues come close again (8, 13, 21, 34 apart).
+    QColor group(int index) const;
 };
 
 struct ThemeSizes {

@@ -186,16 +186,21 @@ void TimelineView::paintEvent(QPaintEvent*)
     const auto xOf = [&](double ms) { return plot.left() + (ms - w.startMs) / span * plot.width(); };
     const double rowH = static_cast<double>(plot.height()) / m_groups;
 
-    // Rows
+    // Rows. With more groups than lines of text fit, every k-th row is named (G0, G4, G8, ...)
+    // so a swatch is never far from a name.
+    const int labelEvery = std::max(1, static_cast<int>(std::ceil(fm.height() / rowH)));
     for (int g = 0; g < m_groups; ++g) {
         const double y = plot.top() + g * rowH;
         if (g % 2 == 1) p.fillRect(QRectF(0, y, width(), rowH), c.surfaceAlt);
         const bool pinned = g < static_cast<int>(m_pinned.size()) && m_pinned[static_cast<std::size_t>(g)];
-        p.fillRect(QRectF(4, y + rowH / 2 - 5, 10, 10), c.group(g));
+        const double swatch = std::clamp(rowH - 2.0, 2.0, 10.0);
+        p.fillRect(QRectF(4, y + rowH / 2 - swatch / 2, 10, swatch), c.group(g));
+        if (g % labelEvery != 0) continue;
         p.setPen(c.text);
         const QString label = pinned ? tr("G%1 pinned").arg(g) : tr("G%1").arg(g);
-        p.drawText(QRectF(18, y, labelW - 18, rowH), Qt::AlignLeft | Qt::AlignVCenter,
-                   rowH >= fm.height() ? label : QString());
+        const double centre = y + rowH / 2;
+        p.drawText(QRectF(18, centre - fm.height() / 2.0, labelW - 18, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                   label);
     }
 
     // Pass boundaries

@@ -34,6 +34,9 @@ struct ModelInfo {
     quint64 fileSizeBytes = 0;
     RunShape shape;  ///< the run shape every plan and run of the bridge uses
     bool valid() const { return !path.isEmpty(); }
+    /// Written by `edge-rt synth` (random weights: its text is meaningless). The same rule as the
+    /// CLI's warning: synth names its models "synthetic <shape> shape, ... (edge-rt synth; ...)".
+    bool synthetic() const { return displayName.startsWith(QLatin1String("synthetic ")); }
 };
 
 /// The budgets a strategy can plan for the open model (pool footprints, bytes).
