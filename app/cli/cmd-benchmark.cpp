@@ -3,9 +3,11 @@
 // an optional roofline (machine memory and file read bandwidth) and an execution timeline.
 // Numbers come from real runs of the engine; peak RSS is measured per combination from
 // /proc/self/status after resetting VmHWM.
+#include "background-load.h"
 #include "cli-common.h"
 #include "cli-config.h"
 #include "commands.h"
+#include "llama-bench-compare.h"
 
 #include "edgert/error.h"
 #include "edgert/inference-engine.h"
@@ -114,6 +116,8 @@ int benchmarkCommand(const QStringList& arguments)
         {QStringLiteral("output"), QStringLiteral("table, csv or json."), QStringLiteral("format"), QStringLiteral("table")},
         {QStringLiteral("roofline"), QStringLiteral("Measure memory and file read bandwidth and relate the results to them.")},
         {QStringLiteral("timeline"), QStringLiteral("Write per-group load/compute intervals of the last decode repetition to FILE.json."), QStringLiteral("file")},
+        {QStringLiteral("background-load"), QStringLiteral("Spin N other processes for the whole benchmark (a shared core)."), QStringLiteral("N"), QStringLiteral("0")},
+        {QStringLiteral("compare-llama-bench"), QStringLiteral("Also run this llama-bench binary on the same model, threads, -p, -n and -r, after edge-rt at each thread count, and print both and the ratio."), QStringLiteral("path")},
     });
     parser.addOption(configOption());
     if (!parseWithConfig(parser, arguments, ConfigUse::Benchmark)) throw UsageError(parser.errorText().toStdString());
@@ -129,6 +133,8 @@ int benchmarkCommand(const QStringList& arguments)
     const auto nDecode = static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("n"), 1, 1u << 16));
     const auto reps = static_cast<int>(parseUnsigned(parser, QStringLiteral("r"), 1, 1000));
     const auto batch = static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("batch"), 1, 4096));
+    const auto backgroundProcesses = static_cast<int>(parseUnsigned(parser, QStringLiteral("background-load"), 0, 64));
+    const std::string llamaBench = parser.value(QStringLiteral("compare-llama-bench")).toStdString();
     std::vector<std::string> strategies =
         parser.isSet(QStringLiteral("strategies")) ? splitList(parser.value(QStringLiteral("strategies"))) : strategyNames();
     for (const auto& s : strategies) makeStrategy(s);  // validates names up front
@@ -169,6 +175,10 @@ int benchmarkCommand(const QStringList& arguments)
                  formatBytes(graph->weightBytes()).c_str(), nPrompt, shape.nBatch, nDecode, reps,
                  synthetic ? " (random weights: speed and memory only)" : "");
 
+    const BackgroundLoad background(backgroundProcesses);
+    if (background.size() > 0)
+        std::fprintf(stderr, "background load: %d spinning processes for the duration of the benchmark\n", background.size());
+    std::map<int, LlamaBenchResult> llama;
     std::vector<Row> rows;
     const std::size_t total = threadCounts.size() * strategies.size() * budgetSpecs.size();
     std::size_t done = 0;
@@ -241,6 +251,12 @@ int benchmarkCommand(const QStringList& arguments)
                     row.error = e.what();
                 }
                 rows.push_back(std::move(row));
+                if (!llamaBench.empty() && name == strategies.back() && spec == budgetSpecs.back()) {
+                    // Back to back with edge-rt's runs at this thread count, under the same load.
+                    std::fprintf(stderr, "\r[llama-bench] %d threads ...                              ", threads);
+                    std::fflush(stderr);
+                    llama[threads] = runLlamaBench(llamaBench, modelPath, {threads}, nPrompt, nDecode, reps, 1800).at(threads);
+                }
             }
     std::fprintf(stderr, "\r%60s\r", "");
 
@@ -320,6 +336,17 @@ int benchmarkCommand(const QStringList& arguments)
             root[QStringLiteral("file_read_warm_gb_per_second")] = fileBandwidth.warmBytesPerSecond / 1e9;
             root[QStringLiteral("file_read_cold_gb_per_second")] = fileBandwidth.coldBytesPerSecond / 1e9;
         }
+        if (!llama.empty()) {
+            QJsonArray lb;
+            for (const auto& [t, l] : llama)
+                lb.append(QJsonObject{{QStringLiteral("threads"), t},
+                                      {QStringLiteral("pp_tokens_per_second"), l.pp.mean},
+                                      {QStringLiteral("pp_sd"), l.pp.sd},
+                                      {QStringLiteral("tg_tokens_per_second"), l.tg.mean},
+                                      {QStringLiteral("tg_sd"), l.tg.sd}});
+            root[QStringLiteral("llama_bench")] = lb;
+            root[QStringLiteral("background_load_processes")] = background.size();
+        }
         std::printf("%s\n", QJsonDocument(root).toJson(QJsonDocument::Indented).constData());
         return 0;
     }
@@ -383,6 +410,26 @@ int benchmarkCommand(const QStringList& arguments)
         std::printf("; model file read %.2f GB/s cached, %.2f GB/s cold (evicted); %s weights read per token\n",
                     fileBandwidth.warmBytesPerSecond / 1e9, fileBandwidth.coldBytesPerSecond / 1e9,
                     formatBytes(weightBytesPerToken).c_str());
+    }
+    if (!llama.empty()) {
+        // edge-rt's fastest row per thread count against llama-bench at that thread count.
+        std::printf("\nagainst llama.cpp (%s, same file, -p %u -n %u -r %d%s):\n", llamaBench.c_str(), nPrompt, nDecode,
+                    reps, background.size() ? (", background load " + std::to_string(background.size())).c_str() : "");
+        std::printf("%3s %16s %16s %7s %16s %16s %7s\n", "thr", "edge-rt prefill", "llama.cpp pp", "ratio",
+                    "edge-rt decode", "llama.cpp tg", "ratio");
+        for (const auto& [t, l] : llama) {
+            const Row* best = nullptr;
+            for (const auto& r : rows)
+                if (r.error.empty() && r.threads == t && (!best || r.decode.mean > best->decode.mean)) best = &r;
+            if (!best) continue;
+            char ep[32], lp[32], ed[32], lt[32];
+            std::snprintf(ep, sizeof ep, "%.1f ± %.1f", best->prefill.mean, best->prefill.sd);
+            std::snprintf(lp, sizeof lp, "%.1f ± %.1f", l.pp.mean, l.pp.sd);
+            std::snprintf(ed, sizeof ed, "%.1f ± %.1f", best->decode.mean, best->decode.sd);
+            std::snprintf(lt, sizeof lt, "%.1f ± %.1f", l.tg.mean, l.tg.sd);
+            std::printf("%3d %16s %16s %6.2fx %16s %16s %6.2fx\n", t, ep, lp, best->prefill.mean / l.pp.mean, ed, lt,
+                        best->decode.mean / l.tg.mean);
+        }
     }
     std::printf("measured: pool MB = memory pool peak; RSS MB = peak RSS above the pre-run baseline (VmHWM, "
                 "/proc/self/status); tokens/s = mean ± sd over %d repetitions.\n", reps);
