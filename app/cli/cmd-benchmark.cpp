@@ -4,11 +4,13 @@
 // Numbers come from real runs of the engine; peak RSS is measured per combination from
 // /proc/self/status after resetting VmHWM.
 #include "background-load.h"
+#include "budget-option.h"
 #include "cli-common.h"
 #include "cli-config.h"
 #include "commands.h"
 #include "llama-bench-compare.h"
 
+#include "edgert/auto-choice.h"
 #include "edgert/error.h"
 #include "edgert/inference-engine.h"
 #include "edgert/monitor/process-memory.h"
@@ -52,6 +54,7 @@ struct Stat {
 
 struct Row {
     std::string strategy;
+    std::string budgetSpec;  // as given to --sweep-memory ("min", "full" or bytes)
     std::uint64_t budget = 0;
     int threads = 1;
     std::string error;  // set when the combination could not run
@@ -107,7 +110,7 @@ int benchmarkCommand(const QStringList& arguments)
     parser.addOptions({
         {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or the default model)."), QStringLiteral("path")},
         {QStringLiteral("strategies"), QStringLiteral("Comma-separated strategies (default: all)."), QStringLiteral("list")},
-        {QStringLiteral("sweep-memory"), QStringLiteral("Comma-separated budgets, e.g. 256M,512M,1G, 'min' or 'full' (default: full)."), QStringLiteral("list"), QStringLiteral("full")},
+        {QStringLiteral("sweep-memory"), QStringLiteral("Comma-separated budgets, e.g. 256M,512M,1G, 'min', 'full' or 'auto' (default: full)."), QStringLiteral("list"), QStringLiteral("full")},
         {QStringLiteral("p"), QStringLiteral("Prompt tokens for the prefill test."), QStringLiteral("N"), QStringLiteral("128")},
         {QStringLiteral("n"), QStringLiteral("Tokens to decode."), QStringLiteral("N"), QStringLiteral("64")},
         {QStringLiteral("r"), QStringLiteral("Repetitions (after one warm-up)."), QStringLiteral("N"), QStringLiteral("5")},
@@ -149,9 +152,9 @@ int benchmarkCommand(const QStringList& arguments)
     } else {
         threadCounts.push_back(defaultThreads());
     }
-    const auto budgetSpecs = splitList(parser.value(QStringLiteral("sweep-memory")));
-    for (const auto& b : budgetSpecs)
-        if (b != "min" && b != "full") parseByteSize(b);
+    auto budgetSpecs = splitList(parser.value(QStringLiteral("sweep-memory")));
+    for (auto& b : budgetSpecs)
+        if (b != "min" && b != "full") b = std::to_string(parseBudget(b));  // "auto" resolves once, here
     const std::string modelPath = resolveModelPath(parser.value(QStringLiteral("model")));
 
     auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::open(modelPath).validate());
@@ -189,10 +192,11 @@ int benchmarkCommand(const QStringList& arguments)
                 const auto strategy = makeStrategy(name);
                 Row row;
                 row.strategy = name;
+                row.budgetSpec = spec;
                 row.threads = threads;
                 row.budget = spec == "min"    ? strategy->minimumBudget(input)
                              : spec == "full" ? fullBudget(*strategy, input)
-                                              : parseByteSize(spec);
+                                              : std::stoull(spec);
                 ++done;
                 std::fprintf(stderr, "\r[%zu/%zu] %s, %s, %d threads ...        ", done, total, name.c_str(),
                              formatBytes(row.budget).c_str(), threads);
@@ -430,6 +434,41 @@ int benchmarkCommand(const QStringList& arguments)
             std::printf("%3d %16s %16s %6.2fx %16s %16s %6.2fx\n", t, ep, lp, best->prefill.mean / l.pp.mean, ed, lt,
                         best->decode.mean / l.tg.mean);
         }
+    }
+    if (roofline) {
+        // --strategy auto's choice per (threads, budget) against the best measured row there.
+        std::printf("\nstrategy auto (cost model: every weight byte at the memory bandwidth, streamed bytes at the "
+                    "file read bandwidth %.2f GB/s, overlapped when prefetching):\n",
+                    fileBandwidth.warmBytesPerSecond / 1e9);
+        for (int t : threadCounts)
+            for (const auto& spec : budgetSpecs) {
+                if (spec == "min") continue;  // each strategy's own minimum: no common budget to choose at
+                const Row* best = nullptr;
+                std::uint64_t budget = 0;
+                for (const auto& r : rows) {
+                    if (r.threads != t || r.budgetSpec != spec || !r.error.empty()) continue;
+                    budget = std::max(budget, r.budget);
+                    if (!best || r.decode.mean > best->decode.mean) best = &r;
+                }
+                if (!best) continue;
+                const MachineBandwidth bw{memoryBandwidth[t], fileBandwidth.warmBytesPerSecond};
+                try {
+                    const auto choice = autoStrategy(input, budget, bw);
+                    const Row* picked = nullptr;
+                    for (const auto& r : rows)
+                        if (r.threads == t && r.budgetSpec == spec && r.error.empty() && r.strategy == choice.name) picked = &r;
+                    std::printf("  %d thr, %s: picks %s (predicted %.1f tok/s)", t, formatBytes(budget).c_str(),
+                                choice.name.c_str(), 1.0 / choice.predictedSeconds);
+                    if (picked)
+                        std::printf("; measured %.1f tok/s, best of the sweep %s %.1f tok/s: auto at %.1f%% of the best\n",
+                                    picked->decode.mean, best->strategy.c_str(), best->decode.mean,
+                                    100.0 * picked->decode.mean / best->decode.mean);
+                    else
+                        std::printf("; not in this sweep (--strategies)\n");
+                } catch (const BudgetError& e) {
+                    std::printf("  %d thr, %s: %s\n", t, formatBytes(budget).c_str(), e.what());
+                }
+            }
     }
     std::printf("measured: pool MB = memory pool peak; RSS MB = peak RSS above the pre-run baseline (VmHWM, "
                 "/proc/self/status); tokens/s = mean ± sd over %d repetitions.\n", reps);

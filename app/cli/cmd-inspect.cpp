@@ -1,5 +1,6 @@
 // edge-rt inspect: a model's metadata, hyper-parameters, tensor table and the plan each
 // partition strategy makes for a budget.
+#include "budget-option.h"
 #include "cli-common.h"
 #include "commands.h"
 
@@ -73,7 +74,7 @@ int inspectCommand(const QStringList& arguments)
     rejectPositional(parser);
     std::optional<std::uint64_t> budget;
     if (parser.isSet(QStringLiteral("memory-budget")))
-        budget = parseByteSize(parser.value(QStringLiteral("memory-budget")).toStdString());
+        budget = parseBudget(parser.value(QStringLiteral("memory-budget")).toStdString());
     const std::string path = resolveModelPath(parser.value(QStringLiteral("model")));
 
     auto loaded = ModelGraph::open(path);

@@ -1,5 +1,6 @@
 // edge-rt run: generate text from a model under a memory budget, streaming tokens to stdout,
 // then a report (load, prefill/decode tokens/s, plan, pool peak, measured peak RSS) to stderr.
+#include "budget-option.h"
 #include "cli-common.h"
 #include "cli-config.h"
 #include "commands.h"
@@ -60,7 +61,7 @@ int runCommand(const QStringList& arguments)
     parser.addHelpOption();
     parser.addOptions({
         {QStringLiteral("model"), QStringLiteral("GGUF file or HF SafeTensors model directory (default: $EDGERT_MODEL or ../shared/models/tinystories-656k-q8_0.gguf)."), QStringLiteral("path")},
-        {QStringLiteral("memory-budget"), QStringLiteral("Memory budget: bytes or 512K, 64M, 1G (default: enough to keep every weight resident)."), QStringLiteral("size")},
+        {QStringLiteral("memory-budget"), QStringLiteral("Memory budget: bytes or 512K, 64M, 1G, or auto (what MemAvailable / the cgroup leaves, minus headroom) (default: enough to keep every weight resident)."), QStringLiteral("size")},
         {QStringLiteral("strategy"), QStringLiteral("Partition strategy: sequential, greedy-grouping, speculative-prefetch."), QStringLiteral("name"), QStringLiteral("greedy-grouping")},
         {QStringLiteral("prompt"), QStringLiteral("Prompt text (default: empty, generation starts from BOS)."), QStringLiteral("text")},
         {QStringList{QStringLiteral("n"), QStringLiteral("max-tokens")}, QStringLiteral("Tokens to generate."), QStringLiteral("N"), QStringLiteral("100")},
@@ -103,7 +104,7 @@ int runCommand(const QStringList& arguments)
     const auto nBatch = static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("batch"), 1, 4096));
     std::uint64_t budget = 0;
     if (parser.isSet(QStringLiteral("memory-budget")))
-        budget = parseByteSize(parser.value(QStringLiteral("memory-budget")).toStdString());
+        budget = parseBudget(parser.value(QStringLiteral("memory-budget")).toStdString());
     const std::string modelPath = resolveModelPath(parser.value(QStringLiteral("model")));
     ThermalPolicyConfig thermal;
     thermal.softLimitC = parseDouble(parser, QStringLiteral("soft-limit"));
