@@ -97,7 +97,7 @@ public:
         if (!spinUntil(finished, spinMicros())) {
             std::unique_lock lock(m_mutex);
             m_callerSleeping.store(true);
-            m_doneCv.wait(lock, finished);
+            while (!finished()) m_doneCv.wait_for(lock, std::chrono::milliseconds(1));
             m_callerSleeping.store(false);
         }
     }
@@ -137,7 +137,8 @@ private:
             if (!spinUntil(changed, spinMicros())) {
                 std::unique_lock lock(m_mutex);
                 m_sleepers.fetch_add(1);  // seq_cst, then re-check under the lock: no lost wake-up
-                m_workCv.wait(lock, changed);
+                // Timed: a missed notification costs at most 1 ms, never a hang.
+                while (!changed()) m_workCv.wait_for(lock, std::chrono::milliseconds(1));
                 m_sleepers.fetch_sub(1);
             }
             seen = m_epoch.load(std::memory_order_acquire);
