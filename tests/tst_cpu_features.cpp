@@ -7,6 +7,7 @@
 
 namespace {
 
+#if defined(__x86_64__)
 /// The "flags" line of the first processor in /proc/cpuinfo, split into words.
 QList<QByteArray> cpuinfoFlags()
 {
@@ -17,6 +18,7 @@ QList<QByteArray> cpuinfoFlags()
         if (line.startsWith("flags")) return line.mid(line.indexOf(':') + 1).simplified().split(' ');
     return {};
 }
+#endif
 
 }  // namespace
 
