@@ -22,6 +22,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -158,6 +159,72 @@ QJsonObject gpt2TokenizerJson(const Gpt2Vocab& v, bool mergesAsPairs)
             {QStringLiteral("post_processor"), byteLevel},
             {QStringLiteral("decoder"), byteLevel},
             {QStringLiteral("model"), model}};
+}
+
+QString hfFixture(const QString& name)
+{
+    return QStringLiteral(EDGERT_FIXTURES_DIR "/hf-tokenizers/") + name;
+}
+
+/// Texts in llama.cpp's .inp format (separated by kSeparator lines, the last one ending the file).
+std::vector<std::string> readTexts(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    const std::string all = f.readAll().toStdString();
+    const std::string sep = "\n__ggml_vocab_test__\n";
+    std::vector<std::string> texts;
+    for (std::size_t pos = 0; pos < all.size();) {
+        const auto next = all.find(sep, pos);
+        texts.push_back(all.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+        if (next == std::string::npos) break;
+        pos = next + sep.size();
+    }
+    return texts;
+}
+
+/// `text` as a JSON string literal.
+std::string jsonString(std::string_view text)
+{
+    std::string out = "\"";
+    for (const char ch : text) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (u < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
+            out += escaped;
+        } else {
+            out += ch;
+        }
+    }
+    return out + '"';
+}
+
+/// A HF tokenizer.json for a GGUF byte-level vocabulary with the given pre_tokenizer, built as
+/// tests/fixtures/hf-tokenizers/record-ids.py builds it for HF tokenizers. Written as text: a
+/// QJsonObject of 150k keys is built in quadratic time.
+std::string byteLevelTokenizerJson(const GgufFile& gguf, const QJsonObject& config)
+{
+    const auto tokens = gguf.arrayStrings("tokenizer.ggml.tokens");
+    const auto types = gguf.arrayInts("tokenizer.ggml.token_type");
+    std::string vocab, added, merges;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        vocab += (i ? "," : "") + jsonString(tokens[i]) + ":" + std::to_string(i);
+        if (types[i] == static_cast<std::int64_t>(TokenType::Control))
+            added += std::string(added.empty() ? "" : ",") + "{\"id\":" + std::to_string(i) +
+                     ",\"content\":" + jsonString(tokens[i]) + ",\"special\":true}";
+    }
+    for (const auto& m : gguf.arrayStrings("tokenizer.ggml.merges"))
+        merges += (merges.empty() ? "" : ",") + jsonString(m);
+    const std::string pre =
+        QJsonDocument(config[QStringLiteral("pre_tokenizer")].toObject()).toJson(QJsonDocument::Compact).toStdString();
+    return "{\"added_tokens\":[" + added + "],\"pre_tokenizer\":" + pre +
+           ",\"model\":{\"type\":\"BPE\",\"ignore_merges\":" +
+           (config[QStringLiteral("ignore_merges")].toBool() ? "true" : "false") + ",\"vocab\":{" + vocab +
+           "},\"merges\":[" + merges + "]}}";
 }
 
 }  // namespace
@@ -420,6 +487,87 @@ private slots:
             "GPT-2 word split of %zu bytes (%zu words), best of 3: hand-written %.1f MB/s, PCRE2 JIT %.1f MB/s; "
             "Llama-3 pattern on PCRE2 JIT %.1f MB/s",
             text.size(), hand.size(), handRate, regexRate, llama3Rate);
+    }
+
+    // tokenizer.json pre-tokenizers (Split / Digits / ByteLevel sequences, ignore_merges) and the
+    // TinyStories-656K HF directory against the ids HF tokenizers itself gives
+    // (tests/fixtures/hf-tokenizers/*.ids, recorded by record-ids.py there).
+    void tokenizerJsonFollowsHfTokenizers_data()
+    {
+        QTest::addColumn<QString>("name");
+        for (const char* name : {"llama-bpe", "qwen2", "smollm", "tinystories-656k"})
+            QTest::newRow(name) << QString::fromLatin1(name);
+    }
+    void tokenizerJsonFollowsHfTokenizers()
+    {
+        QFETCH(QString, name);
+        QFile configFile(hfFixture(name + QStringLiteral(".config.json")));
+        QVERIFY(configFile.open(QIODevice::ReadOnly));
+        const QJsonObject config = QJsonDocument::fromJson(configFile.readAll()).object();
+        const QString texts = test::sharedModel(config[QStringLiteral("texts")].toString());
+        EDGERT_REQUIRE_FILE(texts);
+        std::vector<std::string> cases = readTexts(texts);
+        for (const auto v : config[QStringLiteral("extra_texts")].toArray())
+            cases.push_back(v.toString().toStdString());
+
+        std::unique_ptr<Tokenizer> tokenizer;
+        QTemporaryDir dir;
+        if (config.contains(QStringLiteral("directory"))) {
+            const QString hfDir = test::sharedModel(config[QStringLiteral("directory")].toString());
+            EDGERT_REQUIRE_FILE(hfDir);
+            tokenizer = makeHfTokenizer(hfDir.toStdString(), HfSpecialIds{1, 2});
+        } else {
+            const QString vocab = test::sharedModel(config[QStringLiteral("vocab")].toString());
+            EDGERT_REQUIRE_FILE(vocab);
+            const GgufFile gguf(vocab.toStdString());
+            writeFile(dir.filePath(QStringLiteral("tokenizer.json")),
+                      QByteArray::fromStdString(byteLevelTokenizerJson(gguf, config)));
+            const auto id = [&](const char* key) { return static_cast<TokenId>(*gguf.findUInt(key)); };
+            tokenizer = makeHfTokenizer(dir.path().toStdString(), HfSpecialIds{id("tokenizer.ggml.bos_token_id"),
+                                                                               id("tokenizer.ggml.eos_token_id")});
+        }
+
+        QFile idsFile(hfFixture(name + QStringLiteral(".ids")));
+        QVERIFY(idsFile.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(idsFile.readAll()).split(QLatin1Char('\n'));
+        QVERIFY(static_cast<std::size_t>(lines.size()) >= cases.size());
+        int failures = 0;
+        for (std::size_t i = 0; i < cases.size(); ++i) {
+            const QString got = idsText(tokenizer->encode(cases[i], false));
+            if (got != lines[static_cast<qsizetype>(i)]) {
+                ++failures;
+                qWarning("text %s\n  HF       %s\n  edge-rt  %s",
+                         QByteArray::fromStdString(cases[i]).toPercentEncoding(" ").constData(),
+                         qPrintable(lines[static_cast<qsizetype>(i)]), qPrintable(got));
+            }
+        }
+        QVERIFY2(
+            failures == 0,
+            qPrintable(QStringLiteral("%1 of %2 texts differ from HF tokenizers").arg(failures).arg(cases.size())));
+        qInfo("%s: %zu of %zu texts match HF tokenizers", qPrintable(name), cases.size(), cases.size());
+    }
+
+    void unsupportedSplitIsNamed()
+    {
+        const GgufFile gguf(test::sharedModel(QStringLiteral("kit/arch/qwen2-F32.gguf")).toStdString());
+        const QJsonObject split{
+            {QStringLiteral("type"), QStringLiteral("Split")},
+            {QStringLiteral("pattern"), QJsonObject{{QStringLiteral("Regex"), QStringLiteral("\\s")}}},
+            {QStringLiteral("behavior"), QStringLiteral("Removed")}};
+        const QJsonObject byteLevel{{QStringLiteral("type"), QStringLiteral("ByteLevel")},
+                                    {QStringLiteral("use_regex"), false}};
+        QTemporaryDir dir;
+        const QJsonObject config{{QStringLiteral("pre_tokenizer"),
+                                  QJsonObject{{QStringLiteral("type"), QStringLiteral("Sequence")},
+                                              {QStringLiteral("pretokenizers"), QJsonArray{split, byteLevel}}}}};
+        writeFile(dir.filePath(QStringLiteral("tokenizer.json")),
+                  QByteArray::fromStdString(byteLevelTokenizerJson(gguf, config)));
+        try {
+            (void)makeHfTokenizer(dir.path().toStdString(), HfSpecialIds{4096, 4098});
+            QFAIL("Split(behavior = Removed) was accepted");
+        } catch (const FormatError& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("\"Removed\"")), e.what());
+        }
     }
 
     void tinyStoriesTokenizerJsonAgreesWithItsGgufVocabulary()

@@ -528,15 +528,40 @@ void applyNormalizer(const TokenizerJsonReader& r, const json::Value& n, BpeToke
     r.fail(n, "normalizer \"" + t + "\" is not supported (supported: Prepend(\"▁\"), Replace(\" \", \"▁\"), Sequence)");
 }
 
+/// The word-splitting steps of a pre-tokenizer, in order: Split(Regex, "Isolated") patterns,
+/// Digits as \p{N} / \p{N}+, ByteLevel(use_regex) as GPT-2's pattern; Sequence recurses.
 void applyPreTokenizer(const TokenizerJsonReader& r, const json::Value& p, BpeTokenizer::Config& c, bool& byteLevel,
                        bool& metaspace)
 {
     if (p.isNull()) return;
     const std::string t = r.type(p);
+    if (t == "Sequence") {
+        for (const auto& item : r.require(p, "pretokenizers", json::Kind::Array).items())
+            applyPreTokenizer(r, item, c, byteLevel, metaspace);
+        return;
+    }
     if (t == "ByteLevel") {
-        if (!r.flag(p, "use_regex", true)) r.fail(p, "pre-tokenizer ByteLevel without use_regex is not supported");
-        c.byteLevelAddPrefixSpace = r.flag(p, "add_prefix_space", false);
+        if (r.flag(p, "use_regex", true)) c.splitPatterns.emplace_back(tokenizer::kGpt2Pattern);
+        c.byteLevelAddPrefixSpace = c.byteLevelAddPrefixSpace || r.flag(p, "add_prefix_space", false);
         byteLevel = true;
+        return;
+    }
+    if (t == "Split") {
+        const auto& pattern = r.require(p, "pattern", json::Kind::Object);
+        const auto& behavior = r.require(p, "behavior", json::Kind::String).text();
+        if (behavior != "Isolated")
+            r.fail(p, "pre-tokenizer Split with behavior \"" + behavior + "\" is not supported (only \"Isolated\")");
+        if (r.flag(p, "invert", false)) r.fail(p, "pre-tokenizer Split with invert = true is not supported");
+        if (const auto* regex = pattern.find("Regex"); regex && regex->isString())
+            c.splitPatterns.push_back(regex->text());
+        else if (const auto* text = pattern.find("String"); text && text->isString())
+            c.splitPatterns.push_back("\\Q" + text->text() + "\\E");
+        else
+            r.fail(pattern, "pre-tokenizer Split needs a pattern {\"Regex\": ...} or {\"String\": ...}");
+        return;
+    }
+    if (t == "Digits") {
+        c.splitPatterns.emplace_back(r.flag(p, "individual_digits", false) ? "\\p{N}" : "\\p{N}+");
         return;
     }
     if (t == "Metaspace") {
@@ -554,7 +579,8 @@ void applyPreTokenizer(const TokenizerJsonReader& r, const json::Value& p, BpeTo
         metaspace = true;
         return;
     }
-    r.fail(p, "pre-tokenizer \"" + t + "\" is not supported (supported: ByteLevel, Metaspace)");
+    r.fail(p,
+           "pre-tokenizer \"" + t + "\" is not supported (supported: ByteLevel, Split, Digits, Metaspace, Sequence)");
 }
 
 /// Reads TemplateProcessing's `single` template: a leading / trailing SpecialToken.
@@ -668,6 +694,11 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::fromTokenizerJson(const std::string&
     bool sawReplace = false, byteLevel = false, metaspace = false;
     if (const auto* n = root.find("normalizer")) applyNormalizer(r, *n, c, sawReplace);
     if (const auto* p = root.find("pre_tokenizer")) applyPreTokenizer(r, *p, c, byteLevel, metaspace);
+    if (!byteLevel && !c.splitPatterns.empty())
+        r.fail(root, "Split / Digits pre-tokenizers without ByteLevel are not supported");
+    if (c.splitPatterns == std::vector<std::string>{std::string(tokenizer::kGpt2Pattern)})
+        c.splitPatterns.clear();  // GPT-2's pattern alone: the faster hand-written matcher
+    c.ignoreMerges = r.flag(model, "ignore_merges", false);
     if (byteLevel && (c.prependMarker || sawReplace))
         r.fail(root, "a ByteLevel pre-tokenizer combined with a \"▁\" normalizer is not supported");
     if (!byteLevel && !metaspace && !sawReplace)

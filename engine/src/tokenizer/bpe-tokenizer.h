@@ -91,7 +91,9 @@ public:
     /// bpe-pre-tokenizers.h ("gpt-2", "llama-bpe", "qwen2", "smollm"). Throws FormatError naming
     /// the file and key, for another pre-tokenizer naming it and listing the supported ones.
     static std::unique_ptr<BpeTokenizer> fromGguf(const GgufFile& gguf);
-    /// A HF tokenizer.json with a BPE model. `ids` (from config.json) take precedence over the
+    /// A HF tokenizer.json with a BPE model; pre_tokenizer ByteLevel, Metaspace, or a Sequence of
+    /// Split(Regex, "Isolated") / Digits / ByteLevel (PCRE2 runs the patterns); model.ignore_merges.
+    /// `ids` (from config.json) take precedence over the
     /// post-processor's special tokens for bos/eos. Throws IoError / FormatError naming the file
     /// and the unsupported component (the message lists what is supported).
     static std::unique_ptr<BpeTokenizer> fromTokenizerJson(const std::string& path, const HfSpecialIds& ids = {});
