@@ -81,7 +81,11 @@ public:
         const auto team = static_cast<std::size_t>(threads);
         while (m_workers.size() + 1 < team) {
             const std::size_t index = m_workers.size() + 1;
-            m_workers.emplace_back([this, index] { workerLoop(index); });
+            // The epoch before this job's increment: a worker that starts after the increment
+            // below must still see this job as new (reading the epoch itself at start-up would
+            // take the job as already seen and sleep through it).
+            const std::uint32_t seen = m_epoch.load(std::memory_order_acquire);
+            m_workers.emplace_back([this, index, seen] { workerLoop(index, seen); });
         }
         m_fn.store(fn, std::memory_order_relaxed);
         m_context.store(context, std::memory_order_relaxed);
@@ -129,9 +133,8 @@ private:
         }
     }
 
-    void workerLoop(std::size_t index)
+    void workerLoop(std::size_t index, std::uint32_t seen)
     {
-        std::uint32_t seen = m_epoch.load(std::memory_order_acquire);
         for (;;) {
             const auto changed = [&] { return m_epoch.load(std::memory_order_acquire) != seen; };
             if (!spinUntil(changed, spinMicros())) {
