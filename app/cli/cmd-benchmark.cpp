@@ -15,6 +15,7 @@
 #include "edgert/inference-engine.h"
 #include "edgert/monitor/process-memory.h"
 #include "edgert/roofline.h"
+#include "edgert/session.h"
 #include "edgert/units.h"
 
 #include <QCommandLineParser>
@@ -32,9 +33,6 @@
 namespace edgert::cli {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 struct Stat {
     double mean = 0, sd = 0;
@@ -67,9 +65,12 @@ struct Row {
     QJsonArray timeline;
 };
 
+// Records group events of the decode passes (from the first sampled token on) of an armed turn.
 struct TimelineRecorder : RunObserver {
     std::vector<GroupEvent> events;
+    bool armed = false;
     bool recording = false;
+    void onToken(TokenId /*id*/, std::size_t /*index*/) override { recording = armed; }
     void onGroupEvent(const GroupEvent& e) override
     {
         if (recording) events.push_back(e);
@@ -93,19 +94,23 @@ struct TimelineRecorder : RunObserver {
 std::vector<std::string> splitList(const QString& text)
 {
     std::vector<std::string> out;
-    for (const auto& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) out.push_back(part.trimmed().toStdString());
+    for (const auto& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        out.push_back(part.trimmed().toStdString());
     return out;
 }
 
-double mb(std::uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+double mb(std::uint64_t bytes)
+{
+    return static_cast<double>(bytes) / (1024.0 * 1024.0);
+}
 
 }  // namespace
 
 int benchmarkCommand(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Measure load, prefill and decode speed and memory for strategies x budgets x threads."));
+    parser.setApplicationDescription(
+        QStringLiteral("Measure load, prefill and decode speed and memory for strategies x budgets x threads."));
     parser.addHelpOption();
     parser.addOptions({
         {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or the default model)."), QStringLiteral("path")},
@@ -172,7 +177,8 @@ int benchmarkCommand(const QStringList& arguments)
     for (const auto& u : input.units) weightBytesPerToken += u.weightBytes;
 
     const bool synthetic = graph->displayName().find("synthetic") != std::string::npos;
-    std::fprintf(stderr, "benchmark: %s — %s, %u layers, %s weights; prefill %u tokens (batch %u), decode %u tokens, "
+    std::fprintf(stderr,
+                 "benchmark: %s — %s, %u layers, %s weights; prefill %u tokens (batch %u), decode %u tokens, "
                  "%d repetitions after a warm-up%s\n",
                  graph->displayName().c_str(), architectureName(hp.arch), hp.nLayers,
                  formatBytes(graph->weightBytes()).c_str(), nPrompt, shape.nBatch, nDecode, reps,
@@ -211,28 +217,28 @@ int benchmarkCommand(const QStringList& arguments)
                     row.weightBytesPerToken = weightBytesPerToken;
                     resetPeakRss();
                     const auto baseline = readProcessMemory().rssBytes.valueOr(0);
-                    MemoryPool pool(row.budget);
+                    std::shared_ptr<const MemoryPool> pool;
                     {
-                        auto ready = std::move(planned).prepare(pool);
+                        auto ready = std::move(planned).prepare();
+                        pool = ready.pool();
                         row.loadMs = ready.loadMs();
+                        // One turn of a Session per repetition: prefill of the prompt, then nDecode
+                        // greedy decode passes (the first sampled token comes from the prefill).
+                        Session session(ready);
+                        GenerationParams params;
+                        params.maxTokens = nDecode + 1;
+                        params.stopAtEos = false;
                         std::vector<double> prefillRates, decodeRates;
                         for (int rep = -1; rep < reps; ++rep) {  // rep -1 is the warm-up
-                            ready.resetContext();
-                            auto start = Clock::now();
-                            auto logits = ready.evaluate(prompt);
-                            const double prefillMs = msSince(start);
+                            session.reset();
+                            session.append(prompt);
                             recorder.events.clear();
-                            recorder.recording = rep == reps - 1;
-                            start = Clock::now();
-                            for (std::uint32_t i = 0; i < nDecode; ++i) {
-                                const TokenId next[1] = {Sampler::argmax(logits)};
-                                logits = ready.evaluate(next, &recorder);
-                            }
-                            const double decodeMs = msSince(start);
-                            recorder.recording = false;
+                            recorder.armed = rep == reps - 1;
+                            const TurnResult turn = session.generate(params, &recorder);
+                            recorder.armed = recorder.recording = false;
                             if (rep < 0) continue;
-                            prefillRates.push_back(nPrompt * 1000.0 / prefillMs);
-                            decodeRates.push_back(nDecode * 1000.0 / decodeMs);
+                            prefillRates.push_back(turn.generation.prefillTokensPerSecond());
+                            decodeRates.push_back(turn.generation.decodeTokensPerSecond());
                         }
                         row.prefill = Stat::of(prefillRates);
                         row.decode = Stat::of(decodeRates);
@@ -240,7 +246,8 @@ int benchmarkCommand(const QStringList& arguments)
                         for (const auto& e : recorder.events) {
                             QJsonObject o;
                             o[QStringLiteral("group")] = static_cast<int>(e.group);
-                            o[QStringLiteral("phase")] = e.phase == GroupEvent::Phase::Load ? QStringLiteral("load") : QStringLiteral("compute");
+                            o[QStringLiteral("phase")] =
+                                e.phase == GroupEvent::Phase::Load ? QStringLiteral("load") : QStringLiteral("compute");
                             o[QStringLiteral("pass")] = static_cast<double>(e.pass);
                             o[QStringLiteral("start_ms")] = e.startMs;
                             o[QStringLiteral("end_ms")] = e.endMs;
@@ -248,7 +255,7 @@ int benchmarkCommand(const QStringList& arguments)
                             row.timeline.append(o);
                         }
                     }
-                    row.poolPeak = pool.peakBytes();
+                    row.poolPeak = pool->peakBytes();
                     const auto peak = readProcessMemory().peakRssBytes.valueOr(0);
                     row.rssPeakAbove = peak > baseline ? peak - baseline : 0;
                 } catch (const BudgetError& e) {
@@ -273,9 +280,13 @@ int benchmarkCommand(const QStringList& arguments)
         for (int t : threadCounts) memoryBandwidth[t] = measureMemoryReadBandwidth(t);
         fileBandwidth = measureFileReadBandwidth(modelPath);
     }
-    const auto achievedGBs = [&](const Row& r) { return static_cast<double>(r.weightBytesPerToken) * r.decode.mean / 1e9; };
+    const auto achievedGBs = [&](const Row& r) {
+        return static_cast<double>(r.weightBytesPerToken) * r.decode.mean / 1e9;
+    };
     const auto diskBoundTokS = [&](const Row& r) {
-        return r.streamedBytesPerPass > 0 ? fileBandwidth.warmBytesPerSecond / static_cast<double>(r.streamedBytesPerPass) : 0.0;
+        return r.streamedBytesPerPass > 0
+                   ? fileBandwidth.warmBytesPerSecond / static_cast<double>(r.streamedBytesPerPass)
+                   : 0.0;
     };
 
     if (parser.isSet(QStringLiteral("timeline"))) {
@@ -292,8 +303,11 @@ int benchmarkCommand(const QStringList& arguments)
         }
         QFile f(parser.value(QStringLiteral("timeline")));
         if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            throw IoError("cannot write timeline '" + f.fileName().toStdString() + "': " + f.errorString().toStdString());
-        f.write(QJsonDocument(QJsonObject{{QStringLiteral("model"), QString::fromStdString(modelPath)}, {QStringLiteral("runs"), runs}}).toJson());
+            throw IoError("cannot write timeline '" + f.fileName().toStdString() +
+                          "': " + f.errorString().toStdString());
+        f.write(QJsonDocument(QJsonObject{{QStringLiteral("model"), QString::fromStdString(modelPath)},
+                                          {QStringLiteral("runs"), runs}})
+                    .toJson());
     }
 
     // ---- output -----------------------------------------------------------------------------
@@ -357,25 +371,31 @@ int benchmarkCommand(const QStringList& arguments)
 
     const bool csv = output == QLatin1String("csv");
     if (csv)
-        std::printf("strategy,budget_bytes,threads,groups,streamed_groups,pinned_mb,streamed_mb_per_pass,pool_peak_mb,"
-                    "peak_rss_mb,load_ms,prefill_tok_s,prefill_sd,decode_tok_s,decode_sd,overlap_pct%s\n",
-                    roofline ? ",decode_gb_s,mem_bw_gb_s,disk_bound_tok_s" : "");
+        std::printf(
+            "strategy,budget_bytes,threads,groups,streamed_groups,pinned_mb,streamed_mb_per_pass,pool_peak_mb,"
+            "peak_rss_mb,load_ms,prefill_tok_s,prefill_sd,decode_tok_s,decode_sd,overlap_pct%s\n",
+            roofline ? ",decode_gb_s,mem_bw_gb_s,disk_bound_tok_s" : "");
     else
         std::printf("%-21s %9s %3s %6s %9s %9s %8s %8s %8s %16s %16s%s\n", "strategy", "budget", "thr", "groups",
                     "pinned MB", "stream MB", "pool MB", "RSS MB", "load ms", "prefill tok/s", "decode tok/s",
                     roofline ? "   decode GB/s (% of mem BW)  disk-bound tok/s" : "");
     for (const auto& r : rows) {
         if (!r.error.empty()) {
-            if (csv) std::printf("%s,%llu,%d,,,,,,,,,,,,\n", r.strategy.c_str(), static_cast<unsigned long long>(r.budget), r.threads);
-            else std::printf("%-21s %9s %3d  cannot plan: %s\n", r.strategy.c_str(), formatBytes(r.budget).c_str(), r.threads, r.error.c_str());
+            if (csv)
+                std::printf("%s,%llu,%d,,,,,,,,,,,,\n", r.strategy.c_str(), static_cast<unsigned long long>(r.budget),
+                            r.threads);
+            else
+                std::printf("%-21s %9s %3d  cannot plan: %s\n", r.strategy.c_str(), formatBytes(r.budget).c_str(),
+                            r.threads, r.error.c_str());
             continue;
         }
         if (csv) {
             std::printf("%s,%llu,%d,%zu,%zu,%.2f,%.2f,%.2f,%.2f,%.1f,%.2f,%.2f,%.2f,%.2f,%.1f", r.strategy.c_str(),
-                        static_cast<unsigned long long>(r.budget), r.threads, r.groups, r.streamedGroups, mb(r.pinnedBytes),
-                        mb(r.streamedBytesPerPass), mb(r.poolPeak), mb(r.rssPeakAbove), r.loadMs, r.prefill.mean,
-                        r.prefill.sd, r.decode.mean, r.decode.sd, r.overlapPercent);
-            if (roofline) std::printf(",%.2f,%.2f,%.2f", achievedGBs(r), memoryBandwidth[r.threads] / 1e9, diskBoundTokS(r));
+                        static_cast<unsigned long long>(r.budget), r.threads, r.groups, r.streamedGroups,
+                        mb(r.pinnedBytes), mb(r.streamedBytesPerPass), mb(r.poolPeak), mb(r.rssPeakAbove), r.loadMs,
+                        r.prefill.mean, r.prefill.sd, r.decode.mean, r.decode.sd, r.overlapPercent);
+            if (roofline)
+                std::printf(",%.2f,%.2f,%.2f", achievedGBs(r), memoryBandwidth[r.threads] / 1e9, diskBoundTokS(r));
             std::printf("\n");
             continue;
         }
@@ -388,7 +408,8 @@ int benchmarkCommand(const QStringList& arguments)
                     formatBytes(r.budget).c_str(), r.threads, groups, mb(r.pinnedBytes), mb(r.streamedBytesPerPass),
                     mb(r.poolPeak), mb(r.rssPeakAbove), r.loadMs, prefill, decode);
         if (roofline) {
-            std::printf("   %6.2f (%4.1f%%)", achievedGBs(r), 100.0 * achievedGBs(r) * 1e9 / memoryBandwidth[r.threads]);
+            std::printf("   %6.2f (%4.1f%%)", achievedGBs(r),
+                        100.0 * achievedGBs(r) * 1e9 / memoryBandwidth[r.threads]);
             if (r.streamedBytesPerPass)
                 std::printf("   %8.1f (achieved %4.1f%%)", diskBoundTokS(r), 100.0 * r.decode.mean / diskBoundTokS(r));
         }
@@ -403,11 +424,12 @@ int benchmarkCommand(const QStringList& arguments)
         if (!leanest || r.rssPeakAbove < leanest->rssPeakAbove) leanest = &r;
     }
     if (fastest)
-        std::printf("\nfastest decode: %s at %s, %d threads: %.1f tokens/s\n"
-                    "most memory-efficient: %s at %s, %d threads: peak RSS +%.1f MiB, %.1f tokens/s\n",
-                    fastest->strategy.c_str(), formatBytes(fastest->budget).c_str(), fastest->threads, fastest->decode.mean,
-                    leanest->strategy.c_str(), formatBytes(leanest->budget).c_str(), leanest->threads,
-                    mb(leanest->rssPeakAbove), leanest->decode.mean);
+        std::printf(
+            "\nfastest decode: %s at %s, %d threads: %.1f tokens/s\n"
+            "most memory-efficient: %s at %s, %d threads: peak RSS +%.1f MiB, %.1f tokens/s\n",
+            fastest->strategy.c_str(), formatBytes(fastest->budget).c_str(), fastest->threads, fastest->decode.mean,
+            leanest->strategy.c_str(), formatBytes(leanest->budget).c_str(), leanest->threads,
+            mb(leanest->rssPeakAbove), leanest->decode.mean);
     if (roofline) {
         std::printf("roofline: memory read");
         for (auto [t, v] : memoryBandwidth) std::printf(" %.1f GB/s (%d thr)", v / 1e9, t);

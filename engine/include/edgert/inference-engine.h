@@ -3,9 +3,11 @@
 // Type-state lifecycle — each transition consumes the previous state, only Ready can run:
 //   IdleEngine   (a validated model + tokenizer)
 //     .plan(strategy, budget, shape) &&  -> PlannedEngine   (a PartitionPlan, nothing allocated)
-//     .prepare(pool) &&                  -> ReadyEngine     (KV cache, scratch and pinned groups
-//                                                            leased from `pool`, pinned weights read)
-//   ReadyEngine::generate() / evaluate() run passes; streamed groups are read into pool buffers
+//     .prepare() &&                      -> ReadyEngine     (a memory pool of the plan's budget; KV
+//                                                            cache, scratch and pinned groups leased
+//                                                            from it, pinned weights read)
+//   ReadyEngine::evaluate() runs passes (Session, edgert/session.h, is the one generation loop
+//   on top of it; ReadyEngine::generate() is a one-turn Session); streamed groups are read into pool buffers
 //   and released after use; with prefetch the next streamed group loads on a worker thread
 //   while the current one computes. Destroying a ReadyEngine returns every byte to the pool.
 #pragma once
@@ -22,6 +24,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace edgert {
@@ -34,8 +37,8 @@ struct GroupEvent {
     std::uint64_t pass = 0;  ///< forward pass number since prepare()
     double startMs = 0.0;    ///< since prepare()
     double endMs = 0.0;
-    bool onWorker = false;   ///< loaded by the prefetch worker
-    int threads = 0;         ///< compute threads used (Compute events)
+    bool onWorker = false;  ///< loaded by the prefetch worker
+    int threads = 0;        ///< compute threads used (Compute events)
 };
 
 /// Hooks a caller can give a run. Called on the thread that runs generate() (onGroupEvent for
@@ -43,6 +46,10 @@ struct GroupEvent {
 struct RunObserver {
     virtual ~RunObserver() = default;
     virtual void onToken(TokenId /*id*/, std::size_t /*index*/) {}
+    /// The printable UTF-8 text that generated token `index` made final (possibly empty): control
+    /// tokens omitted unless the session prints special tokens, text that may begin a stop string
+    /// held back until it is decided. Called by Session after onToken.
+    virtual void onText(std::string_view /*text*/, std::size_t /*index*/) {}
     virtual void onGroupEvent(const GroupEvent& /*event*/) {}
     /// Polled between groups; returning true cancels the run (generate returns, stopReason Cancelled).
     virtual bool shouldStop() { return false; }
@@ -56,7 +63,9 @@ struct GenerationParams {
     bool stopAtEos = true;
 };
 
-enum class StopReason { MaxTokens, EndOfSequence, ContextFull, Cancelled };
+/// Why a generation ended. EndOfSequence: an end-of-generation token (EOS, EOT, <|im_end|>, ...);
+/// StopString: the text reached one of the caller's stop strings.
+enum class StopReason { MaxTokens, EndOfSequence, ContextFull, Cancelled, StopString };
 const char* stopReasonName(StopReason reason);
 
 struct GenerationResult {
@@ -103,13 +112,17 @@ class PlannedEngine {
 public:
     const PartitionPlan& plan() const { return m_plan; }
     const RunShape& shape() const { return m_shape; }
-    /// Leases KV cache, scratch and pinned groups from `pool` and reads the pinned weights.
-    /// The pool's budget must be the plan's. Throws BudgetError / IoError; on error every
-    /// leased byte is returned.
+    /// Creates a memory pool of the plan's budget (owned by the ReadyEngine, see pool()), leases
+    /// KV cache, scratch and pinned groups from it and reads the pinned weights. Throws
+    /// BudgetError / IoError; on error every leased byte is returned.
+    ReadyEngine prepare() &&;
+    /// As prepare(), leasing from a pool the caller owns (tests that share one pool between
+    /// engines). The pool's budget must be the plan's (UsageError otherwise).
     ReadyEngine prepare(MemoryPool& pool) &&;
 
 private:
     friend class IdleEngine;
+    ReadyEngine prepareWith(MemoryPool& pool, std::shared_ptr<MemoryPool> owner) &&;
     PlannedEngine(IdleEngine idle, PartitionPlan plan, RunShape shape)
         : m_idle(std::move(idle)), m_plan(std::move(plan)), m_shape(shape)
     {
@@ -129,14 +142,21 @@ public:
     const Tokenizer& tokenizer() const;
     const ValidatedModelGraph& graph() const;
     double loadMs() const;  ///< time prepare() took (allocation + pinned reads)
+    /// The pool every buffer of this engine is leased from. Kept alive by the engine; hold the
+    /// shared_ptr to check that every byte is back after the engine is gone.
+    const std::shared_ptr<const MemoryPool>& pool() const;
 
-    /// Prefill `prompt`, then sample up to params.maxTokens tokens. The KV cache restarts at
-    /// position 0. Throws UsageError when the prompt is empty or longer than the context.
+    /// One turn of a fresh Session (edgert/session.h): the KV cache restarts at position 0,
+    /// `prompt` is prefilled, then up to params.maxTokens tokens are sampled, stopping at the
+    /// vocabulary's end-of-generation tokens when params.stopAtEos. Throws UsageError when the
+    /// prompt is empty or does not leave room for one generated token in the context.
     GenerationResult generate(std::span<const TokenId> prompt, const GenerationParams& params,
                               RunObserver* observer = nullptr);
 
-    /// Runs `tokens` through the model at the current position (appending to the KV cache) and
-    /// returns the logits of the last one (vocab,), valid until the next call.
+    /// Runs `tokens` through the model at the current position (appending to the KV cache) in
+    /// passes of at most nBatch tokens and returns the logits of the last one (vocab,), valid
+    /// until the next call. When the observer cancels, returns an empty span; the position then
+    /// counts the passes that completed. Throws UsageError when the tokens do not fit the context.
     std::span<const float> evaluate(std::span<const TokenId> tokens, RunObserver* observer = nullptr);
     /// Teacher-forced scoring: runs `tokens` (1..shape().nBatch of them) as one forward pass at
     /// the current position (appending to the KV cache) and returns the logits at every one of
@@ -149,8 +169,16 @@ public:
     const RunShape& shape() const;
     /// Forgets the context (position back to 0).
     void resetContext();
+    /// Forgets the KV cache from `position` on (keeps the first `position` tokens). UsageError
+    /// when `position` is beyond the current position.
+    void rewind(std::uint32_t position);
     std::uint32_t position() const;
     void setThreads(int threads);
+    /// The sampler's candidate workspace (vocab,), leased from the pool with the scratch.
+    std::span<TokenCandidate> samplerWorkspace();
+    /// Bytes read from disk for streamed groups and forward passes run, since prepare().
+    std::uint64_t streamedBytesRead() const;
+    std::uint64_t forwardPasses() const;
 
 private:
     friend class PlannedEngine;

@@ -17,6 +17,10 @@ public:
     {
         if (m_inner) m_inner->onToken(id, index);
     }
+    void onText(std::string_view text, std::size_t index) override
+    {
+        if (m_inner) m_inner->onText(text, index);
+    }
     void onGroupEvent(const GroupEvent& event) override
     {
         if (m_inner) m_inner->onGroupEvent(event);

@@ -34,6 +34,7 @@ QString stopReasonText(StopReason reason)
         case StopReason::EndOfSequence: return QCoreApplication::translate("Run", "the model ended the story");
         case StopReason::ContextFull: return QCoreApplication::translate("Run", "the context is full");
         case StopReason::Cancelled: return QCoreApplication::translate("Run", "stopped");
+        case StopReason::StopString: return QCoreApplication::translate("Run", "reached a stop string");
     }
     return {};
 }

@@ -4,6 +4,7 @@
 
 #include "edgert/error.h"
 #include "edgert/inference-engine.h"
+#include "edgert/session.h"
 
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -63,7 +64,7 @@ struct LoadedModel {
 
 LoadedModel loadModel(const QString& path, int contextTokens, int batchTokens)
 {
-    auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::openGguf(path.toStdString()).validate());
+    auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::open(path.toStdString()).validate());
     const HyperParams& hp = graph->hparams();
     LoadedModel m;
     m.info.path = QFileInfo(path).absoluteFilePath();
@@ -97,7 +98,7 @@ struct RunJob {
     RunShape shape;
     RunRequest request;
     int threads = 1;
-    std::shared_ptr<MemoryPool> pool;
+    std::shared_ptr<detail::PoolSlot> pool;  ///< the worker puts the engine's pool here
     std::shared_ptr<ThermalGate> thermal;
     std::shared_ptr<RunChannel> channel;
 };
@@ -125,12 +126,6 @@ private:
 RunReport executeRun(const RunJob& job)
 {
     IdleEngine idle(job.graph, EngineOptions{job.thermal ? job.thermal->threads : job.threads});
-    std::vector<TokenId> prompt = idle.tokenizer().encode(job.request.prompt.toStdString(), true);
-    if (prompt.empty()) prompt.push_back(idle.tokenizer().bos());
-    if (prompt.size() >= job.shape.nCtx)
-        throw UsageError("the prompt has " + std::to_string(prompt.size()) + " tokens, which leaves no room in the " +
-                         std::to_string(job.shape.nCtx) + "-token context");
-
     GenerationParams params;
     params.maxTokens = static_cast<std::uint32_t>(std::max(1, job.request.maxTokens));
     params.sampler.temperature = static_cast<float>(job.request.temperature);
@@ -142,15 +137,22 @@ RunReport executeRun(const RunJob& job)
     auto planned = std::move(idle).plan(*strategy, job.budgetBytes, job.shape);
     RunReport report;
     report.plan = planned.plan();
+    std::shared_ptr<const MemoryPool> pool;
     {
         const auto origin = Clock::now();
         ThermalAttachment attach(job.thermal.get(), job.channel.get(), origin);
-        ReadyEngine ready = std::move(planned).prepare(*job.pool);
-        detail::BridgeObserver observer(*job.channel, ready.tokenizer(), *job.pool, job.thermal.get(),
-                                        static_cast<int>(prompt.size()), ready.loadMs());
-        observer.primeWithPrompt(prompt);
+        ReadyEngine ready = std::move(planned).prepare();
+        pool = ready.pool();
+        job.pool->set(pool);
+        Session session(ready);
+        session.prompt(job.request.prompt.toStdString());
+        detail::BridgeObserver observer(*job.channel, *pool, job.thermal.get(), static_cast<int>(session.tokensUsed()),
+                                        ready.loadMs());
         observer.startGeneration();
-        const GenerationResult result = ready.generate(prompt, params, &observer);
+        const TurnResult turn = session.generate(params, &observer);
+        if (turn.generation.stopReason == StopReason::ContextFull && turn.prefilledTokens == 0)
+            throw UsageError(turn.message);
+        const GenerationResult& result = turn.generation;
         report.text = observer.finish();
         report.stats = observer.stats();
         report.tokens = result.tokens;
@@ -163,9 +165,9 @@ RunReport executeRun(const RunJob& job)
         report.stats.prefillTokensPerSecond = result.tokens.empty() ? 0.0 : result.prefillTokensPerSecond();
         report.stats.decodeTokensPerSecond = result.decodeTokensPerSecond();
     }  // `ready` is gone: every lease is back in the pool.
-    report.poolEndBytes = job.pool->usedBytes();
-    report.stats.poolUsedBytes = job.pool->usedBytes();
-    report.stats.poolPeakBytes = job.pool->peakBytes();
+    report.poolEndBytes = pool->usedBytes();
+    report.stats.poolUsedBytes = pool->usedBytes();
+    report.stats.poolPeakBytes = pool->peakBytes();
     return report;
 }
 
@@ -309,7 +311,8 @@ bool EngineBridge::thermalPolicyInert() const
 
 quint64 EngineBridge::poolUsedBytes() const
 {
-    return m_pool ? m_pool->usedBytes() : 0;
+    const auto pool = m_pool ? m_pool->get() : nullptr;
+    return pool ? pool->usedBytes() : 0;
 }
 
 void EngineBridge::setPlanning(bool planning)
@@ -444,7 +447,7 @@ QCoro::Task<std::optional<RunReport>> EngineBridge::run(RunRequest request)
     job->request = request;
     job->threads = m_threads;
     job->thermal = m_thermal;
-    job->pool = m_pool = std::make_shared<MemoryPool>(m_budgetBytes);
+    job->pool = m_pool = std::make_shared<detail::PoolSlot>();
     job->channel = m_runChannel = std::make_shared<RunChannel>();
     std::weak_ptr<RunChannel> weakChannel = job->channel;
     job->channel->setNotify([this, weakChannel] {

@@ -45,21 +45,15 @@ void RunChannel::sleepUnlessStopped(std::chrono::milliseconds duration)
 }
 
 // ---------------------------------------------------------------------------------------------
-BridgeObserver::BridgeObserver(RunChannel& channel, const Tokenizer& tokenizer, const MemoryPool& pool,
-                               ThermalGate* thermal, int promptTokens, double loadMs)
+BridgeObserver::BridgeObserver(RunChannel& channel, const MemoryPool& pool, ThermalGate* thermal, int promptTokens,
+                               double loadMs)
     : m_channel(channel),
-      m_streamer(tokenizer),
       m_pool(pool),
       m_thermal(thermal),
       m_promptTokens(promptTokens),
       m_loadMs(loadMs),
       m_threads(thermal ? thermal->threads : 1)
 {
-}
-
-void BridgeObserver::primeWithPrompt(const std::vector<TokenId>& prompt)
-{
-    for (const TokenId id : prompt) m_streamer.push(id);
 }
 
 void BridgeObserver::startGeneration()
@@ -77,9 +71,15 @@ void BridgeObserver::onToken(TokenId id, std::size_t index)
     }
     m_lastToken = now;
     m_tokens = static_cast<int>(index) + 1;
-    const std::string piece = m_streamer.push(id);
-    m_text += piece;
-    m_channel.push(TokenPiece{QString::fromStdString(piece), static_cast<int>(index), id});
+    m_lastId = id;
+}
+
+void BridgeObserver::onText(std::string_view text, std::size_t index)
+{
+    m_text += text;
+    const bool ofLastToken = static_cast<int>(index) + 1 == m_tokens;
+    m_channel.push(TokenPiece{QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())),
+                              static_cast<int>(index), ofLastToken ? m_lastId : -1});
     pushStats(false);
 }
 
@@ -111,11 +111,6 @@ void BridgeObserver::beforeGroup(std::size_t /*group*/, int& threads)
 
 QString BridgeObserver::finish()
 {
-    const std::string rest = m_streamer.flush();
-    if (!rest.empty()) {
-        m_text += rest;
-        m_channel.push(TokenPiece{QString::fromStdString(rest), m_tokens, -1});
-    }
     pushStats(true);
     return QString::fromStdString(m_text);
 }

@@ -5,8 +5,8 @@
 // queue calls `notify`, which posts one drain to the GUI thread, so a burst of tokens and group
 // events costs one queued call, not one per event.
 //
-// BridgeObserver is the RunObserver the worker hands ReadyEngine::generate(): it turns ids into
-// text (TextStreamer), measures time to first token and prefill/decode rates, lets the thermal
+// BridgeObserver is the RunObserver the worker hands Session::generate(): it forwards the text
+// the Session made printable, measures time to first token and prefill/decode rates, lets the thermal
 // policy set the thread count before each group, and pushes everything into the channel.
 #pragma once
 
@@ -64,6 +64,26 @@ private:
     std::function<void()> m_notify;
 };
 
+/// The pool of a run's engine, handed from the worker (which creates it in prepare()) to the GUI
+/// thread (which reads its usage while the run goes on and after it).
+class PoolSlot {
+public:
+    void set(std::shared_ptr<const MemoryPool> pool)
+    {
+        std::lock_guard lock(m_mutex);
+        m_pool = std::move(pool);
+    }
+    std::shared_ptr<const MemoryPool> get() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_pool;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::shared_ptr<const MemoryPool> m_pool;
+};
+
 /// The thermal policy and the thread count it has settled on; kept by the bridge across runs
 /// (heat outlives a run) and used by one run's worker at a time.
 struct ThermalGate {
@@ -75,21 +95,17 @@ struct ThermalGate {
 
 class BridgeObserver final : public RunObserver {
 public:
-    BridgeObserver(RunChannel& channel, const Tokenizer& tokenizer, const MemoryPool& pool, ThermalGate* thermal,
-                   int promptTokens, double loadMs);
-
-    /// Feeds the prompt through the text streamer (output discarded), so the generated text
-    /// continues the prompt: its first piece keeps its leading space.
-    void primeWithPrompt(const std::vector<TokenId>& prompt);
+    BridgeObserver(RunChannel& channel, const MemoryPool& pool, ThermalGate* thermal, int promptTokens, double loadMs);
     /// Marks the start of generate(): time to first token and rates count from here.
     void startGeneration();
 
     void onToken(TokenId id, std::size_t index) override;
+    void onText(std::string_view text, std::size_t index) override;
     void onGroupEvent(const GroupEvent& event) override;
     bool shouldStop() override { return m_channel.stopRequested(); }
     void beforeGroup(std::size_t group, int& threads) override;
 
-    /// Ends the text: pushes what the streamer held back. Returns the whole text.
+    /// Ends the run: pushes the final statistics. Returns the whole text.
     QString finish();
     RunStats stats() const;
 
@@ -97,13 +113,13 @@ private:
     void pushStats(bool force);
 
     RunChannel& m_channel;
-    TextStreamer m_streamer;
     const MemoryPool& m_pool;
     ThermalGate* m_thermal;
     std::string m_text;
     int m_promptTokens;
     double m_loadMs;
     int m_tokens = 0;
+    TokenId m_lastId = -1;
     int m_threads = 1;
     Clock::time_point m_generationStart;
     Clock::time_point m_firstToken;

@@ -1,6 +1,7 @@
 #include "edgert/inference-engine.h"
 
 #include "edgert/error.h"
+#include "edgert/session.h"
 #include "models/model-forward.h"
 #include "runtime/group-loader.h"
 #include "runtime/group-prefetcher.h"
@@ -20,6 +21,7 @@ const char* stopReasonName(StopReason reason)
     case StopReason::EndOfSequence: return "end of sequence";
     case StopReason::ContextFull: return "context full";
     case StopReason::Cancelled: return "cancelled";
+    case StopReason::StopString: return "stop string";
     }
     return "?";
 }
@@ -46,7 +48,10 @@ PlannedEngine IdleEngine::plan(const PartitionStrategy& strategy, std::uint64_t 
 
 // ---------------------------------------------------------------------------------------------
 struct ReadyEngine::Impl {
-    // Declaration order is release order in reverse: buffers go back before the plan dies.
+    // Declaration order is release order in reverse: buffers go back before the plan dies, and
+    // the pool (first) outlives every buffer leased from it.
+    std::shared_ptr<MemoryPool> ownedPool;
+    std::shared_ptr<const MemoryPool> poolView;
     std::shared_ptr<const ValidatedModelGraph> graph;
     std::shared_ptr<const Tokenizer> tokenizer;
     EngineOptions options;
@@ -150,12 +155,27 @@ struct ReadyEngine::Impl {
     }
 };
 
+ReadyEngine PlannedEngine::prepare() &&
+{
+    auto pool = std::make_shared<MemoryPool>(m_plan.budgetBytes);
+    MemoryPool& raw = *pool;
+    return std::move(*this).prepareWith(raw, std::move(pool));
+}
+
 ReadyEngine PlannedEngine::prepare(MemoryPool& pool) &&
 {
     if (pool.budgetBytes() != m_plan.budgetBytes)
         throw UsageError("the memory pool's budget (" + std::to_string(pool.budgetBytes()) +
                          " bytes) differs from the plan's (" + std::to_string(m_plan.budgetBytes) + " bytes)");
+    // A view that does not own: the caller keeps the pool alive beyond the engine.
+    return std::move(*this).prepareWith(pool, std::shared_ptr<MemoryPool>(std::shared_ptr<void>(), &pool));
+}
+
+ReadyEngine PlannedEngine::prepareWith(MemoryPool& pool, std::shared_ptr<MemoryPool> owner) &&
+{
     auto impl = std::make_unique<ReadyEngine::Impl>();
+    impl->ownedPool = std::move(owner);
+    impl->poolView = impl->ownedPool;
     const auto start = Clock::now();
     impl->origin = start;
     impl->graph = std::move(m_idle.m_graph);
@@ -197,6 +217,21 @@ ReadyEngine& ReadyEngine::operator=(ReadyEngine&&) noexcept = default;
 ReadyEngine::~ReadyEngine() = default;
 
 const PartitionPlan& ReadyEngine::plan() const { return m_impl->plan; }
+const std::shared_ptr<const MemoryPool>& ReadyEngine::pool() const { return m_impl->poolView; }
+std::uint64_t ReadyEngine::streamedBytesRead() const { return m_impl->streamedBytesRead; }
+std::uint64_t ReadyEngine::forwardPasses() const { return m_impl->passes; }
+std::span<TokenCandidate> ReadyEngine::samplerWorkspace()
+{
+    auto& d = *m_impl;
+    return {reinterpret_cast<TokenCandidate*>(d.scratchBuffer.data() + d.layout.candidates), d.graph->hparams().vocabSize};
+}
+void ReadyEngine::rewind(std::uint32_t position)
+{
+    if (position > m_impl->position)
+        throw UsageError("cannot rewind the KV cache to position " + std::to_string(position) + ": it holds " +
+                         std::to_string(m_impl->position) + " tokens");
+    m_impl->position = position;
+}
 const Tokenizer& ReadyEngine::tokenizer() const { return *m_impl->tokenizer; }
 const ValidatedModelGraph& ReadyEngine::graph() const { return *m_impl->graph; }
 double ReadyEngine::loadMs() const { return m_impl->loadMs; }
@@ -252,50 +287,13 @@ std::span<const float> ReadyEngine::evaluateAll(std::span<const TokenId> tokens,
 GenerationResult ReadyEngine::generate(std::span<const TokenId> prompt, const GenerationParams& params,
                                        RunObserver* observer)
 {
-    auto& d = *m_impl;
     if (prompt.empty()) throw UsageError("the prompt has no tokens");
-    if (prompt.size() >= d.shape.nCtx)
-        throw UsageError("the prompt has " + std::to_string(prompt.size()) + " tokens; the context holds " +
-                         std::to_string(d.shape.nCtx));
-    Sampler sampler(params.sampler);
-    const std::span<TokenCandidate> workspace(
-        reinterpret_cast<TokenCandidate*>(d.scratchBuffer.data() + d.layout.candidates), d.graph->hparams().vocabSize);
-
-    GenerationResult result;
-    result.promptTokens = static_cast<std::uint32_t>(prompt.size());
-    const auto bytesBefore = d.streamedBytesRead;
-    const auto passesBefore = d.passes;
-    d.position = 0;
-    d.cancelled = false;
-
-    const auto t0 = Clock::now();
-    auto logits = evaluate(prompt, observer);
-    const auto t1 = Clock::now();
-    result.prefillMs = std::chrono::duration<double, std::milli>(t1 - t0).count();
-    result.timeToFirstTokenMs = result.prefillMs;
-    const auto finish = [&](StopReason why) {
-        result.stopReason = why;
-        result.streamedBytesRead = d.streamedBytesRead - bytesBefore;
-        result.forwardPasses = d.passes - passesBefore;
-        return result;
-    };
-    if (d.cancelled) return finish(StopReason::Cancelled);
-
-    const auto decodeStart = Clock::now();
-    for (;;) {
-        const TokenId next = sampler.sample(logits, workspace);
-        if (result.tokens.empty())
-            result.timeToFirstTokenMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        if (params.stopAtEos && next == d.tokenizer->eos()) return finish(StopReason::EndOfSequence);
-        result.tokens.push_back(next);
-        if (observer) observer->onToken(next, result.tokens.size() - 1);
-        result.decodeMs = std::chrono::duration<double, std::milli>(Clock::now() - decodeStart).count();
-        if (result.tokens.size() >= params.maxTokens) return finish(StopReason::MaxTokens);
-        if (d.position >= d.shape.nCtx) return finish(StopReason::ContextFull);
-        const TokenId one[1] = {next};
-        logits = evaluate(one, observer);
-        if (d.cancelled) return finish(StopReason::Cancelled);
-    }
+    Session session(*this);
+    session.append(prompt);
+    TurnResult turn = session.generate(params, observer);
+    if (turn.generation.stopReason == StopReason::ContextFull && turn.prefilledTokens == 0)
+        throw UsageError(turn.message);
+    return std::move(turn.generation);
 }
 
 }  // namespace edgert

@@ -42,6 +42,7 @@ namespace edgert::qt {
 namespace detail {
 class RunChannel;
 struct ThermalGate;
+class PoolSlot;
 }  // namespace detail
 
 class EngineBridge : public QObject {
@@ -154,7 +155,7 @@ private:
     std::shared_ptr<detail::ThermalGate> m_thermal;
 
     std::shared_ptr<detail::RunChannel> m_runChannel;  ///< set while a run is in progress
-    std::shared_ptr<MemoryPool> m_pool;                ///< the current or last run's pool
+    std::shared_ptr<detail::PoolSlot> m_pool;          ///< the current or last run's pool
     QFuture<void> m_runDone;                           ///< resolves when the run's worker returned
 };
 

@@ -1,0 +1,64 @@
+// The options `edge-rt run` and `edge-rt chat` share (model, budget, strategy, sampling, context,
+// thermal limits, stop strings) and the loading both do before the first token: open the model
+// in any format, plan, check the budget against MemAvailable, prepare the engine.
+#pragma once
+
+#include "edgert/inference-engine.h"
+#include "edgert/session.h"
+#include "edgert/thermal-policy.h"
+
+#include <QCommandLineParser>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace edgert::cli {
+
+struct GenerationSetup {
+    std::string modelPath;
+    std::string strategy;
+    std::uint64_t budgetBytes = 0;  ///< 0: what keeps every weight resident
+    GenerationParams params;
+    bool randomSeed = false;  ///< no --seed with --temp > 0: the seed was drawn (report prints it)
+    int threads = 1;
+    std::uint32_t nBatch = 32;
+    std::optional<std::uint32_t> nCtx;
+    ThermalPolicyConfig thermal;
+    std::filesystem::path sysfsRoot = "/";
+    bool strictMemory = false;
+    SessionOptions session;  ///< stop strings, --special, context policy
+};
+
+/// Adds the options run and chat share to `parser`.
+void addGenerationOptions(QCommandLineParser& parser, const char* maxTokensDefault);
+/// Reads them (UsageError naming the option on bad values; validates the sampler).
+GenerationSetup parseGenerationOptions(const QCommandLineParser& parser);
+
+/// A model ready to generate, and the measurements around loading it.
+struct LoadedEngine {
+    std::shared_ptr<const ValidatedModelGraph> graph;
+    std::optional<ReadyEngine> engine;
+    std::shared_ptr<const MemoryPool> pool;  ///< outlives `engine`: the report reads it after
+    PartitionPlan plan;
+    std::uint64_t budgetBytes = 0;
+    RunShape shape;
+    double loadMs = 0.0;  ///< prepare(): allocation and pinned reads
+    std::uint64_t baselineRssBytes = 0;
+    bool peakReset = false;
+};
+
+/// Resets peak RSS, measures the baseline, opens setup.modelPath (GGUF, SafeTensors or HF
+/// directory), plans with the context `contextFor(tokenizer, model context)` unless --ctx is
+/// given, warns (or with --strict-memory fails) when the budget exceeds MemAvailable, prepares.
+LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
+                        const std::function<std::uint32_t(const Tokenizer&, std::uint32_t)>& contextFor);
+
+/// The report lines both commands print: model, plan, load, sampling (with the seed).
+void printSetupReport(const GenerationSetup& setup, const LoadedEngine& loaded);
+/// "pool peak" and "peak RSS" lines (RSS above the pre-load baseline, against budget+5%+4 MiB).
+void printMemoryReport(const LoadedEngine& loaded);
+
+}  // namespace edgert::cli
