@@ -99,10 +99,11 @@ int runCommand(const QStringList& arguments)
                          "the prompt from it\n");
     }
 
-    std::vector<TokenId> promptIds;
     LoadedEngine loaded = loadEngine(setup, "run", [&](const Tokenizer& tokenizer, std::uint32_t) {
-        promptIds = encodePrompt(tokenizer, promptText, true, false);
-        return static_cast<std::uint32_t>(std::max<std::size_t>(promptIds.size(), 1)) + setup.params.maxTokens;
+        // Context: prompt + n; prefill passes no larger than the prompt (its scratch counts).
+        const auto promptTokens = static_cast<std::uint32_t>(
+            std::max<std::size_t>(encodePrompt(tokenizer, promptText, true, false).size(), 1));
+        return RunShape{promptTokens + setup.params.maxTokens, promptTokens};
     });
     TurnResult turn;
     std::vector<ThermalEvent> thermalEvents;

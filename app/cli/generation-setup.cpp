@@ -107,7 +107,7 @@ GenerationSetup parseGenerationOptions(const QCommandLineParser& parser)
 }
 
 LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
-                        const std::function<std::uint32_t(const Tokenizer&, std::uint32_t)>& contextFor)
+                        const std::function<RunShape(const Tokenizer&, std::uint32_t)>& shapeFor)
 {
     LoadedEngine out;
     // ---- measure from here: everything the model and the run hold counts against the budget.
@@ -123,6 +123,7 @@ LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
                      command, graph.displayName().c_str());
     IdleEngine idle(out.graph, EngineOptions{setup.threads});
     const auto& hp = graph.hparams();
+    const RunShape wanted = shapeFor(idle.tokenizer(), hp.contextLength);
     RunShape shape;
     if (setup.nCtx) {
         if (*setup.nCtx > hp.contextLength)
@@ -130,9 +131,10 @@ LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
                              std::to_string(hp.contextLength) + " tokens");
         shape.nCtx = *setup.nCtx;
     } else {
-        shape.nCtx = std::clamp<std::uint32_t>(contextFor(idle.tokenizer(), hp.contextLength), 2, hp.contextLength);
+        shape.nCtx = std::clamp<std::uint32_t>(wanted.nCtx, 2, hp.contextLength);
     }
-    shape.nBatch = std::min(setup.nBatch, shape.nCtx);
+    shape.nBatch =
+        std::max<std::uint32_t>(1, std::min({setup.nBatch, shape.nCtx, wanted.nBatch ? wanted.nBatch : shape.nCtx}));
     const auto strategy = makeStrategy(setup.strategy);
     out.budgetBytes = setup.budgetBytes ? setup.budgetBytes : fullBudget(*strategy, makePlanInput(graph, shape));
 

@@ -51,10 +51,11 @@ struct LoadedEngine {
 };
 
 /// Resets peak RSS, measures the baseline, opens setup.modelPath (GGUF, SafeTensors or HF
-/// directory), plans with the context `contextFor(tokenizer, model context)` unless --ctx is
-/// given, warns (or with --strict-memory fails) when the budget exceeds MemAvailable, prepares.
+/// directory), plans with the shape `shapeFor(tokenizer, model context)` (nCtx: the default
+/// context, replaced by --ctx; nBatch: a cap on --batch, e.g. the prompt's length), warns (or with
+/// --strict-memory fails) when the budget exceeds MemAvailable, prepares.
 LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
-                        const std::function<std::uint32_t(const Tokenizer&, std::uint32_t)>& contextFor);
+                        const std::function<RunShape(const Tokenizer&, std::uint32_t)>& shapeFor);
 
 /// The report lines both commands print: model, plan, load, sampling (with the seed).
 void printSetupReport(const GenerationSetup& setup, const LoadedEngine& loaded);

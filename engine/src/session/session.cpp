@@ -228,7 +228,7 @@ TurnResult Session::generate(const GenerationParams& params, RunObserver* observ
 
     Sampler sampler(params.sampler);
     const auto workspace = m_engine.samplerWorkspace();
-    TextStreamer streamer(tok, continuesText);
+    TextStreamer streamer(tok, continuesText, m_options.printSpecial);
     // A model that spells its end-of-sequence marker out as text ("<|end_story|>" in pieces, as
     // the TinyStories models do) ends the turn there too.
     std::vector<std::string> stopStrings = m_options.stopStrings;
@@ -261,16 +261,16 @@ TurnResult Session::generate(const GenerationParams& params, RunObserver* observ
         const std::size_t index = gen.tokens.size();
         if (params.stopAtEos && isEndOfGeneration(tok, next)) {
             m_tokens.push_back(next);  // the conversation holds the end of the turn
-            std::string rest = stops.flush() + streamer.flush();
-            if (m_options.printSpecial) rest += tokenPiece(tok, next, true);
+            std::string rest = stops.flush();
+            if (m_options.printSpecial) rest += streamer.push(next);
+            rest += streamer.flush();
             emit(std::move(rest), index, false);
             return finish(StopReason::EndOfSequence);
         }
         m_tokens.push_back(next);
         gen.tokens.push_back(next);
         if (observer) observer->onToken(next, index);
-        std::string piece = streamer.push(next);
-        if (m_options.printSpecial && tok.tokenType(next) == TokenType::Control) piece += tok.tokenText(next);
+        const std::string piece = streamer.push(next);
         std::string hit;
         emit(stops.push(piece, hit), index, true);
         gen.decodeMs = msBetween(decodeStart, Clock::now());
