@@ -6,7 +6,7 @@
 //  - agreement with a deliberately naive double-precision forward written here from the GPT-2
 //    paper's equations (full recomputation, no KV cache, loops only);
 //  - identical greedy generations for every partition strategy at budgets from full to minimum;
-//  - a synthetic real-vocabulary GPT-2 from writeSyntheticGpt2() loads, tokenizes and runs.
+//  - a synthetic real-vocabulary GPT-2 from writeSynthetic() loads, tokenizes and runs.
 #include "edgert/error.h"
 #include "edgert/gguf-reader.h"
 #include "edgert/gguf-writer.h"
@@ -513,19 +513,26 @@ private slots:
     {
         const QString vocab = test::sharedModel(QStringLiteral("vocab/ggml-vocab-gpt-2.gguf"));
         EDGERT_REQUIRE_FILE(vocab);
-        const auto shape = knownGpt2SynthShape("gpt2-124m");
+        const auto shape = knownSynthShape("gpt2-124m");
         QVERIFY(shape);
         QCOMPARE(shape->dim, 768u);
         QCOMPARE(shape->nLayers, 12u);
         QCOMPARE(shape->nHeads, 12u);
         QCOMPARE(shape->ffnDim, 3072u);
         QCOMPARE(shape->contextLength, 1024u);
-        Gpt2SynthOptions o;
-        o.shape = Gpt2SynthShape{"tiny", 64, 256, 2, 4, 64};
+        QCOMPARE(shape->arch, Architecture::Gpt2);
+        SynthOptions o;
+        o.shape = *shape;
+        o.shape.name = "tiny";
+        o.shape.dim = 64;
+        o.shape.ffnDim = 256;
+        o.shape.nLayers = 2;
+        o.shape.nHeads = o.shape.nKvHeads = 4;
+        o.shape.contextLength = 64;
         o.type = TensorType::Q8_0;
         o.vocabPath = vocab.toStdString();
         const QString out = m_dir.filePath(QStringLiteral("synth-gpt2.gguf"));
-        const auto bytes = writeSyntheticGpt2(o, out.toStdString());
+        const auto bytes = writeSynthetic(o, out.toStdString());
         QCOMPARE(static_cast<qint64>(bytes), QFileInfo(out).size());
         auto e = prepare(out, "sequential", std::nullopt, RunShape{16, 8});
         QCOMPARE(e.graph->hparams().vocabSize, 50257u);
@@ -536,9 +543,9 @@ private slots:
         QCOMPARE(logits.size(), std::size_t{50257});
         for (float l : logits) QVERIFY(std::isfinite(l));
         // Unknown shapes and vocabularies of another tokenizer are usage errors.
-        QVERIFY(!knownGpt2SynthShape("gpt2-huge"));
+        QVERIFY(!knownSynthShape("gpt2-huge"));
         o.vocabPath = test::sharedModel(QStringLiteral("vocab/ggml-vocab-llama-spm.gguf")).toStdString();
-        QVERIFY_THROWS_EXCEPTION(UsageError, writeSyntheticGpt2(o, out.toStdString()));
+        QVERIFY_THROWS_EXCEPTION(UsageError, writeSynthetic(o, out.toStdString()));
     }
 
 private:

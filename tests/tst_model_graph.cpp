@@ -7,7 +7,7 @@
 #include "edgert/gguf-writer.h"
 #include "edgert/inference-engine.h"
 #include "kernels/fp16.h"
-#include "model/tensor-transform.h"
+#include "graph/tensor-transform.h"
 #include "test-support.h"
 
 #include <QDir>
@@ -258,7 +258,7 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("unknown_architecture") << "arch"
                                               << "unsupported architecture 'MistralForCausalLM' in config.json "
-                                                 "(supported: LlamaForCausalLM, GPT2LMHeadModel)";
+                                                 "(supported: LlamaForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel)";
         QTest::newRow("rope_scaling") << "rope"
                                       << "RoPE scaling is not supported";
         QTest::newRow("missing_hidden_size") << "nohidden"
@@ -315,7 +315,7 @@ private slots:
             QFAIL("accepted");
         } catch (const ValidationError& e) {
             QVERIFY2(QString::fromUtf8(e.what()).contains(
-                         QStringLiteral("'falcon' in general.architecture (supported: llama, gpt2)")),
+                         QStringLiteral("'falcon' in general.architecture (supported: llama, qwen2, gemma2, phi3, gpt2)")),
                      e.what());
         }
     }

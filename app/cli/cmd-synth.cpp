@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 namespace edgert::cli {
 
@@ -22,21 +23,25 @@ int synthCommand(const QStringList& arguments)
     parser.setApplicationDescription(
         QStringLiteral("Write a GGUF model with a known model's shape and random weights (its text is meaningless)."));
     parser.addHelpOption();
-    QString shapes, gpt2Shapes;
-    for (const auto& n : knownSynthShapeNames()) shapes += (shapes.isEmpty() ? "" : ", ") + QString::fromStdString(n);
-    for (const auto& n : knownGpt2SynthShapeNames())
-        gpt2Shapes += (gpt2Shapes.isEmpty() ? "" : ", ") + QString::fromStdString(n);
+    QString archNames, shapes;
+    for (const Architecture a : supportedArchitectures()) {
+        archNames += (archNames.isEmpty() ? "" : ", ") + QString::fromLatin1(architectureName(a));
+        QString names;
+        for (const auto& n : knownSynthShapeNames(a)) names += (names.isEmpty() ? "" : ", ") + QString::fromStdString(n);
+        if (!names.isEmpty()) shapes += (shapes.isEmpty() ? "" : "; ") + QString::fromLatin1(architectureName(a)) + ": " + names;
+    }
     parser.addOptions({
-        {QStringLiteral("arch"), QStringLiteral("Architecture: llama or gpt2."), QStringLiteral("name"), QStringLiteral("llama")},
-        {QStringLiteral("shape"), QStringLiteral("Known shape: llama: %1; gpt2: %2; or 'custom' with --dim etc.").arg(shapes, gpt2Shapes), QStringLiteral("name")},
+        {QStringLiteral("arch"), QStringLiteral("Architecture: %1 (default: the shape's, else llama).").arg(archNames), QStringLiteral("name")},
+        {QStringLiteral("shape"), QStringLiteral("Known shape (%1), or 'custom' with --dim etc.").arg(shapes), QStringLiteral("name")},
         {QStringLiteral("type"), QStringLiteral("Matrix type: q8_0, q4_0, f16, f32."), QStringLiteral("type"), QStringLiteral("q8_0")},
         {QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output file."), QStringLiteral("file.gguf")},
-        {QStringLiteral("vocab"), QStringLiteral("GGUF to copy the tokenizer from (default: ../shared/models/vocab/ggml-vocab-llama-spm.gguf, or ggml-vocab-gpt-2.gguf for gpt2)."), QStringLiteral("path")},
+        {QStringLiteral("vocab"), QStringLiteral("GGUF to copy the tokenizer from (default: the shape's vocab in ../shared/models/vocab/, e.g. ggml-vocab-llama-spm.gguf)."), QStringLiteral("path")},
         {QStringLiteral("dim"), QStringLiteral("Embedding length (custom or override)."), QStringLiteral("N")},
         {QStringLiteral("ffn"), QStringLiteral("Feed-forward length."), QStringLiteral("N")},
         {QStringLiteral("layers"), QStringLiteral("Transformer blocks."), QStringLiteral("N")},
         {QStringLiteral("heads"), QStringLiteral("Attention heads."), QStringLiteral("N")},
         {QStringLiteral("kv-heads"), QStringLiteral("Key/value heads."), QStringLiteral("N")},
+        {QStringLiteral("head-dim"), QStringLiteral("Head size (default dim / heads)."), QStringLiteral("N")},
         {QStringLiteral("context"), QStringLiteral("Context length."), QStringLiteral("N")},
         {QStringLiteral("tied"), QStringLiteral("Tie the LM head to token_embd (no output.weight).")},
         {QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1")},
@@ -48,40 +53,45 @@ int synthCommand(const QStringList& arguments)
     }
     rejectPositional(parser);
     if (!parser.isSet(QStringLiteral("output"))) throw UsageError("missing -o FILE.gguf");
-    if (!parser.isSet(QStringLiteral("shape"))) throw UsageError("missing --shape (" + shapes.toStdString() + " or custom)");
+    if (!parser.isSet(QStringLiteral("shape"))) throw UsageError("missing --shape (" + shapes.toStdString() + "; or custom)");
 
-    const QString arch = parser.value(QStringLiteral("arch"));
-    if (arch != QLatin1String("llama") && arch != QLatin1String("gpt2"))
-        throw UsageError("--arch expects llama or gpt2, got '" + arch.toStdString() + "'");
-    const bool gpt2 = arch == QLatin1String("gpt2");
+    std::optional<Architecture> arch;
+    if (parser.isSet(QStringLiteral("arch"))) {
+        arch = architectureFromName(parser.value(QStringLiteral("arch")).toStdString());
+        if (!arch)
+            throw UsageError("--arch expects one of " + archNames.toStdString() + ", got '" +
+                             parser.value(QStringLiteral("arch")).toStdString() + "'");
+    }
     SynthOptions o;
-    Gpt2SynthOptions g;
     const std::string shapeName = parser.value(QStringLiteral("shape")).toStdString();
-    if (gpt2 && shapeName != "custom") {
-        const auto known = knownGpt2SynthShape(shapeName);
-        if (!known) throw UsageError("unknown gpt2 shape '" + shapeName + "' (known: " + gpt2Shapes.toStdString() + ", custom)");
-        g.shape = *known;
-    } else if (shapeName == "custom") {
+    if (shapeName == "custom") {
         o.shape.name = "custom";
-        g.shape.name = "custom";
+        o.shape.arch = arch.value_or(Architecture::Llama);
+        if (o.shape.arch == Architecture::Gpt2) {
+            o.shape.contextLength = 1024;
+            o.shape.tiedEmbeddings = true;
+            o.shape.vocabFile = "ggml-vocab-gpt-2.gguf";
+        }
         for (const char* required : {"dim", "ffn", "layers", "heads"})
             if (!parser.isSet(QLatin1String(required)))
                 throw UsageError(std::string("--shape custom needs --") + required);
     } else if (auto known = knownSynthShape(shapeName)) {
         o.shape = *known;
+        if (arch && *arch != known->arch)
+            throw UsageError("shape '" + shapeName + "' is a " + architectureName(known->arch) + " model, not " +
+                             architectureName(*arch));
     } else {
-        throw UsageError("unknown shape '" + shapeName + "' (known: " + shapes.toStdString() + ", custom)");
+        throw UsageError("unknown shape '" + shapeName + "' (known: " + shapes.toStdString() + "; or custom)");
     }
     const auto u32 = [&](const char* name) {
         return static_cast<std::uint32_t>(parseUnsigned(parser, QLatin1String(name), 1, 1u << 20));
     };
-    if (parser.isSet(QStringLiteral("dim"))) o.shape.dim = g.shape.dim = u32("dim");
-    if (parser.isSet(QStringLiteral("ffn"))) o.shape.ffnDim = g.shape.ffnDim = u32("ffn");
-    if (parser.isSet(QStringLiteral("layers"))) o.shape.nLayers = g.shape.nLayers = u32("layers");
-    if (parser.isSet(QStringLiteral("heads"))) o.shape.nHeads = g.shape.nHeads = u32("heads");
-    if (gpt2 && parser.isSet(QStringLiteral("context"))) g.shape.contextLength = u32("context");
-    o.shape.nKvHeads = parser.isSet(QStringLiteral("kv-heads")) ? u32("kv-heads")
-                                                               : (o.shape.nKvHeads ? o.shape.nKvHeads : o.shape.nHeads);
+    if (parser.isSet(QStringLiteral("dim"))) o.shape.dim = u32("dim");
+    if (parser.isSet(QStringLiteral("ffn"))) o.shape.ffnDim = u32("ffn");
+    if (parser.isSet(QStringLiteral("layers"))) o.shape.nLayers = u32("layers");
+    if (parser.isSet(QStringLiteral("heads"))) o.shape.nHeads = u32("heads");
+    if (parser.isSet(QStringLiteral("kv-heads"))) o.shape.nKvHeads = u32("kv-heads");
+    if (parser.isSet(QStringLiteral("head-dim"))) o.shape.headDim = u32("head-dim");
     if (parser.isSet(QStringLiteral("context"))) o.shape.contextLength = u32("context");
     if (parser.isSet(QStringLiteral("tied"))) o.shape.tiedEmbeddings = true;
     o.seed = parseUnsigned(parser, QStringLiteral("seed"), 0, ~0ull);
@@ -96,32 +106,24 @@ int synthCommand(const QStringList& arguments)
     if (parser.isSet(QStringLiteral("vocab"))) {
         o.vocabPath = parser.value(QStringLiteral("vocab")).toStdString();
     } else {
-        const QString name = gpt2 ? QStringLiteral("ggml-vocab-gpt-2.gguf") : QStringLiteral("ggml-vocab-llama-spm.gguf");
-        const QString fallback = QDir(QStringLiteral(EDGERT_SOURCE_DIR)).filePath(QStringLiteral("../shared/models/vocab/") + name);
+        const QString fallback = QDir(QStringLiteral(EDGERT_SOURCE_DIR))
+                                     .filePath(QStringLiteral("../shared/models/vocab/") + QString::fromStdString(o.shape.vocabFile));
         if (!QFileInfo::exists(fallback))
-            throw UsageError("the default vocab '" + QDir::cleanPath(fallback).toStdString() + "' was not found; pass --vocab PATH.gguf (a GGUF with a " +
-                             (gpt2 ? "gpt2" : "llama") + " tokenizer)");
+            throw UsageError("the default vocab '" + QDir::cleanPath(fallback).toStdString() +
+                             "' was not found; pass --vocab PATH.gguf (a GGUF with a tokenizer)");
         o.vocabPath = QDir::cleanPath(fallback).toStdString();
     }
-    g.vocabPath = o.vocabPath;
-    g.type = o.type;
-    g.seed = o.seed;
     const std::string out = parser.value(QStringLiteral("output")).toStdString();
     const auto start = std::chrono::steady_clock::now();
-    const auto bytes = gpt2 ? writeSyntheticGpt2(g, out) : writeSyntheticLlama(o, out);
+    const auto bytes = writeSynthetic(o, out);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (gpt2) {
-        std::printf("wrote %s: GPT-2 %s shape (dim %u, FFN %u, %u layers, %u heads, context %u), %s matrices, %s in %.1f s\n"
-                    "note: the weights are random — generated text is meaningless; use it for speed and memory runs.\n",
-                    out.c_str(), g.shape.name.c_str(), g.shape.dim, g.shape.ffnDim, g.shape.nLayers, g.shape.nHeads,
-                    g.shape.contextLength, type.toUpper().toStdString().c_str(), formatBytes(bytes).c_str(), seconds);
-        return 0;
-    }
-    std::printf("wrote %s: %s shape (dim %u, FFN %u, %u layers, %u heads, %u KV heads%s), %s matrices, %s in %.1f s\n"
+    const auto& sh = o.shape;
+    std::printf("wrote %s: %s %s shape (dim %u, FFN %u, %u layers, %u heads, %u KV heads, head size %u, context %u%s), "
+                "%s matrices, %s in %.1f s\n"
                 "note: the weights are random — generated text is meaningless; use it for speed and memory runs.\n",
-                out.c_str(), o.shape.name.c_str(), o.shape.dim, o.shape.ffnDim, o.shape.nLayers, o.shape.nHeads,
-                o.shape.nKvHeads, o.shape.tiedEmbeddings ? ", tied embeddings" : "", type.toUpper().toStdString().c_str(),
-                formatBytes(bytes).c_str(), seconds);
+                out.c_str(), architectureName(sh.arch), sh.name.c_str(), sh.dim, sh.ffnDim, sh.nLayers, sh.nHeads,
+                sh.kvHeads(), sh.headSize(), sh.contextLength, sh.tiedEmbeddings ? ", tied embeddings" : "",
+                type.toUpper().toStdString().c_str(), formatBytes(bytes).c_str(), seconds);
     return 0;
 }
 

@@ -3,7 +3,9 @@
 //
 // Formats: a GGUF file (llama.cpp tensor names), or a HuggingFace model in SafeTensors layout
 // (a directory with config.json, model.safetensors or a sharded index, and tokenizer files).
-// Architectures: "llama" (LlamaForCausalLM) and "gpt2" (GPT2LMHeadModel).
+// Architectures: one folder each under engine/src/models/<arch>/, listed in one table
+// (engine/src/models/architectures.cpp): "llama" (LlamaForCausalLM, incl. Llama 3 RoPE scaling and
+// SmolLM2), "qwen2" (Qwen2ForCausalLM), "gemma2", "phi3" and "gpt2" (GPT2LMHeadModel).
 //
 // Every tensor is described in one canonical layout, GGUF's: dims ne0-first, a matrix W (rows,
 // cols) stored row by row so that y = W·x, RoPE'd q/k rows in interleaved pairs, norm weights and
@@ -34,15 +36,25 @@ namespace edgert {
 
 class Tokenizer;
 
-enum class Architecture { Llama, Gpt2 };
+enum class Architecture { Llama, Gpt2, Qwen2, Gemma2, Phi3 };
 
-/// "llama", "gpt2" (the GGUF general.architecture names).
+/// "llama", "gpt2", "qwen2", "gemma2", "phi3" (the GGUF general.architecture names).
 const char* architectureName(Architecture arch);
+/// Every architecture edge-rt runs, in the order they are listed to users.
+std::vector<Architecture> supportedArchitectures();
+/// The architecture a GGUF general.architecture value names ("qwen2"); nullopt when unsupported.
+std::optional<Architecture> architectureFromName(const std::string& name);
 
 enum class ModelFormat { Gguf, SafeTensors };
 
 /// "GGUF", "SafeTensors".
 const char* modelFormatName(ModelFormat format);
+
+/// How RoPE pairs the dimensions of a head (llama.cpp's LLAMA_ROPE_TYPE_NORM / _NEOX).
+enum class RopeStyle : std::uint8_t {
+    Interleaved,  ///< pairs (2i, 2i+1): GGUF llama (the converter permutes HF q/k rows into it)
+    NeoX,         ///< pairs (i, i + ropeDim/2), "rotate half": qwen2, gemma2, phi3
+};
 
 /// Hyper-parameters of a validated model. Sizes are element counts.
 struct HyperParams {
@@ -52,15 +64,35 @@ struct HyperParams {
     std::uint32_t nLayers = 0;        ///< transformer blocks
     std::uint32_t nHeads = 0;         ///< query heads
     std::uint32_t nKvHeads = 0;       ///< key/value heads (GQA: nHeads % nKvHeads == 0; GPT-2: = nHeads)
-    std::uint32_t headDim = 0;        ///< dim / nHeads
+    std::uint32_t headDim = 0;        ///< dim / nHeads, except Gemma 2 (attention.key_length)
     std::uint32_t ropeDim = 0;        ///< rotated dimensions per head (rope.dimension_count); 0 for GPT-2
     float ropeFreqBase = 10000.0f;    ///< rope.freq_base
+    RopeStyle ropeStyle = RopeStyle::Interleaved;
+    /// Llama 3 RoPE scaling: per rotated pair i < ropeDim/2, θ_i is divided by ropeFreqFactors[i]
+    /// (GGUF rope_freqs.weight, or computed from HF rope_scaling {rope_type: llama3}); empty = none.
+    std::vector<float> ropeFreqFactors;
+    float attentionScale = 0.0f;     ///< scores q·k times this; 0 = 1/sqrt(headDim) (Gemma 2 27B: 1/sqrt(dim/nHeads))
+    float attnLogitSoftcap = 0.0f;   ///< Gemma 2: scores s -> cap·tanh(s/cap) before softmax; 0 = none
+    float finalLogitSoftcap = 0.0f;  ///< Gemma 2: logits z -> cap·tanh(z/cap); 0 = none
+    /// Sliding-window attention: a query at position p sees keys p-window+1..p on the layers
+    /// slidingWindowLayer() names; 0 = every layer attends to the whole context.
+    std::uint32_t slidingWindow = 0;
+    /// Layers l with l % slidingWindowPeriod < slidingWindowPeriod - 1 use the window (llama.cpp's
+    /// swa pattern: 2 = even layers, Gemma 2); 1 = every layer.
+    std::uint32_t slidingWindowPeriod = 1;
     float normEps = 1e-5f;            ///< RMSNorm (Llama) or LayerNorm (GPT-2) epsilon
     std::uint32_t contextLength = 0;  ///< GPT-2: rows of the learned position embedding
     std::uint32_t vocabSize = 0;
     bool tiedEmbeddings = false;  ///< LM head reuses the token embedding
 
     std::uint32_t qDim() const { return nHeads * headDim; }
+    /// The window layer `layer` attends through (0 = the whole context).
+    std::uint32_t slidingWindowOf(std::uint32_t layer) const
+    {
+        if (slidingWindow == 0) return 0;
+        if (slidingWindowPeriod <= 1) return slidingWindow;
+        return layer % slidingWindowPeriod < slidingWindowPeriod - 1 ? slidingWindow : 0;
+    }
     std::uint32_t kvDim() const { return nKvHeads * headDim; }
 };
 
@@ -96,19 +128,25 @@ struct TensorRef {
     std::uint64_t fileBytes() const;
 };
 
-/// Roles of the tensors in one transformer block. Llama uses AttnNorm, AttnQ/K/V, AttnOutput,
-/// FfnNorm, FfnGate/Up/Down; GPT-2 uses the norms with biases, the fused AttnQkv (q, k, v rows
-/// stacked) and biases on every projection.
+/// Roles of the tensors in one unit (a transformer block, or the output head). Llama uses
+/// AttnNorm, AttnQ/K/V, AttnOutput, FfnNorm, FfnGate/Up/Down; Qwen2 adds AttnQ/K/VBias; Gemma 2 adds
+/// AttnPostNorm and FfnPostNorm; Phi-3 has the fused AttnQkv and a fused gate/up in FfnUp; GPT-2
+/// uses the norms with biases, the fused AttnQkv (q, k, v rows stacked) and biases on every
+/// projection. The head's tensors are OutputNorm(+Bias) and Output.
 enum class TensorRole : std::uint8_t {
     AttnNorm,
     AttnNormBias,
     AttnQ,
+    AttnQBias,
     AttnK,
+    AttnKBias,
     AttnV,
+    AttnVBias,
     AttnQkv,
     AttnQkvBias,
     AttnOutput,
     AttnOutputBias,
+    AttnPostNorm,
     FfnNorm,
     FfnNormBias,
     FfnGate,
@@ -116,10 +154,15 @@ enum class TensorRole : std::uint8_t {
     FfnUpBias,
     FfnDown,
     FfnDownBias,
+    FfnPostNorm,
+    OutputNorm,
+    OutputNormBias,
+    Output,
     Count
 };
 inline constexpr std::size_t kTensorRoleCount = static_cast<std::size_t>(TensorRole::Count);
-/// The GGUF tensor name within a block: "attn_q.weight", "attn_qkv.bias", "ffn_down.weight", ...
+/// The GGUF tensor name within a block: "attn_q.weight", "attn_qkv.bias", "ffn_down.weight", ...;
+/// for head roles the full name ("output_norm.weight", "output.weight").
 const char* tensorRoleName(TensorRole role);
 
 /// The tensors of one block (absent roles are nullopt; validation guarantees the architecture's).

@@ -1,8 +1,10 @@
-// Synthetic models (Llama family and GPT-2): GGUF files with the exact shape of a known model and random weights, for
-// measuring speed and memory at real sizes before downloading gigabytes. The tokenizer is copied
-// from a real vocab GGUF, so prompts tokenize as they would; the generated text is meaningless.
+// Synthetic models: GGUF files with the exact shape and hyper-parameters of a known model (any
+// architecture edge-rt runs) and random weights, for measuring speed and memory at real sizes
+// before downloading gigabytes. The tokenizer is copied from a real vocab GGUF, so prompts
+// tokenize as they would; the generated text is meaningless.
 #pragma once
 
+#include "edgert/model-graph.h"
 #include "edgert/tensor-type.h"
 
 #include <cstdint>
@@ -12,69 +14,60 @@
 
 namespace edgert {
 
-/// A Llama-family shape (element counts).
+/// A model's shape and the hyper-parameters its GGUF carries (element counts). Fields an
+/// architecture does not use are ignored by its writer.
 struct SynthShape {
     std::string name;
+    Architecture arch = Architecture::Llama;
     std::uint32_t dim = 0;
     std::uint32_t ffnDim = 0;
     std::uint32_t nLayers = 0;
     std::uint32_t nHeads = 0;
-    std::uint32_t nKvHeads = 0;
+    std::uint32_t nKvHeads = 0;         ///< 0 = nHeads
+    std::uint32_t headDim = 0;          ///< 0 = dim / nHeads (Gemma 2 has 256 ≠ 2304 / 8)
     std::uint32_t contextLength = 2048;
-    bool tiedEmbeddings = false;  ///< no output.weight; the LM head is token_embd
+    bool tiedEmbeddings = false;        ///< no output.weight; the LM head is token_embd
+    float ropeFreqBase = 10000.0f;
+    float normEps = 1e-5f;              ///< RMSNorm (LayerNorm for GPT-2) epsilon
+    /// Llama 3 RoPE scaling, written as rope_freqs.weight (as convert_hf_to_gguf.py does for
+    /// rope_type llama3); factor 0 = none.
+    float ropeScalingFactor = 0.0f;
+    float ropeLowFreqFactor = 1.0f;
+    float ropeHighFreqFactor = 4.0f;
+    std::uint32_t ropeOriginalContext = 8192;
+    float attnLogitSoftcap = 0.0f;   ///< Gemma 2 (50)
+    float finalLogitSoftcap = 0.0f;  ///< Gemma 2 (30)
+    std::uint32_t slidingWindow = 0; ///< Gemma 2 (4096), Phi-3 (its config's sliding_window)
+    /// The vocab file in shared/models/vocab/ whose tokenizer the model's files would carry (or
+    /// the closest one there): "ggml-vocab-llama-spm.gguf", "ggml-vocab-llama-bpe.gguf", ...
+    std::string vocabFile = "ggml-vocab-llama-spm.gguf";
+
+    std::uint32_t kvHeads() const { return nKvHeads ? nKvHeads : nHeads; }
+    std::uint32_t headSize() const { return headDim ? headDim : (nHeads ? dim / nHeads : 0); }
 };
 
-/// "smollm2-135m" (576, 1536, 30 layers, 9 heads, 3 KV heads, tied), "tinyllama-1.1b"
-/// (2048, 5632, 22, 32, 4), "llama2-7b" (4096, 11008, 32, 32, 32). Sources: the models'
-/// config.json on Hugging Face (HuggingFaceTB/SmolLM2-135M, TinyLlama/TinyLlama-1.1B, meta-llama/Llama-2-7b).
+/// A known shape by name (knownSynthShapeNames() lists them): llama: "smollm2-135m",
+/// "smollm2-360m", "smollm2-1.7b", "llama-3.2-1b", "tinyllama-1.1b", "llama2-7b"; qwen2:
+/// "qwen2.5-0.5b", "qwen2.5-1.5b"; gemma2: "gemma-2-2b"; phi3: "phi-3.5-mini"; gpt2:
+/// "gpt2-124m", "gpt2-355m", "gpt2-774m", "gpt2-1.5b", "distilgpt2". Values are those of the
+/// models' config.json on Hugging Face; each architecture's synth file cites its sources.
 std::optional<SynthShape> knownSynthShape(const std::string& name);
 std::vector<std::string> knownSynthShapeNames();
+/// The names of the known shapes of one architecture.
+std::vector<std::string> knownSynthShapeNames(Architecture arch);
 
 struct SynthOptions {
     SynthShape shape;
-    TensorType type = TensorType::Q8_0;  ///< matrices (F32, F16, Q8_0, Q4_0); norms are F32
+    TensorType type = TensorType::Q8_0;  ///< matrices (F32, F16, Q8_0, Q4_0); norms, biases F32
     std::string vocabPath;               ///< GGUF whose tokenizer.* keys are copied
     std::uint64_t seed = 1;
 };
 
-/// Writes a llama-architecture GGUF v3 to `outPath` (atomically). Weights are uniform random with
-/// the standard deviation of a trained model's (1/sqrt(fan-in)), norms are 1. Memory use is
-/// O(MB) whatever the size. Throws UsageError for an invalid shape or type, FormatError /
-/// IoError for the vocab file or the output.
-/// Returns the file size in bytes.
-std::uint64_t writeSyntheticLlama(const SynthOptions& options, const std::string& outPath);
-
-// ---- GPT-2 (gpt2 architecture, llama.cpp tensor names, real GPT-2 vocabulary) ----------------
-
-/// A GPT-2 shape (element counts). The LM head is tied to the token embedding, as in GPT-2.
-struct Gpt2SynthShape {
-    std::string name;
-    std::uint32_t dim = 0;     ///< n_embd
-    std::uint32_t ffnDim = 0;  ///< n_inner (4 · n_embd in every released GPT-2)
-    std::uint32_t nLayers = 0;
-    std::uint32_t nHeads = 0;
-    std::uint32_t contextLength = 1024;  ///< n_positions
-};
-
-/// "gpt2-124m" (768, 3072, 12 layers, 12 heads), "gpt2-355m" (1024, 4096, 24, 16), "gpt2-774m"
-/// (1280, 5120, 36, 20), "gpt2-1.5b" (1600, 6400, 48, 25), "distilgpt2" (768, 3072, 6, 12); all
-/// with 1024 positions. Source: the models' config.json on Hugging Face (openai-community/gpt2,
-/// gpt2-medium, gpt2-large, gpt2-xl; distilbert/distilgpt2).
-std::optional<Gpt2SynthShape> knownGpt2SynthShape(const std::string& name);
-std::vector<std::string> knownGpt2SynthShapeNames();
-
-struct Gpt2SynthOptions {
-    Gpt2SynthShape shape;
-    TensorType type = TensorType::Q8_0;  ///< matrices and token_embd (F32, F16, Q8_0, Q4_0)
-    std::string vocabPath;               ///< a GGUF with tokenizer.ggml.model = "gpt2"
-    std::uint64_t seed = 1;
-};
-
-/// Writes a gpt2-architecture GGUF v3 to `outPath` (atomically, through GgufWriter). Matrices are
-/// uniform random with standard deviation 1/sqrt(fan-in), biases small random, LayerNorm weights 1
-/// and biases 0; position_embd and all vectors are F32. Memory use is O(MB) whatever the size.
-/// Throws UsageError for an invalid shape, type or a vocab that is not GPT-2's BPE, FormatError /
+/// Writes a GGUF v3 of shape.arch to `outPath` (atomically, through GgufWriter). Matrices are
+/// uniform random with the standard deviation of a trained model's (1/sqrt(fan-in)), norms 1,
+/// biases small random. Memory use is O(MB) whatever the size. Throws UsageError for an invalid
+/// shape or type, or a vocab whose tokenizer the architecture does not use; FormatError /
 /// IoError for the vocab file or the output. Returns the file size in bytes.
-std::uint64_t writeSyntheticGpt2(const Gpt2SynthOptions& options, const std::string& outPath);
+std::uint64_t writeSynthetic(const SynthOptions& options, const std::string& outPath);
 
 }  // namespace edgert

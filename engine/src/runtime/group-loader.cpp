@@ -1,7 +1,7 @@
 #include "runtime/group-loader.h"
 
-#include "model/tensor-transform.h"
 #include "edgert/error.h"
+#include "graph/tensor-transform.h"
 #include "runtime/run-layout.h"
 
 namespace edgert {
@@ -32,20 +32,11 @@ LoadedGroup loadGroupInto(const ValidatedModelGraph& graph, const PartitionPlan&
     for (auto u = g.firstUnit; u <= g.lastUnit; ++u) {
         UnitView view;
         view.layer = plan.units[u].layer;
-        const auto tensors = unitTensors(graph, view.layer);
-        std::size_t slot = 0;
-        for (std::size_t r = 0; r < tensors.size(); ++r) {
-            const TensorRef& t = *tensors[r];
+        for (const auto& [role, ref] : unitTensorsByRole(graph, view.layer)) {
             std::byte* dst = destination + at;
-            out.bytesRead += readTensor(t, dst);  // pread + in-place load transform (HF layouts)
-            if (view.layer >= 0) {
-                // unitTensors lists present roles in role order; find this tensor's role slot.
-                while (!graph.layers()[static_cast<std::size_t>(view.layer)].byRole[slot]) ++slot;
-                view.data[slot++] = dst;
-            } else {
-                view.data[r] = dst;
-            }
-            at += alignUp(t.sizeBytes);
+            out.bytesRead += readTensor(*ref, dst);  // pread + in-place load transform (HF layouts)
+            view.data[static_cast<std::size_t>(role)] = dst;
+            at += alignUp(ref->sizeBytes);
         }
         out.units.push_back(view);
     }

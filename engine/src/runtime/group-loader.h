@@ -12,9 +12,9 @@
 
 namespace edgert {
 
-/// Pointers to one unit's tensors inside a loaded group buffer. For a layer: indexed by
-/// TensorRole. For the head (layer -1): [0] output norm, [1] output projection, [2] output norm
-/// bias (GPT-2 only).
+/// Pointers to one unit's tensors inside a loaded group buffer, indexed by TensorRole (a block's
+/// roles; for the head, layer -1: OutputNorm, Output, OutputNormBias); absent roles are null.
+/// Forward passes read them through their architecture's named views (models/<arch>/*-weights.h).
 struct UnitView {
     int layer = -1;
     std::array<const std::byte*, kTensorRoleCount> data{};

@@ -2,7 +2,7 @@
 
 #include "edgert/error.h"
 #include "edgert/session.h"
-#include "models/model-forward.h"
+#include "models/common/model-forward.h"
 #include "runtime/group-loader.h"
 #include "runtime/group-prefetcher.h"
 #include "runtime/run-layout.h"

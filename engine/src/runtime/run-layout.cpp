@@ -42,18 +42,26 @@ std::uint64_t kvCacheBytes(const HyperParams& hp, std::uint32_t nCtx)
     return 2ull * hp.nLayers * nCtx * hp.kvDim() * sizeof(float);
 }
 
-std::vector<const TensorRef*> unitTensors(const ValidatedModelGraph& graph, int layer)
+std::vector<UnitTensor> unitTensorsByRole(const ValidatedModelGraph& graph, int layer)
 {
-    std::vector<const TensorRef*> out;
+    std::vector<UnitTensor> out;
     if (layer < 0) {
-        out.push_back(&graph.head().outputNorm);
-        out.push_back(&graph.head().output);
-        if (graph.head().outputNormBias) out.push_back(&*graph.head().outputNormBias);  // GPT-2's ln_f bias
+        out.push_back({TensorRole::OutputNorm, &graph.head().outputNorm});
+        out.push_back({TensorRole::Output, &graph.head().output});
+        if (graph.head().outputNormBias)  // GPT-2's ln_f bias
+            out.push_back({TensorRole::OutputNormBias, &*graph.head().outputNormBias});
         return out;
     }
     const auto& l = graph.layers()[static_cast<std::size_t>(layer)];
     for (std::size_t r = 0; r < kTensorRoleCount; ++r)
-        if (l.byRole[r]) out.push_back(&*l.byRole[r]);
+        if (l.byRole[r]) out.push_back({static_cast<TensorRole>(r), &*l.byRole[r]});
+    return out;
+}
+
+std::vector<const TensorRef*> unitTensors(const ValidatedModelGraph& graph, int layer)
+{
+    std::vector<const TensorRef*> out;
+    for (const auto& t : unitTensorsByRole(graph, layer)) out.push_back(t.ref);
     return out;
 }
 

@@ -37,8 +37,16 @@ struct ScratchLayout {
 /// KV cache bytes: K and V, f32, (nLayers, nCtx, kvDim) each.
 std::uint64_t kvCacheBytes(const HyperParams& hp, std::uint32_t nCtx);
 
-/// Bytes a unit's tensors occupy in a group buffer, in the order the runtime places them.
+/// One tensor of a unit and the role it plays (the slot of UnitView::data it is loaded into).
+struct UnitTensor {
+    TensorRole role;
+    const TensorRef* ref;
+};
+/// The tensors of unit `layer` (-1 = the output head), in the order the runtime places them in a
+/// group buffer: a block's present roles in role order; the head's norm, projection, norm bias.
+std::vector<UnitTensor> unitTensorsByRole(const ValidatedModelGraph& graph, int layer);
 std::vector<const TensorRef*> unitTensors(const ValidatedModelGraph& graph, int layer);
+/// Bytes a unit's tensors occupy in a group buffer.
 std::uint64_t unitWeightBytes(const ValidatedModelGraph& graph, int layer);
 
 }  // namespace edgert
