@@ -314,8 +314,8 @@ private slots:
             ModelGraph::open(tmp.filePath(QStringLiteral("falcon.gguf")).toStdString()).validate();
             QFAIL("accepted");
         } catch (const ValidationError& e) {
-            QVERIFY2(QString::fromUtf8(e.what()).contains(
-                         QStringLiteral("'falcon' in general.architecture (supported: llama, qwen2, gemma2, phi3, gpt2)")),
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral(
+                         "'falcon' in general.architecture (supported: llama, qwen2, gemma2, phi3, gpt2)")),
                      e.what());
         }
     }

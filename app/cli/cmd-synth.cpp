@@ -27,15 +27,24 @@ int synthCommand(const QStringList& arguments)
     for (const Architecture a : supportedArchitectures()) {
         archNames += (archNames.isEmpty() ? "" : ", ") + QString::fromLatin1(architectureName(a));
         QString names;
-        for (const auto& n : knownSynthShapeNames(a)) names += (names.isEmpty() ? "" : ", ") + QString::fromStdString(n);
-        if (!names.isEmpty()) shapes += (shapes.isEmpty() ? "" : "; ") + QString::fromLatin1(architectureName(a)) + ": " + names;
+        for (const auto& n : knownSynthShapeNames(a))
+            names += (names.isEmpty() ? "" : ", ") + QString::fromStdString(n);
+        if (!names.isEmpty())
+            shapes += (shapes.isEmpty() ? "" : "; ") + QString::fromLatin1(architectureName(a)) + ": " + names;
     }
     parser.addOptions({
-        {QStringLiteral("arch"), QStringLiteral("Architecture: %1 (default: the shape's, else llama).").arg(archNames), QStringLiteral("name")},
-        {QStringLiteral("shape"), QStringLiteral("Known shape (%1), or 'custom' with --dim etc.").arg(shapes), QStringLiteral("name")},
-        {QStringLiteral("type"), QStringLiteral("Matrix type: q8_0, q4_0, f16, f32."), QStringLiteral("type"), QStringLiteral("q8_0")},
-        {QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output file."), QStringLiteral("file.gguf")},
-        {QStringLiteral("vocab"), QStringLiteral("GGUF to copy the tokenizer from (default: the shape's vocab in ../shared/models/vocab/, e.g. ggml-vocab-llama-spm.gguf)."), QStringLiteral("path")},
+        {QStringLiteral("arch"), QStringLiteral("Architecture: %1 (default: the shape's, else llama).").arg(archNames),
+         QStringLiteral("name")},
+        {QStringLiteral("shape"), QStringLiteral("Known shape (%1), or 'custom' with --dim etc.").arg(shapes),
+         QStringLiteral("name")},
+        {QStringLiteral("type"), QStringLiteral("Matrix type: q8_0, q4_0, f16, f32."), QStringLiteral("type"),
+         QStringLiteral("q8_0")},
+        {QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output file."),
+         QStringLiteral("file.gguf")},
+        {QStringLiteral("vocab"),
+         QStringLiteral("GGUF to copy the tokenizer from (default: the shape's vocab in ../shared/models/vocab/, e.g. "
+                        "ggml-vocab-llama-spm.gguf)."),
+         QStringLiteral("path")},
         {QStringLiteral("dim"), QStringLiteral("Embedding length (custom or override)."), QStringLiteral("N")},
         {QStringLiteral("ffn"), QStringLiteral("Feed-forward length."), QStringLiteral("N")},
         {QStringLiteral("layers"), QStringLiteral("Transformer blocks."), QStringLiteral("N")},
@@ -53,7 +62,8 @@ int synthCommand(const QStringList& arguments)
     }
     rejectPositional(parser);
     if (!parser.isSet(QStringLiteral("output"))) throw UsageError("missing -o FILE.gguf");
-    if (!parser.isSet(QStringLiteral("shape"))) throw UsageError("missing --shape (" + shapes.toStdString() + "; or custom)");
+    if (!parser.isSet(QStringLiteral("shape")))
+        throw UsageError("missing --shape (" + shapes.toStdString() + "; or custom)");
 
     std::optional<Architecture> arch;
     if (parser.isSet(QStringLiteral("arch"))) {
@@ -97,17 +107,23 @@ int synthCommand(const QStringList& arguments)
     o.seed = parseUnsigned(parser, QStringLiteral("seed"), 0, ~0ull);
 
     const QString type = parser.value(QStringLiteral("type")).toLower();
-    if (type == QLatin1String("q8_0")) o.type = TensorType::Q8_0;
-    else if (type == QLatin1String("q4_0")) o.type = TensorType::Q4_0;
-    else if (type == QLatin1String("f16")) o.type = TensorType::F16;
-    else if (type == QLatin1String("f32")) o.type = TensorType::F32;
-    else throw UsageError("--type expects q8_0, q4_0, f16 or f32, got '" + type.toStdString() + "'");
+    if (type == QLatin1String("q8_0"))
+        o.type = TensorType::Q8_0;
+    else if (type == QLatin1String("q4_0"))
+        o.type = TensorType::Q4_0;
+    else if (type == QLatin1String("f16"))
+        o.type = TensorType::F16;
+    else if (type == QLatin1String("f32"))
+        o.type = TensorType::F32;
+    else
+        throw UsageError("--type expects q8_0, q4_0, f16 or f32, got '" + type.toStdString() + "'");
 
     if (parser.isSet(QStringLiteral("vocab"))) {
         o.vocabPath = parser.value(QStringLiteral("vocab")).toStdString();
     } else {
-        const QString fallback = QDir(QStringLiteral(EDGERT_SOURCE_DIR))
-                                     .filePath(QStringLiteral("../shared/models/vocab/") + QString::fromStdString(o.shape.vocabFile));
+        const QString fallback =
+            QDir(QStringLiteral(EDGERT_SOURCE_DIR))
+                .filePath(QStringLiteral("../shared/models/vocab/") + QString::fromStdString(o.shape.vocabFile));
         if (!QFileInfo::exists(fallback))
             throw UsageError("the default vocab '" + QDir::cleanPath(fallback).toStdString() +
                              "' was not found; pass --vocab PATH.gguf (a GGUF with a tokenizer)");
@@ -118,12 +134,13 @@ int synthCommand(const QStringList& arguments)
     const auto bytes = writeSynthetic(o, out);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto& sh = o.shape;
-    std::printf("wrote %s: %s %s shape (dim %u, FFN %u, %u layers, %u heads, %u KV heads, head size %u, context %u%s), "
-                "%s matrices, %s in %.1f s\n"
-                "note: the weights are random — generated text is meaningless; use it for speed and memory runs.\n",
-                out.c_str(), architectureName(sh.arch), sh.name.c_str(), sh.dim, sh.ffnDim, sh.nLayers, sh.nHeads,
-                sh.kvHeads(), sh.headSize(), sh.contextLength, sh.tiedEmbeddings ? ", tied embeddings" : "",
-                type.toUpper().toStdString().c_str(), formatBytes(bytes).c_str(), seconds);
+    std::printf(
+        "wrote %s: %s %s shape (dim %u, FFN %u, %u layers, %u heads, %u KV heads, head size %u, context %u%s), "
+        "%s matrices, %s in %.1f s\n"
+        "note: the weights are random — generated text is meaningless; use it for speed and memory runs.\n",
+        out.c_str(), architectureName(sh.arch), sh.name.c_str(), sh.dim, sh.ffnDim, sh.nLayers, sh.nHeads, sh.kvHeads(),
+        sh.headSize(), sh.contextLength, sh.tiedEmbeddings ? ", tied embeddings" : "",
+        type.toUpper().toStdString().c_str(), formatBytes(bytes).c_str(), seconds);
     return 0;
 }
 

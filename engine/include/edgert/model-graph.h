@@ -59,14 +59,14 @@ enum class RopeStyle : std::uint8_t {
 /// Hyper-parameters of a validated model. Sizes are element counts.
 struct HyperParams {
     Architecture arch = Architecture::Llama;
-    std::uint32_t dim = 0;            ///< embedding length (d_model)
-    std::uint32_t ffnDim = 0;         ///< feed-forward hidden size
-    std::uint32_t nLayers = 0;        ///< transformer blocks
-    std::uint32_t nHeads = 0;         ///< query heads
-    std::uint32_t nKvHeads = 0;       ///< key/value heads (GQA: nHeads % nKvHeads == 0; GPT-2: = nHeads)
-    std::uint32_t headDim = 0;        ///< dim / nHeads, except Gemma 2 (attention.key_length)
-    std::uint32_t ropeDim = 0;        ///< rotated dimensions per head (rope.dimension_count); 0 for GPT-2
-    float ropeFreqBase = 10000.0f;    ///< rope.freq_base
+    std::uint32_t dim = 0;          ///< embedding length (d_model)
+    std::uint32_t ffnDim = 0;       ///< feed-forward hidden size
+    std::uint32_t nLayers = 0;      ///< transformer blocks
+    std::uint32_t nHeads = 0;       ///< query heads
+    std::uint32_t nKvHeads = 0;     ///< key/value heads (GQA: nHeads % nKvHeads == 0; GPT-2: = nHeads)
+    std::uint32_t headDim = 0;      ///< dim / nHeads, except Gemma 2 (attention.key_length)
+    std::uint32_t ropeDim = 0;      ///< rotated dimensions per head (rope.dimension_count); 0 for GPT-2
+    float ropeFreqBase = 10000.0f;  ///< rope.freq_base
     RopeStyle ropeStyle = RopeStyle::Interleaved;
     /// Llama 3 RoPE scaling: per rotated pair i < ropeDim/2, θ_i is divided by ropeFreqFactors[i]
     /// (GGUF rope_freqs.weight, or computed from HF rope_scaling {rope_type: llama3}); empty = none.

@@ -23,21 +23,21 @@ struct SynthShape {
     std::uint32_t ffnDim = 0;
     std::uint32_t nLayers = 0;
     std::uint32_t nHeads = 0;
-    std::uint32_t nKvHeads = 0;         ///< 0 = nHeads
-    std::uint32_t headDim = 0;          ///< 0 = dim / nHeads (Gemma 2 has 256 ≠ 2304 / 8)
+    std::uint32_t nKvHeads = 0;  ///< 0 = nHeads
+    std::uint32_t headDim = 0;   ///< 0 = dim / nHeads (Gemma 2 has 256 ≠ 2304 / 8)
     std::uint32_t contextLength = 2048;
-    bool tiedEmbeddings = false;        ///< no output.weight; the LM head is token_embd
+    bool tiedEmbeddings = false;  ///< no output.weight; the LM head is token_embd
     float ropeFreqBase = 10000.0f;
-    float normEps = 1e-5f;              ///< RMSNorm (LayerNorm for GPT-2) epsilon
+    float normEps = 1e-5f;  ///< RMSNorm (LayerNorm for GPT-2) epsilon
     /// Llama 3 RoPE scaling, written as rope_freqs.weight (as convert_hf_to_gguf.py does for
     /// rope_type llama3); factor 0 = none.
     float ropeScalingFactor = 0.0f;
     float ropeLowFreqFactor = 1.0f;
     float ropeHighFreqFactor = 4.0f;
     std::uint32_t ropeOriginalContext = 8192;
-    float attnLogitSoftcap = 0.0f;   ///< Gemma 2 (50)
-    float finalLogitSoftcap = 0.0f;  ///< Gemma 2 (30)
-    std::uint32_t slidingWindow = 0; ///< Gemma 2 (4096), Phi-3 (its config's sliding_window)
+    float attnLogitSoftcap = 0.0f;    ///< Gemma 2 (50)
+    float finalLogitSoftcap = 0.0f;   ///< Gemma 2 (30)
+    std::uint32_t slidingWindow = 0;  ///< Gemma 2 (4096), Phi-3 (its config's sliding_window)
     /// The vocab file in shared/models/vocab/ whose tokenizer the model's files would carry (or
     /// the closest one there): "ggml-vocab-llama-spm.gguf", "ggml-vocab-llama-bpe.gguf", ...
     std::string vocabFile = "ggml-vocab-llama-spm.gguf";

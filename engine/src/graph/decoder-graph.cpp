@@ -38,8 +38,7 @@ void readGgufDecoderHparams(const GgufFile& f, const std::string& arch, Problems
     checkHeads(problems, hp, headDimGiven);
     problems.throwIfAny();
     hp.headDim = headDimGiven ? ggufPositive(f, problems, a + "attention.key_length") : hp.dim / hp.nHeads;
-    if (f.has(a + "attention.value_length") &&
-        ggufPositive(f, problems, a + "attention.value_length") != hp.headDim)
+    if (f.has(a + "attention.value_length") && ggufPositive(f, problems, a + "attention.value_length") != hp.headDim)
         problems.add("attention.value_length differs from attention.key_length " + std::to_string(hp.headDim) +
                      ", which edge-rt does not support");
     problems.throwIfAny();
@@ -125,13 +124,14 @@ void readHfRopeScaling(const HfConfig& c, Problems& problems, HyperParams& hp)
     const double high = number("high_freq_factor", 4.0);
     const double original = number("original_max_position_embeddings", 8192.0);
     if (!(factor >= 1.0) || !(low > 0.0) || !(high > low) || !(original >= 1.0)) {
-        problems.add("config.json " + c.describe("rope_scaling") +
-                     ": needs factor >= 1, 0 < low_freq_factor < high_freq_factor, original_max_position_embeddings >= 1");
+        problems.add(
+            "config.json " + c.describe("rope_scaling") +
+            ": needs factor >= 1, 0 < low_freq_factor < high_freq_factor, original_max_position_embeddings >= 1");
         return;
     }
-    hp.ropeFreqFactors = llama3RopeFactors(hp.ropeDim, hp.ropeFreqBase, static_cast<float>(factor),
-                                           static_cast<float>(low), static_cast<float>(high),
-                                           static_cast<float>(original));
+    hp.ropeFreqFactors =
+        llama3RopeFactors(hp.ropeDim, hp.ropeFreqBase, static_cast<float>(factor), static_cast<float>(low),
+                          static_cast<float>(high), static_cast<float>(original));
 }
 
 }  // namespace

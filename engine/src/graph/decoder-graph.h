@@ -38,9 +38,9 @@ struct HfDecoderOptions {
     /// q/k rows in HF's rotate-half order are permuted into GGUF's interleaved pairs (Llama); an
     /// architecture with NeoX RoPE (Qwen2) keeps them as they are.
     bool permuteRope = true;
-    bool qkvBias = false;           ///< q_proj/k_proj/v_proj have biases (Qwen2)
-    bool tieDefault = false;        ///< tie_word_embeddings when config.json does not say
-    double normEpsDefault = 1e-6;   ///< rms_norm_eps when config.json does not say
+    bool qkvBias = false;          ///< q_proj/k_proj/v_proj have biases (Qwen2)
+    bool tieDefault = false;       ///< tie_word_embeddings when config.json does not say
+    double normEpsDefault = 1e-6;  ///< rms_norm_eps when config.json does not say
 };
 
 /// A LlamaForCausalLM-shaped HF checkpoint (model.embed_tokens, model.layers.N.{input_layernorm,

@@ -22,8 +22,8 @@ const std::array kArchitectures{
                       writeQwen2Synthetic, qwen2SynthShapes},
     ArchitectureEntry{Architecture::Gemma2, "gemma2", nullptr, nullptr, buildGemma2Graph, makeGemma2Forward,
                       writeGemma2Synthetic, gemma2SynthShapes},
-    ArchitectureEntry{Architecture::Phi3, "phi3", nullptr, nullptr, buildPhi3Graph, makePhi3Forward,
-                      writePhi3Synthetic, phi3SynthShapes},
+    ArchitectureEntry{Architecture::Phi3, "phi3", nullptr, nullptr, buildPhi3Graph, makePhi3Forward, writePhi3Synthetic,
+                      phi3SynthShapes},
     ArchitectureEntry{Architecture::Gpt2, "gpt2", "GPT2LMHeadModel", "gpt2", buildGpt2Graph, makeGpt2Forward,
                       writeGpt2Synthetic, gpt2SynthShapes},
 };

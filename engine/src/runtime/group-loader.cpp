@@ -10,9 +10,9 @@ LoadedGroup loadGroup(const ValidatedModelGraph& graph, const PartitionPlan& pla
                       MemoryPool& pool)
 {
     const auto& g = plan.groups.at(groupIndex);
-    PoolBuffer buffer = pool.allocate(g.weightBytes, "group " + std::to_string(groupIndex) + " weights (" +
-                                                         plan.units[g.firstUnit].name +
-                                                         (g.firstUnit == g.lastUnit ? "" : " .. " + plan.units[g.lastUnit].name) + ")");
+    PoolBuffer buffer = pool.allocate(
+        g.weightBytes, "group " + std::to_string(groupIndex) + " weights (" + plan.units[g.firstUnit].name +
+                           (g.firstUnit == g.lastUnit ? "" : " .. " + plan.units[g.lastUnit].name) + ")");
     LoadedGroup out = loadGroupInto(graph, plan, groupIndex, buffer.data(), buffer.sizeBytes());
     out.buffer = std::move(buffer);
     return out;

@@ -11,23 +11,26 @@
 namespace edgert {
 
 inline constexpr std::uint64_t kTensorAlignment = 64;  ///< alignment of tensors and arrays in buffers
-inline std::uint64_t alignUp(std::uint64_t v, std::uint64_t a = kTensorAlignment) { return (v + a - 1) / a * a; }
+inline std::uint64_t alignUp(std::uint64_t v, std::uint64_t a = kTensorAlignment)
+{
+    return (v + a - 1) / a * a;
+}
 
 /// Offsets (bytes) of the activation arrays inside the scratch buffer for a batch of nBatch tokens.
 struct ScratchLayout {
-    std::uint64_t x = 0;          ///< residual stream      (nBatch, dim)
-    std::uint64_t xb = 0;         ///< normed input / output (nBatch, max(dim, qDim))
-    std::uint64_t xb2 = 0;        ///< attention output     (nBatch, qDim)
-    std::uint64_t q = 0;          ///< queries              (nBatch, qDim)
-    std::uint64_t k = 0;          ///< keys                 (nBatch, kvDim)
-    std::uint64_t v = 0;          ///< values               (nBatch, kvDim)
-    std::uint64_t att = 0;        ///< attention scores     (nHeads, nCtx)
-    std::uint64_t hb = 0;         ///< FFN gate             (nBatch, ffnDim)
-    std::uint64_t hb2 = 0;        ///< FFN up               (nBatch, ffnDim)
-    std::uint64_t logits = 0;     ///< logits (logitRows, vocab): last token, or every row
-    std::uint64_t embedRow = 0;   ///< one raw token_embd row as stored (bytes)
-    std::uint64_t candidates = 0; ///< sampler workspace    (vocab,) TokenCandidate
-    std::uint64_t xq = 0;         ///< 8-bit activation blocks for quantised matmuls (nBatch, max width)
+    std::uint64_t x = 0;           ///< residual stream      (nBatch, dim)
+    std::uint64_t xb = 0;          ///< normed input / output (nBatch, max(dim, qDim))
+    std::uint64_t xb2 = 0;         ///< attention output     (nBatch, qDim)
+    std::uint64_t q = 0;           ///< queries              (nBatch, qDim)
+    std::uint64_t k = 0;           ///< keys                 (nBatch, kvDim)
+    std::uint64_t v = 0;           ///< values               (nBatch, kvDim)
+    std::uint64_t att = 0;         ///< attention scores     (nHeads, nCtx)
+    std::uint64_t hb = 0;          ///< FFN gate             (nBatch, ffnDim)
+    std::uint64_t hb2 = 0;         ///< FFN up               (nBatch, ffnDim)
+    std::uint64_t logits = 0;      ///< logits (logitRows, vocab): last token, or every row
+    std::uint64_t embedRow = 0;    ///< one raw token_embd row as stored (bytes)
+    std::uint64_t candidates = 0;  ///< sampler workspace    (vocab,) TokenCandidate
+    std::uint64_t xq = 0;          ///< 8-bit activation blocks for quantised matmuls (nBatch, max width)
     std::uint64_t totalBytes = 0;
     std::uint32_t logitRows = 1;  ///< nBatch when shape.allLogits, else 1
 

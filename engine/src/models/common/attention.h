@@ -12,10 +12,10 @@ struct AttentionDims {
     std::size_t nHeads;    ///< query heads
     std::size_t nKvHeads;  ///< key/value heads; nHeads / nKvHeads queries share one (GQA)
     std::size_t headDim;
-    std::size_t nCtx;         ///< cache rows (positions) per layer; `att` holds nHeads × nCtx floats
-    std::size_t window = 0;   ///< sliding window: a query at p sees keys p-window+1..p; 0 = all of 0..p
-    float softcap = 0.0f;     ///< scores s -> softcap·tanh(s/softcap) before the softmax; 0 = none
-    float scale = 0.0f;       ///< score scale; 0 = 1/sqrt(headDim)
+    std::size_t nCtx;        ///< cache rows (positions) per layer; `att` holds nHeads × nCtx floats
+    std::size_t window = 0;  ///< sliding window: a query at p sees keys p-window+1..p; 0 = all of 0..p
+    float softcap = 0.0f;    ///< scores s -> softcap·tanh(s/softcap) before the softmax; 0 = none
+    float scale = 0.0f;      ///< score scale; 0 = 1/sqrt(headDim)
 };
 
 /// Causal scaled dot-product attention (Vaswani et al. 2017) for nTokens queries at positions

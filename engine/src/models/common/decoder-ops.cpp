@@ -34,8 +34,8 @@ void rmsNormRows(const float* x, const float* weight, float* out, std::size_t nT
     for (std::size_t t = 0; t < nTokens; ++t) kernels::rmsNorm(x + t * dim, weight, out + t * dim, dim, eps);
 }
 
-void ropeAndStoreKv(float* q, float* k, const float* v, std::size_t nTokens, std::uint32_t pos0,
-                    const HyperParams& hp, const RopeParams& rope, const LayerCache& cache)
+void ropeAndStoreKv(float* q, float* k, const float* v, std::size_t nTokens, std::uint32_t pos0, const HyperParams& hp,
+                    const RopeParams& rope, const LayerCache& cache)
 {
     const std::size_t qDim = hp.qDim(), kvDim = hp.kvDim();
     for (std::size_t t = 0; t < nTokens; ++t) {

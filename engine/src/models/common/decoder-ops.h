@@ -30,8 +30,8 @@ void rmsNormRows(const float* x, const float* weight, float* out, std::size_t nT
 
 /// q (nTokens, nHeads·headDim) and k (nTokens, nKvHeads·headDim) rotated for positions pos0..;
 /// then k and v (nTokens, kvDim) stored in the layer's cache rows pos0...
-void ropeAndStoreKv(float* q, float* k, const float* v, std::size_t nTokens, std::uint32_t pos0,
-                    const HyperParams& hp, const RopeParams& rope, const LayerCache& cache);
+void ropeAndStoreKv(float* q, float* k, const float* v, std::size_t nTokens, std::uint32_t pos0, const HyperParams& hp,
+                    const RopeParams& rope, const LayerCache& cache);
 
 /// GeGLU gate (Shazeer 2020): gate[i] = GELU(gate[i]) · up[i], GELU in its tanh approximation.
 void geglu(float* gate, const float* up, std::size_t n);

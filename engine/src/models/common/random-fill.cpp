@@ -41,7 +41,8 @@ GgufWriter::Fill randomFill(TensorType type, std::uint64_t key, float mean, floa
         for (std::ptrdiff_t b = 0; b < nBlocks; ++b) {
             float values[32];
             const std::uint64_t first = (firstBlock + static_cast<std::uint64_t>(b)) * traits.blockElements;
-            for (std::uint32_t i = 0; i < traits.blockElements; ++i) values[i] = valueAt(key, first + i, mean, amplitude);
+            for (std::uint32_t i = 0; i < traits.blockElements; ++i)
+                values[i] = valueAt(key, first + i, mean, amplitude);
             kernels::quantizeRow(type, values, blocks.data() + static_cast<std::size_t>(b) * traits.blockBytes,
                                  traits.blockElements);
         }
@@ -60,11 +61,11 @@ GgufWriter::Fill constantFill(float value)
 std::uint32_t fileTypeOf(TensorType t)
 {
     switch (t) {
-    case TensorType::F32: return 0;   // LLAMA_FTYPE_ALL_F32
-    case TensorType::F16: return 1;   // LLAMA_FTYPE_MOSTLY_F16
-    case TensorType::Q4_0: return 2;  // LLAMA_FTYPE_MOSTLY_Q4_0
-    case TensorType::Q8_0: return 7;  // LLAMA_FTYPE_MOSTLY_Q8_0
-    default: throw UsageError("synthetic models can be f32, f16, q8_0 or q4_0, not " + tensorTypeName(t));
+        case TensorType::F32: return 0;   // LLAMA_FTYPE_ALL_F32
+        case TensorType::F16: return 1;   // LLAMA_FTYPE_MOSTLY_F16
+        case TensorType::Q4_0: return 2;  // LLAMA_FTYPE_MOSTLY_Q4_0
+        case TensorType::Q8_0: return 7;  // LLAMA_FTYPE_MOSTLY_Q8_0
+        default: throw UsageError("synthetic models can be f32, f16, q8_0 or q4_0, not " + tensorTypeName(t));
     }
 }
 

@@ -17,8 +17,8 @@ void applyRope(float* vec, std::size_t nHeads, const RopeParams& r, std::size_t 
     const std::size_t stride = r.style == RopeStyle::NeoX ? 1 : 2;
     const std::size_t partner = r.style == RopeStyle::NeoX ? half : 1;
     for (std::size_t i = 0; i < half; ++i) {
-        float theta = static_cast<float>(pos) *
-                      std::pow(r.freqBase, -static_cast<float>(2 * i) / static_cast<float>(r.ropeDim));
+        float theta =
+            static_cast<float>(pos) * std::pow(r.freqBase, -static_cast<float>(2 * i) / static_cast<float>(r.ropeDim));
         if (r.freqFactors) theta /= r.freqFactors[i];
         const float c = std::cos(theta), s = std::sin(theta);
         for (std::size_t h = 0; h < nHeads; ++h) {

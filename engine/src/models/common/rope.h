@@ -13,9 +13,9 @@ namespace edgert {
 struct RopeParams {
     RopeStyle style = RopeStyle::Interleaved;
     std::size_t headDim = 0;
-    std::size_t ropeDim = 0;                ///< rotated dimensions per head (the rest pass through)
+    std::size_t ropeDim = 0;  ///< rotated dimensions per head (the rest pass through)
     float freqBase = 10000.0f;
-    const float* freqFactors = nullptr;     ///< ropeDim/2 divisors of θ_i (Llama 3 scaling), or null
+    const float* freqFactors = nullptr;  ///< ropeDim/2 divisors of θ_i (Llama 3 scaling), or null
 
     static RopeParams of(const HyperParams& hp);
 };

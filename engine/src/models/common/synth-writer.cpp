@@ -53,7 +53,8 @@ void SynthWriter::randomVector(const std::string& name, std::uint64_t n, float m
 
 void SynthWriter::randomF32(const std::string& name, std::vector<std::uint64_t> dims, float mean, float stddev)
 {
-    m_writer.addTensor(name, std::move(dims), TensorType::F32, synth::randomFill(TensorType::F32, ++m_key, mean, stddev));
+    m_writer.addTensor(name, std::move(dims), TensorType::F32,
+                       synth::randomFill(TensorType::F32, ++m_key, mean, stddev));
 }
 
 void SynthWriter::constantVector(const std::string& name, std::uint64_t n, float value)

@@ -42,7 +42,8 @@ struct HeadWeights {
     static HeadWeights bind(const UnitView& unit, const ValidatedModelGraph& graph)
     {
         const TensorRef& out = graph.head().output;
-        return {vectorOf(unit, TensorRole::OutputNorm), vectorOf(unit, TensorRole::OutputNormBias),
+        return {vectorOf(unit, TensorRole::OutputNorm),
+                vectorOf(unit, TensorRole::OutputNormBias),
                 {out.type, unit.data[static_cast<std::size_t>(TensorRole::Output)],
                  static_cast<std::size_t>(out.rows()), static_cast<std::size_t>(out.cols())}};
     }

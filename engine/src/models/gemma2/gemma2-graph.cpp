@@ -19,7 +19,8 @@ float positiveFloat(const GgufFile& f, Problems& problems, const std::string& ke
 {
     try {
         const double v = f.findFloat(key).value_or(fallback);
-        if (!(v >= 0.0) || !(v < 1e30)) problems.add("hyper-parameter '" + key + "' = " + std::to_string(v) + " is out of range");
+        if (!(v >= 0.0) || !(v < 1e30))
+            problems.add("hyper-parameter '" + key + "' = " + std::to_string(v) + " is out of range");
         return static_cast<float>(v);
     } catch (const FormatError& e) {
         problems.add(e.what());

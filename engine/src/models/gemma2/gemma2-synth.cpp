@@ -14,10 +14,20 @@ std::vector<SynthShape> gemma2SynthShapes()
     // 8 heads, 4 KV heads, head_dim 256, sliding_window 4096, attn_logit_softcapping 50,
     // final_logit_softcapping 30, rms_norm_eps 1e-6, 8192 positions). Gemma's vocabulary (256000)
     // is not in shared/models/vocab; the llama-spm one (32000) stands in for it.
-    return {SynthShape{.name = "gemma-2-2b", .arch = Architecture::Gemma2, .dim = 2304, .ffnDim = 9216,
-                       .nLayers = 26, .nHeads = 8, .nKvHeads = 4, .headDim = 256, .contextLength = 8192,
-                       .tiedEmbeddings = true, .normEps = 1e-6f, .attnLogitSoftcap = 50.0f,
-                       .finalLogitSoftcap = 30.0f, .slidingWindow = 4096,
+    return {SynthShape{.name = "gemma-2-2b",
+                       .arch = Architecture::Gemma2,
+                       .dim = 2304,
+                       .ffnDim = 9216,
+                       .nLayers = 26,
+                       .nHeads = 8,
+                       .nKvHeads = 4,
+                       .headDim = 256,
+                       .contextLength = 8192,
+                       .tiedEmbeddings = true,
+                       .normEps = 1e-6f,
+                       .attnLogitSoftcap = 50.0f,
+                       .finalLogitSoftcap = 30.0f,
+                       .slidingWindow = 4096,
                        .vocabFile = "ggml-vocab-llama-spm.gguf"}};
 }
 

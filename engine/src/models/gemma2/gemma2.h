@@ -17,7 +17,7 @@ class SynthWriter;
 GraphParts buildGemma2Graph(const ModelFiles& files);
 /// The forward pass (models/gemma2/gemma2-forward.h).
 std::unique_ptr<ModelForward> makeGemma2Forward(const ValidatedModelGraph& graph, const Activations& act,
-                                              const KvCacheView& kv);
+                                                const KvCacheView& kv);
 /// Writes the keys and random tensors of a synthetic gemma2 GGUF. Throws UsageError.
 void writeGemma2Synthetic(SynthWriter& writer);
 /// The known shapes of this architecture (edge-rt synth --shape).

@@ -13,9 +13,16 @@ std::vector<SynthShape> gpt2SynthShapes()
     // Source: the models' config.json on Hugging Face (openai-community/gpt2, gpt2-medium,
     // gpt2-large, gpt2-xl; distilbert/distilgpt2): n_inner = 4·n_embd, 1024 positions.
     const auto shape = [](const char* name, std::uint32_t dim, std::uint32_t layers, std::uint32_t heads) {
-        return SynthShape{.name = name, .arch = Architecture::Gpt2, .dim = dim, .ffnDim = 4 * dim,
-                          .nLayers = layers, .nHeads = heads, .nKvHeads = heads, .contextLength = 1024,
-                          .tiedEmbeddings = true, .vocabFile = "ggml-vocab-gpt-2.gguf"};
+        return SynthShape{.name = name,
+                          .arch = Architecture::Gpt2,
+                          .dim = dim,
+                          .ffnDim = 4 * dim,
+                          .nLayers = layers,
+                          .nHeads = heads,
+                          .nKvHeads = heads,
+                          .contextLength = 1024,
+                          .tiedEmbeddings = true,
+                          .vocabFile = "ggml-vocab-gpt-2.gguf"};
     };
     return {shape("gpt2-124m", 768, 12, 12), shape("gpt2-355m", 1024, 24, 16), shape("gpt2-774m", 1280, 36, 20),
             shape("gpt2-1.5b", 1600, 48, 25), shape("distilgpt2", 768, 6, 12)};

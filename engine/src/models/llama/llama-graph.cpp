@@ -81,8 +81,11 @@ void readGgufRopeFreqs(const GgufFile& f, GraphBuilder& b, HyperParams& hp)
 GraphParts buildLlamaGraph(const ModelFiles& files)
 {
     if (files.format == ModelFormat::Gguf) return fromGguf(*files.gguf);
-    return buildHfDecoderGraph(files, {.arch = Architecture::Llama, .permuteRope = true, .qkvBias = false,
-                                       .tieDefault = false, .normEpsDefault = 1e-6});
+    return buildHfDecoderGraph(files, {.arch = Architecture::Llama,
+                                       .permuteRope = true,
+                                       .qkvBias = false,
+                                       .tieDefault = false,
+                                       .normEpsDefault = 1e-6});
 }
 
 }  // namespace edgert

@@ -13,8 +13,16 @@ std::vector<SynthShape> llamaSynthShapes()
     // Sources: config.json of HuggingFaceTB/SmolLM2-135M, -360M, -1.7B; meta-llama/Llama-3.2-1B;
     // TinyLlama/TinyLlama-1.1B-Chat-v1.0; meta-llama/Llama-2-7b-hf. Vocab: SmolLM2's own (49152)
     // is not in shared/models/vocab, GPT-2's byte-level BPE (50257) stands in for it.
-    SynthShape smol135{.name = "smollm2-135m", .dim = 576, .ffnDim = 1536, .nLayers = 30, .nHeads = 9, .nKvHeads = 3,
-                       .contextLength = 8192, .tiedEmbeddings = true, .ropeFreqBase = 100000.0f, .normEps = 1e-5f,
+    SynthShape smol135{.name = "smollm2-135m",
+                       .dim = 576,
+                       .ffnDim = 1536,
+                       .nLayers = 30,
+                       .nHeads = 9,
+                       .nKvHeads = 3,
+                       .contextLength = 8192,
+                       .tiedEmbeddings = true,
+                       .ropeFreqBase = 100000.0f,
+                       .normEps = 1e-5f,
                        .vocabFile = "ggml-vocab-gpt-2.gguf"};
     SynthShape smol360 = smol135;
     smol360.name = "smollm2-360m";
@@ -31,15 +39,35 @@ std::vector<SynthShape> llamaSynthShapes()
     smol17.nHeads = 32;
     smol17.nKvHeads = 32;
     smol17.ropeFreqBase = 130000.0f;
-    const SynthShape llama32{.name = "llama-3.2-1b", .dim = 2048, .ffnDim = 8192, .nLayers = 16, .nHeads = 32,
-                             .nKvHeads = 8, .contextLength = 131072, .tiedEmbeddings = true,
-                             .ropeFreqBase = 500000.0f, .normEps = 1e-5f, .ropeScalingFactor = 32.0f,
-                             .ropeLowFreqFactor = 1.0f, .ropeHighFreqFactor = 4.0f, .ropeOriginalContext = 8192,
+    const SynthShape llama32{.name = "llama-3.2-1b",
+                             .dim = 2048,
+                             .ffnDim = 8192,
+                             .nLayers = 16,
+                             .nHeads = 32,
+                             .nKvHeads = 8,
+                             .contextLength = 131072,
+                             .tiedEmbeddings = true,
+                             .ropeFreqBase = 500000.0f,
+                             .normEps = 1e-5f,
+                             .ropeScalingFactor = 32.0f,
+                             .ropeLowFreqFactor = 1.0f,
+                             .ropeHighFreqFactor = 4.0f,
+                             .ropeOriginalContext = 8192,
                              .vocabFile = "ggml-vocab-llama-bpe.gguf"};
-    const SynthShape tiny{.name = "tinyllama-1.1b", .dim = 2048, .ffnDim = 5632, .nLayers = 22, .nHeads = 32,
-                          .nKvHeads = 4, .contextLength = 2048};
-    const SynthShape llama2{.name = "llama2-7b", .dim = 4096, .ffnDim = 11008, .nLayers = 32, .nHeads = 32,
-                            .nKvHeads = 32, .contextLength = 4096};
+    const SynthShape tiny{.name = "tinyllama-1.1b",
+                          .dim = 2048,
+                          .ffnDim = 5632,
+                          .nLayers = 22,
+                          .nHeads = 32,
+                          .nKvHeads = 4,
+                          .contextLength = 2048};
+    const SynthShape llama2{.name = "llama2-7b",
+                            .dim = 4096,
+                            .ffnDim = 11008,
+                            .nLayers = 32,
+                            .nHeads = 32,
+                            .nKvHeads = 32,
+                            .contextLength = 4096};
     return {smol135, smol360, smol17, llama32, tiny, llama2};
 }
 

@@ -7,15 +7,15 @@
 namespace edgert {
 
 struct LlamaBlockWeights {
-    const float* attnNorm;    ///< attn_norm.weight    (dim)
-    kernels::WeightView wq;   ///< attn_q.weight       (qDim, dim)
-    kernels::WeightView wk;   ///< attn_k.weight       (kvDim, dim)
-    kernels::WeightView wv;   ///< attn_v.weight       (kvDim, dim)
-    kernels::WeightView wo;   ///< attn_output.weight  (dim, qDim)
-    const float* ffnNorm;     ///< ffn_norm.weight     (dim)
-    kernels::WeightView w1;   ///< ffn_gate.weight     (ffnDim, dim)
-    kernels::WeightView w3;   ///< ffn_up.weight       (ffnDim, dim)
-    kernels::WeightView w2;   ///< ffn_down.weight     (dim, ffnDim)
+    const float* attnNorm;   ///< attn_norm.weight    (dim)
+    kernels::WeightView wq;  ///< attn_q.weight       (qDim, dim)
+    kernels::WeightView wk;  ///< attn_k.weight       (kvDim, dim)
+    kernels::WeightView wv;  ///< attn_v.weight       (kvDim, dim)
+    kernels::WeightView wo;  ///< attn_output.weight  (dim, qDim)
+    const float* ffnNorm;    ///< ffn_norm.weight     (dim)
+    kernels::WeightView w1;  ///< ffn_gate.weight     (ffnDim, dim)
+    kernels::WeightView w3;  ///< ffn_up.weight       (ffnDim, dim)
+    kernels::WeightView w2;  ///< ffn_down.weight     (dim, ffnDim)
 
     static LlamaBlockWeights bind(const UnitView& u, const LayerTensors& t)
     {

@@ -17,7 +17,7 @@ class SynthWriter;
 GraphParts buildLlamaGraph(const ModelFiles& files);
 /// The forward pass (models/llama/llama-forward.h).
 std::unique_ptr<ModelForward> makeLlamaForward(const ValidatedModelGraph& graph, const Activations& act,
-                                              const KvCacheView& kv);
+                                               const KvCacheView& kv);
 /// Writes the keys and random tensors of a synthetic llama GGUF. Throws UsageError.
 void writeLlamaSynthetic(SynthWriter& writer);
 /// The known shapes of this architecture (edge-rt synth --shape).

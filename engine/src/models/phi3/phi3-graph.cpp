@@ -39,8 +39,9 @@ GraphParts fromGguf(const GgufFile& f)
         auto& layer = g.layers[l];
         const auto name = [&](TensorRole role) { return p + tensorRoleName(role); };
         if (l == 0 && !f.findTensor(name(TensorRole::AttnQkv)) && f.findTensor(name(TensorRole::AttnQ)))
-            problems.add("separate attn_q/attn_k/attn_v tensors: edge-rt reads Phi-3 with the fused attn_qkv the "
-                         "converter writes");
+            problems.add(
+                "separate attn_q/attn_k/attn_v tensors: edge-rt reads Phi-3 with the fused attn_qkv the "
+                "converter writes");
         setRole(layer, TensorRole::AttnNorm, b.vector(name(TensorRole::AttnNorm), dim));
         setRole(layer, TensorRole::AttnQkv, b.matrix(name(TensorRole::AttnQkv), dim, qDim + 2 * kvDim));
         setRole(layer, TensorRole::AttnOutput, b.matrix(name(TensorRole::AttnOutput), qDim, dim));

@@ -14,9 +14,18 @@ std::vector<SynthShape> phi3SynthShapes()
     // original_max_position_embeddings 4096). Its LongRoPE factors (128k context) are not written:
     // the file is the 4096-position model, the window that of Phi-3-mini-4k (2047). Vocab: the
     // llama-spm one (32000, Phi-3's base vocabulary) stands in for Phi-3's 32064.
-    return {SynthShape{.name = "phi-3.5-mini", .arch = Architecture::Phi3, .dim = 3072, .ffnDim = 8192,
-                       .nLayers = 32, .nHeads = 32, .nKvHeads = 32, .contextLength = 4096,
-                       .tiedEmbeddings = false, .ropeFreqBase = 10000.0f, .normEps = 1e-5f, .slidingWindow = 2047,
+    return {SynthShape{.name = "phi-3.5-mini",
+                       .arch = Architecture::Phi3,
+                       .dim = 3072,
+                       .ffnDim = 8192,
+                       .nLayers = 32,
+                       .nHeads = 32,
+                       .nKvHeads = 32,
+                       .contextLength = 4096,
+                       .tiedEmbeddings = false,
+                       .ropeFreqBase = 10000.0f,
+                       .normEps = 1e-5f,
+                       .slidingWindow = 2047,
                        .vocabFile = "ggml-vocab-llama-spm.gguf"}};
 }
 

@@ -7,15 +7,15 @@
 namespace edgert {
 
 struct Phi3BlockWeights {
-    const float* attnNorm;     ///< attn_norm.weight    (dim)
-    kernels::WeightView wq;    ///< attn_qkv.weight rows [0, qDim)                 (qDim, dim)
-    kernels::WeightView wk;    ///< attn_qkv.weight rows [qDim, qDim+kvDim)        (kvDim, dim)
-    kernels::WeightView wv;    ///< attn_qkv.weight rows [qDim+kvDim, qDim+2kvDim) (kvDim, dim)
-    kernels::WeightView wo;    ///< attn_output.weight  (dim, qDim)
-    const float* ffnNorm;      ///< ffn_norm.weight     (dim)
-    kernels::WeightView wGate; ///< ffn_up.weight rows [0, ffnDim)                 (ffnDim, dim)
-    kernels::WeightView wUp;   ///< ffn_up.weight rows [ffnDim, 2·ffnDim)           (ffnDim, dim)
-    kernels::WeightView wDown; ///< ffn_down.weight     (dim, ffnDim)
+    const float* attnNorm;      ///< attn_norm.weight    (dim)
+    kernels::WeightView wq;     ///< attn_qkv.weight rows [0, qDim)                 (qDim, dim)
+    kernels::WeightView wk;     ///< attn_qkv.weight rows [qDim, qDim+kvDim)        (kvDim, dim)
+    kernels::WeightView wv;     ///< attn_qkv.weight rows [qDim+kvDim, qDim+2kvDim) (kvDim, dim)
+    kernels::WeightView wo;     ///< attn_output.weight  (dim, qDim)
+    const float* ffnNorm;       ///< ffn_norm.weight     (dim)
+    kernels::WeightView wGate;  ///< ffn_up.weight rows [0, ffnDim)                 (ffnDim, dim)
+    kernels::WeightView wUp;    ///< ffn_up.weight rows [ffnDim, 2·ffnDim)           (ffnDim, dim)
+    kernels::WeightView wDown;  ///< ffn_down.weight     (dim, ffnDim)
 
     static Phi3BlockWeights bind(const UnitView& u, const LayerTensors& t, const HyperParams& hp)
     {

@@ -59,8 +59,11 @@ GraphParts buildQwen2Graph(const ModelFiles& files)
 {
     if (files.format == ModelFormat::Gguf) return fromGguf(*files.gguf);
     // Qwen2Config: tie_word_embeddings false and rms_norm_eps 1e-6 by default.
-    return buildHfDecoderGraph(files, {.arch = Architecture::Qwen2, .permuteRope = false, .qkvBias = true,
-                                       .tieDefault = false, .normEpsDefault = 1e-6});
+    return buildHfDecoderGraph(files, {.arch = Architecture::Qwen2,
+                                       .permuteRope = false,
+                                       .qkvBias = true,
+                                       .tieDefault = false,
+                                       .normEpsDefault = 1e-6});
 }
 
 }  // namespace edgert

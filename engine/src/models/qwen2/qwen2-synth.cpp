@@ -10,9 +10,17 @@ std::vector<SynthShape> qwen2SynthShapes()
 {
     // Sources: config.json of Qwen/Qwen2.5-0.5B-Instruct and Qwen/Qwen2.5-1.5B-Instruct
     // (rope_theta 1e6, rms_norm_eps 1e-6, tie_word_embeddings true, max_position_embeddings 32768).
-    const SynthShape small{.name = "qwen2.5-0.5b", .arch = Architecture::Qwen2, .dim = 896, .ffnDim = 4864,
-                           .nLayers = 24, .nHeads = 14, .nKvHeads = 2, .contextLength = 32768,
-                           .tiedEmbeddings = true, .ropeFreqBase = 1000000.0f, .normEps = 1e-6f,
+    const SynthShape small{.name = "qwen2.5-0.5b",
+                           .arch = Architecture::Qwen2,
+                           .dim = 896,
+                           .ffnDim = 4864,
+                           .nLayers = 24,
+                           .nHeads = 14,
+                           .nKvHeads = 2,
+                           .contextLength = 32768,
+                           .tiedEmbeddings = true,
+                           .ropeFreqBase = 1000000.0f,
+                           .normEps = 1e-6f,
                            .vocabFile = "ggml-vocab-qwen2.gguf"};
     SynthShape medium = small;
     medium.name = "qwen2.5-1.5b";

@@ -17,7 +17,7 @@ class SynthWriter;
 GraphParts buildQwen2Graph(const ModelFiles& files);
 /// The forward pass (models/qwen2/qwen2-forward.h).
 std::unique_ptr<ModelForward> makeQwen2Forward(const ValidatedModelGraph& graph, const Activations& act,
-                                              const KvCacheView& kv);
+                                               const KvCacheView& kv);
 /// Writes the keys and random tensors of a synthetic qwen2 GGUF. Throws UsageError.
 void writeQwen2Synthetic(SynthWriter& writer);
 /// The known shapes of this architecture (edge-rt synth --shape).
