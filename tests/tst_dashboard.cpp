@@ -77,7 +77,7 @@ QString writeManyLayerModel(const QTemporaryDir& dir)
     options.type = TensorType::Q8_0;
     options.vocabPath = test::sharedModel(QStringLiteral("vocab/ggml-vocab-llama-spm.gguf")).toStdString();
     const QString path = dir.filePath(QStringLiteral("tiny-22-layer.gguf"));
-    writeSyntheticLlama(options, path.toStdString());
+    writeSynthetic(options, path.toStdString());
     return path;
 }
 
