@@ -13,5 +13,7 @@ int statusCommand(const QStringList& arguments);
 int synthCommand(const QStringList& arguments);
 int benchmarkCommand(const QStringList& arguments);
 int tokenizeCommand(const QStringList& arguments);
+int logitsCommand(const QStringList& arguments);
+int perplexityCommand(const QStringList& arguments);
 
 }  // namespace edgert::cli

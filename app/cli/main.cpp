@@ -21,10 +21,15 @@ struct Command {
 const Command kCommands[] = {
     {"run", edgert::cli::runCommand, "generate text from a model under a memory budget"},
     {"inspect", edgert::cli::inspectCommand, "show a model's metadata, tensors and partition plans"},
-    {"benchmark", edgert::cli::benchmarkCommand, "measure load, prefill and decode speed and memory across strategies and budgets"},
+    {"benchmark", edgert::cli::benchmarkCommand,
+     "measure load, prefill and decode speed and memory across strategies and budgets"},
     {"status", edgert::cli::statusCommand, "show CPU, memory, temperature and throttling of this machine"},
     {"synth", edgert::cli::synthCommand, "write a GGUF with a real model's shape and random weights"},
     {"tokenize", edgert::cli::tokenizeCommand, "show the token ids and pieces a text becomes"},
+    {"logits", edgert::cli::logitsCommand,
+     "teacher-forced logits of one batch: top-K, argmax, log-sum-exp per position"},
+    {"perplexity", edgert::cli::perplexityCommand,
+     "perplexity of a text (llama-perplexity's scoring), KL divergence to a base model"},
 };
 
 void printUsage(FILE* out)

@@ -1,17 +1,13 @@
 #include "edgert/gguf-writer.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <bit>
-#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <utility>
 
 #include "edgert/error.h"
+#include "io/atomic-file.h"
 
 namespace edgert {
 
@@ -47,8 +43,6 @@ std::uint64_t alignUp(std::uint64_t offset, std::uint64_t alignment) {
     return (offset + alignment - 1) / alignment * alignment;
 }
 
-std::string errnoText() { return std::strerror(errno); }
-
 std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 std::string shapeOf(const std::vector<std::uint64_t>& dims) {
@@ -56,68 +50,6 @@ std::string shapeOf(const std::vector<std::uint64_t>& dims) {
     for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
     return s + "]";
 }
-
-// The temporary file of one write(): closed and unlinked on destruction unless committed.
-class TempFile {
-public:
-    explicit TempFile(const std::string& target) : m_target(target), m_path(target + ".tmp-XXXXXX") {
-        m_fd = ::mkstemp(m_path.data());
-        if (m_fd < 0)
-            throw IoError("cannot create a temporary file beside '" + m_target + "' (" + m_path + "): " + errnoText());
-        // mkstemp creates 0600; give the model file the usual rw-r--r--.
-        ::fchmod(m_fd, 0644);
-    }
-    ~TempFile() {
-        if (m_fd >= 0) ::close(m_fd);
-        if (!m_committed) ::unlink(m_path.c_str());
-    }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-
-    void write(const void* data, std::size_t length) {
-        const auto* p = static_cast<const char*>(data);
-        while (length > 0) {
-            const ssize_t n = ::write(m_fd, p, length);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                throw IoError("cannot write '" + m_path + "' (for '" + m_target + "'): " + errnoText());
-            }
-            p += n;
-            length -= static_cast<std::size_t>(n);
-        }
-    }
-
-    void writeZeros(std::uint64_t length) {
-        static constexpr std::byte kZeros[4096]{};
-        while (length > 0) {
-            const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(length, sizeof kZeros));
-            write(kZeros, n);
-            length -= n;
-        }
-    }
-
-    /// fsync, close, rename over the target, then fsync the directory (best effort).
-    void commit() {
-        if (::fsync(m_fd) != 0) throw IoError("cannot fsync '" + m_path + "': " + errnoText());
-        const int fd = std::exchange(m_fd, -1);
-        if (::close(fd) != 0) throw IoError("cannot close '" + m_path + "': " + errnoText());
-        if (::rename(m_path.c_str(), m_target.c_str()) != 0)
-            throw IoError("cannot rename '" + m_path + "' to '" + m_target + "': " + errnoText());
-        m_committed = true;
-        const auto slash = m_target.rfind('/');
-        const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : m_target.substr(0, slash);
-        if (const int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dirFd >= 0) {
-            ::fsync(dirFd);
-            ::close(dirFd);
-        }
-    }
-
-private:
-    std::string m_target;
-    std::string m_path;
-    int m_fd = -1;
-    bool m_committed = false;
-};
 
 }  // namespace
 
@@ -440,7 +372,7 @@ void GgufWriter::write(const std::string& path) const {
     const auto offsets = relativeOffsets();
     const auto header = encodeHeader(offsets);
 
-    TempFile file(path);
+    AtomicFile file(path);
     file.write(header.data(), header.size());
     if (!m_tensors.empty()) file.writeZeros(alignUp(header.size(), align) - header.size());
 
