@@ -16,12 +16,16 @@ namespace edgert {
 
 std::size_t PartitionPlan::streamedGroupCount() const
 {
-    return static_cast<std::size_t>(std::count_if(groups.begin(), groups.end(), [](const auto& g) { return !g.pinned; }));
+    return static_cast<std::size_t>(
+        std::count_if(groups.begin(), groups.end(), [](const auto& g) { return !g.pinned; }));
 }
 
 namespace {
 
-std::uint64_t fp(std::uint64_t bytes) { return MemoryPool::footprintBytes(bytes); }
+std::uint64_t fp(std::uint64_t bytes)
+{
+    return MemoryPool::footprintBytes(bytes);
+}
 
 std::uint64_t unitsBytes(const PlanInput& in, std::uint32_t first, std::uint32_t last)
 {
@@ -59,12 +63,33 @@ public:
     {
     }
     std::string name() const override { return m_name; }
-    std::string description() const override { return m_description; }
 
-    std::uint64_t minimumBudget(const PlanInput& in) const override
+    /// KV cache + scratch + the stream slots for the largest unit (nothing pinned).
+    std::uint64_t streamingMinimum(const PlanInput& in) const
     {
         const std::vector<bool> none(in.units.size(), false);
         return in.kvBytes + in.scratchBytes + reserveFor(in, none, slots());
+    }
+    /// Pool footprint of every weight resident, grouped as this strategy groups them.
+    std::uint64_t allResidentBytes(const PlanInput& in) const
+    {
+        if (in.units.empty()) return 0;
+        const auto n = static_cast<std::uint32_t>(in.units.size());
+        std::uint64_t bytes = 0;
+        if (m_grouping == Grouping::OnePerUnit)
+            for (std::uint32_t u = 0; u < n; ++u) bytes += fp(in.units[u].weightBytes);
+        else
+            bytes = fp(unitsBytes(in, 0, n - 1));
+        return bytes;
+    }
+    std::string description() const override { return m_description; }
+
+    /// The smaller of what streaming needs (KV cache + scratch + the stream slots for the largest
+    /// unit) and what keeps every weight resident: a small model whose two stream slots would
+    /// exceed its whole weight set plans resident at that budget.
+    std::uint64_t minimumBudget(const PlanInput& in) const override
+    {
+        return std::min(streamingMinimum(in), in.kvBytes + in.scratchBytes + allResidentBytes(in));
     }
 
     PartitionPlan plan(const PlanInput& in, std::uint64_t budget) const override
@@ -79,23 +104,8 @@ public:
         const auto n = static_cast<std::uint32_t>(in.units.size());
         const std::uint64_t fixed = in.kvBytes + in.scratchBytes;
 
-        const auto minimum = minimumBudget(in);
-        if (budget < minimum) {
-            throw BudgetError("memory budget " + formatBytes(budget) + " (" + std::to_string(budget) + 
-                              " bytes) is too small for strategy '" + m_name + "': it needs at least " +
-                              formatBytes(minimum) + " (" + std::to_string(minimum) + " bytes) = KV cache " +
-                              formatBytes(in.kvBytes) + " + scratch " + formatBytes(in.scratchBytes) + " + " +
-                              (slots() == 2 ? "two stream slots of the largest unit (a layer or the output head) "
-                                           : "the largest unit (a layer or the output head) ") +
-                              formatBytes(minimum - fixed) + "; minimum budget: " + std::to_string(minimum));
-        }
-
         // Everything resident?
-        std::uint64_t allResident = 0;
-        if (m_grouping == Grouping::OnePerUnit)
-            for (std::uint32_t u = 0; u < n; ++u) allResident += fp(in.units[u].weightBytes);
-        else
-            allResident = fp(unitsBytes(in, 0, n - 1));
+        const std::uint64_t allResident = allResidentBytes(in);
         if (fixed + allResident <= budget) {
             if (m_grouping == Grouping::OnePerUnit)
                 for (std::uint32_t u = 0; u < n; ++u) p.groups.push_back(makeGroup(in, u, u, true));
@@ -103,6 +113,17 @@ public:
                 p.groups.push_back(makeGroup(in, 0, n - 1, true));
             finish(p);
             return p;
+        }
+
+        const auto minimum = streamingMinimum(in);
+        if (budget < minimum) {
+            throw BudgetError("memory budget " + formatBytes(budget) + " (" + std::to_string(budget) +
+                              " bytes) is too small for strategy '" + m_name + "': it needs at least " +
+                              formatBytes(minimum) + " (" + std::to_string(minimum) + " bytes) = KV cache " +
+                              formatBytes(in.kvBytes) + " + scratch " + formatBytes(in.scratchBytes) + " + " +
+                              (slots() == 2 ? "two stream slots of the largest unit (a layer or the output head) "
+                                            : "the largest unit (a layer or the output head) ") +
+                              formatBytes(minimum - fixed) + "; minimum budget: " + std::to_string(minimum));
         }
 
         // Pin the largest units while the streaming reserve for the rest still fits.
@@ -115,8 +136,10 @@ public:
         for (auto u : order) {
             pinned[u] = true;
             const auto cost = pinnedBytes + fp(in.units[u].weightBytes);
-            if (fixed + cost + reserveFor(in, pinned, slots()) <= budget) pinnedBytes = cost;
-            else pinned[u] = false;
+            if (fixed + cost + reserveFor(in, pinned, slots()) <= budget)
+                pinnedBytes = cost;
+            else
+                pinned[u] = false;
         }
 
         // Pinned units: one group per unit (sequential) or per contiguous run.
@@ -143,8 +166,8 @@ public:
         p.groups = std::move(groups);
         finish(p);
         if (p.plannedPeakBytes() > budget)
-            throw BudgetError(std::string("internal planner error: plan '") + m_name + "' needs " + formatBytes(p.plannedPeakBytes()) +
-                              " but the budget is " + formatBytes(budget));
+            throw BudgetError(std::string("internal planner error: plan '") + m_name + "' needs " +
+                              formatBytes(p.plannedPeakBytes()) + " but the budget is " + formatBytes(budget));
         return p;
     }
 
@@ -194,7 +217,10 @@ private:
 
 }  // namespace
 
-std::vector<std::string> strategyNames() { return {"sequential", "greedy-grouping", "speculative-prefetch"}; }
+std::vector<std::string> strategyNames()
+{
+    return {"sequential", "greedy-grouping", "speculative-prefetch"};
+}
 
 std::unique_ptr<PartitionStrategy> makeStrategy(std::string_view name)
 {
@@ -202,12 +228,12 @@ std::unique_ptr<PartitionStrategy> makeStrategy(std::string_view name)
         return std::make_unique<StrategyBase>("sequential", "one layer per group; streams what does not fit",
                                               Grouping::OnePerUnit);
     if (name == "greedy-grouping")
-        return std::make_unique<StrategyBase>("greedy-grouping",
-                                              "as few groups as fit the budget; one read per group", Grouping::Greedy);
+        return std::make_unique<StrategyBase>("greedy-grouping", "as few groups as fit the budget; one read per group",
+                                              Grouping::Greedy);
     if (name == "speculative-prefetch")
-        return std::make_unique<StrategyBase>(
-            "speculative-prefetch", "groups sized so the next group loads while the current one computes",
-            Grouping::DoubleBuffered);
+        return std::make_unique<StrategyBase>("speculative-prefetch",
+                                              "groups sized so the next group loads while the current one computes",
+                                              Grouping::DoubleBuffered);
     std::string known;
     for (const auto& n : strategyNames()) known += (known.empty() ? "" : ", ") + n;
     throw UsageError("unknown partition strategy '" + std::string(name) + "' (known: " + known + ")");
@@ -217,7 +243,8 @@ std::string describePlan(const PartitionPlan& p)
 {
     std::string s;
     char line[256];
-    std::snprintf(line, sizeof line, "plan '%s' for budget %s: %zu groups (%zu streamed), pinned %s, streamed %s/pass, "
+    std::snprintf(line, sizeof line,
+                  "plan '%s' for budget %s: %zu groups (%zu streamed), pinned %s, streamed %s/pass, "
                   "KV %s, scratch %s, planned peak %s%s\n",
                   p.strategy.c_str(), formatBytes(p.budgetBytes).c_str(), p.groups.size(), p.streamedGroupCount(),
                   formatBytes(p.pinnedBytes).c_str(), formatBytes(p.streamedBytesPerPass).c_str(),
