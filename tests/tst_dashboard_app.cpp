@@ -22,11 +22,17 @@ struct Result {
     QString err;
 };
 
-Result runDashboard(const QStringList& arguments)
+/// `display` false: as on a console or over ssh, with no platform chosen and no display to reach.
+Result runDashboard(const QStringList& arguments, bool display = true)
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    if (display) {
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    } else {
+        for (const char* name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
+            env.remove(QString::fromLatin1(name));
+    }
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), QDir::tempPath() + QStringLiteral("/edgert-dashboard-test-config"));
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(EDGERT_DASHBOARD_PATH), arguments);
@@ -108,8 +114,8 @@ private slots:
         file.close();
         const QString shot = dir.filePath(QStringLiteral("shot.png"));
         const Result r = runDashboard({QStringLiteral("-c"), config, QStringLiteral("--screenshot"), shot,
-                                      QStringLiteral("--page"), QStringLiteral("run"), QStringLiteral("--demo"),
-                                      QStringLiteral("--wait"), QStringLiteral("0")});
+                                       QStringLiteral("--page"), QStringLiteral("run"), QStringLiteral("--demo"),
+                                       QStringLiteral("--wait"), QStringLiteral("0")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(QImage(shot).size(), QSize(800, 480));  // kiosk from the file
 
@@ -119,8 +125,35 @@ private slots:
         file.close();
         const Result bad = runDashboard({QStringLiteral("-c"), config});
         QCOMPARE(bad.exitCode, 2);
-        QVERIFY2(bad.err.contains(QStringLiteral("edge-rt.toml:2")) && bad.err.contains(QStringLiteral("engine.strategy")),
-                 qPrintable(bad.err));
+        QVERIFY2(
+            bad.err.contains(QStringLiteral("edge-rt.toml:2")) && bad.err.contains(QStringLiteral("engine.strategy")),
+            qPrintable(bad.err));
+    }
+
+    void helpAndVersionNeedNoDisplay()
+    {
+        // They used to abort in QApplication ("could not connect to display").
+        const Result help = runDashboard({QStringLiteral("--help")}, false);
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.contains(QStringLiteral("--screenshot")) && help.out.contains(QStringLiteral("eglfs")),
+                 qPrintable(help.out + help.err));
+        const Result version = runDashboard({QStringLiteral("--version")}, false);
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.contains(QStringLiteral("0.1.0")));
+        // Without a display the dashboard says how to run it, rather than aborting.
+        const Result none = runDashboard({}, false);
+        QCOMPARE(none.exitCode, 1);
+        QVERIFY2(none.err.contains(QStringLiteral("QT_QPA_PLATFORM=eglfs")) &&
+                     none.err.contains(QStringLiteral("QT_QPA_PLATFORM=offscreen")),
+                 qPrintable(none.err));
+        // A screenshot needs none: it renders offscreen by itself.
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("shot.png"));
+        const Result shot = runDashboard({QStringLiteral("--screenshot"), file, QStringLiteral("--kiosk"),
+                                          QStringLiteral("--wait"), QStringLiteral("0")},
+                                         false);
+        QVERIFY2(shot.exitCode == 0, qPrintable(shot.err));
+        QCOMPARE(QImage(file).size(), QSize(800, 480));
     }
 
     void badOptionsFailWithAMessage_data()

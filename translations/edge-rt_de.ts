@@ -351,10 +351,6 @@
         <translation>Kein Temperatursensor auf diesem Rechner</translation>
     </message>
     <message>
-        <source>The thermal policy stays inactive. (%1)</source>
-        <translation>Die Temperaturrichtlinie bleibt inaktiv. (%1)</translation>
-    </message>
-    <message>
         <source>%1 MHz</source>
         <translation>%1 MHz</translation>
     </message>
@@ -369,10 +365,6 @@
     <message>
         <source>No CPU frequency scaling on this machine</source>
         <translation>Keine CPU-Taktsteuerung auf diesem Rechner</translation>
-    </message>
-    <message>
-        <source>Virtual machines usually have none. (%1)</source>
-        <translation>Virtuelle Maschinen haben meist keine. (%1)</translation>
     </message>
     <message>
         <source>under-voltage</source>
@@ -397,6 +389,34 @@
     <message>
         <source>%1 soft limit %2 °C %3 hard limit %4 °C (thermal policy)</source>
         <translation>%1 weiche Grenze %2 °C %3 harte Grenze %4 °C (Temperaturrichtlinie)</translation>
+    </message>
+    <message>
+        <source>No CPU time passed between the last two readings (the counters did not advance).</source>
+        <translation>Zwischen den letzten zwei Messungen verging keine CPU-Zeit (die Zähler blieben stehen).</translation>
+    </message>
+    <message>
+        <source>No thermal zone in %1.</source>
+        <translation>Keine Thermalzone in %1.</translation>
+    </message>
+    <message>
+        <source>No CPU frequency scaling (%1).</source>
+        <translation>Keine CPU-Taktsteuerung (%1).</translation>
+    </message>
+    <message>
+        <source>No core reports its current frequency.</source>
+        <translation>Kein Kern meldet seinen aktuellen Takt.</translation>
+    </message>
+    <message>
+        <source>Not a Raspberry Pi (no firmware throttling flags).</source>
+        <translation>Kein Raspberry Pi (keine Drosselungs-Flags der Firmware).</translation>
+    </message>
+    <message>
+        <source>The thermal policy stays inactive. %1</source>
+        <translation>Die Temperaturrichtlinie bleibt inaktiv. %1</translation>
+    </message>
+    <message>
+        <source>Virtual machines usually have none. %1</source>
+        <translation>Virtuelle Maschinen haben meist keine. %1</translation>
     </message>
 </context>
 <context>

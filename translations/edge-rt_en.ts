@@ -351,10 +351,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>The thermal policy stays inactive. (%1)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>%1 MHz</source>
         <translation type="unfinished" />
     </message>
@@ -368,10 +364,6 @@
     </message>
     <message>
         <source>No CPU frequency scaling on this machine</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Virtual machines usually have none. (%1)</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -396,6 +388,34 @@
     </message>
     <message>
         <source>%1 soft limit %2 °C %3 hard limit %4 °C (thermal policy)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No CPU time passed between the last two readings (the counters did not advance).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No thermal zone in %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No CPU frequency scaling (%1).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No core reports its current frequency.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not a Raspberry Pi (no firmware throttling flags).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The thermal policy stays inactive. %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Virtual machines usually have none. %1</source>
         <translation type="unfinished" />
     </message>
 </context>

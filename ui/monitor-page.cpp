@@ -28,6 +28,25 @@ QString dash(const QColor& color)
     return QStringLiteral("<span style=\"color:%1\">&#9476;</span>").arg(color.name());
 }
 
+/// The monitor's note in the user's language (its English reason when there is no code for it).
+QString noteText(const edgert::qt::MonitorNote& note)
+{
+    const QString arg = note.args.value(0);
+    switch (note.code) {
+        case UnavailableCode::CpuFirstSample:
+            return MonitorPage::tr("CPU load needs two readings, half a second apart.");
+        case UnavailableCode::CpuNoTimeElapsed:
+            return MonitorPage::tr("No CPU time passed between the last two readings (the counters did not advance).");
+        case UnavailableCode::NoThermalZones: return MonitorPage::tr("No thermal zone in %1.").arg(arg);
+        case UnavailableCode::NoFrequencyScaling: return MonitorPage::tr("No CPU frequency scaling (%1).").arg(arg);
+        case UnavailableCode::NoFrequencyReading: return MonitorPage::tr("No core reports its current frequency.");
+        case UnavailableCode::NotARaspberryPi:
+            return MonitorPage::tr("Not a Raspberry Pi (no firmware throttling flags).");
+        case UnavailableCode::Other: break;
+    }
+    return note.reason;
+}
+
 double meanOf(const QList<double>& values)
 {
     double sum = 0.0;
@@ -148,8 +167,9 @@ void MonitorPage::addSample(const MonitorSample& sample)
                 .arg(dot(c.accent)));
         summary << tr("CPU %1 %").arg(locale.toString(sample.cpuTotalPercent, 'f', 0));
     } else if (m_cpu->historySize(CpuTotal) == 0) {
-        m_cpu->setEmptyState(m_samples < 2 ? tr("Measuring…") : tr("CPU load is not available"),
-                             m_samples < 2 ? tr("CPU load needs two readings, half a second apart.") : sample.cpuNote);
+        m_cpu->setEmptyState(
+            m_samples < 2 ? tr("Measuring…") : tr("CPU load is not available"),
+            m_samples < 2 ? tr("CPU load needs two readings, half a second apart.") : noteText(sample.cpuNote));
         m_cpu->setReadout(QString());
     }
 
@@ -178,7 +198,7 @@ void MonitorPage::addSample(const MonitorSample& sample)
         m_memory->setCaption(
             tr("%1 system used %2 this process %3 budget").arg(dot(c.group(0)), dot(c.group(1)), dash(c.group(2))));
     } else {
-        m_memory->setEmptyState(tr("Memory use is not available"), sample.memoryNote);
+        m_memory->setEmptyState(tr("Memory use is not available"), noteText(sample.memoryNote));
     }
 
     // Temperature
@@ -189,7 +209,7 @@ void MonitorPage::addSample(const MonitorSample& sample)
         summary << tr("%1 °C").arg(locale.toString(sample.temperatureC, 'f', 0));
     } else {
         m_temperature->setEmptyState(tr("No temperature sensor on this machine"),
-                                     tr("The thermal policy stays inactive. (%1)").arg(sample.temperatureNote));
+                                     tr("The thermal policy stays inactive. %1").arg(noteText(sample.temperatureNote)));
         m_temperature->setReadout(QString());
     }
 
@@ -208,7 +228,7 @@ void MonitorPage::addSample(const MonitorSample& sample)
                 : tr("one line per core · maximum %1 MHz").arg(locale.toString(sample.maxMHz, 'f', 0)));
     } else {
         m_frequency->setEmptyState(tr("No CPU frequency scaling on this machine"),
-                                   tr("Virtual machines usually have none. (%1)").arg(sample.frequencyNote));
+                                   tr("Virtual machines usually have none. %1").arg(noteText(sample.frequencyNote)));
         m_frequency->setReadout(QString());
     }
 

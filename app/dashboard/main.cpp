@@ -19,6 +19,8 @@
 #include <qcoro/qcorotask.h>
 
 #include <cstdio>
+#include <cstring>
+#include <initializer_list>
 
 namespace {
 
@@ -39,6 +41,32 @@ void installLanguage(QApplication& app, const QString& requested)
         QApplication::installTranslator(qt);
 }
 
+bool hasArgument(int argc, char** argv, std::initializer_list<const char*> names)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char* name : names)
+            if (std::strcmp(argv[i], name) == 0) return true;
+    return false;
+}
+
+void describe(QCommandLineParser& parser)
+{
+    parser.setApplicationDescription(QStringLiteral(
+        "The edge-rt dashboard: live resource graphs, memory budget and partition plan, streamed generation.\n"
+        "Needs a display: a desktop session, QT_QPA_PLATFORM=eglfs on the Raspberry Pi's touchscreen, or "
+        "QT_QPA_PLATFORM=offscreen with --screenshot (chosen by itself when there is no display)."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    edgert::dashboard::addOptions(parser);
+}
+
+void nameApplication()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("edge-rt"));
+    QCoreApplication::setApplicationName(QStringLiteral("edge-rt-dashboard"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+}
+
 /// The Run page starts from the settings' prompt and generation parameters.
 void applyGeneration(edgert::ui::RunPage& run, const edgert::dashboard::Settings& s)
 {
@@ -52,17 +80,40 @@ void applyGeneration(edgert::ui::RunPage& run, const edgert::dashboard::Settings
 
 int main(int argc, char** argv)
 {
+    // --help and --version need no display: answer them before a GUI application exists (it
+    // aborts when no platform plugin can start).
+    if (hasArgument(argc, argv, {"-h", "--help", "-?", "--help-all", "-v", "--version"})) {
+        QCoreApplication core(argc, argv);
+        nameApplication();
+        QCommandLineParser parser;
+        describe(parser);
+        parser.process(core);  // prints and exits
+        return 0;
+    }
+    // No platform chosen and no display to reach: a screenshot renders offscreen; anything else
+    // says how to start the dashboard instead of Qt's abort.
+    const bool platformChosen =
+        !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") || hasArgument(argc, argv, {"-platform", "--platform"});
+    const bool display = !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+    if (!platformChosen && !display) {
+        if (hasArgument(argc, argv, {"--screenshot"})) {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        } else {
+            std::fprintf(stderr,
+                         "edge-rt-dashboard: no display (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+                         "  On the Raspberry Pi's touchscreen: QT_QPA_PLATFORM=eglfs edge-rt-dashboard --kiosk\n"
+                         "  A PNG without a display:           edge-rt-dashboard --screenshot shot.png "
+                         "(QT_QPA_PLATFORM=offscreen)\n"
+                         "  See edge-rt-dashboard --help.\n");
+            return 1;
+        }
+    }
+
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("edge-rt"));
-    QApplication::setApplicationName(QStringLiteral("edge-rt-dashboard"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    nameApplication();
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "The edge-rt dashboard: live resource graphs, memory budget and partition plan, streamed generation."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    edgert::dashboard::addOptions(parser);
+    describe(parser);
     parser.process(app);
 
     edgert::dashboard::Settings settings;

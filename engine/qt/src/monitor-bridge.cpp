@@ -16,6 +16,15 @@ double orNaN(const Reading<T>& r)
 {
     return r.available() ? static_cast<double>(r.value()) : qQNaN();
 }
+
+MonitorNote noteOf(const Unavailable& why)
+{
+    MonitorNote note;
+    note.code = why.code;
+    for (const auto& arg : why.args) note.args << QString::fromStdString(arg);
+    note.reason = QString::fromStdString(why.reason);
+    return note;
+}
 }  // namespace
 
 MonitorSample toMonitorSample(const ResourceSnapshot& snapshot)
@@ -27,16 +36,16 @@ MonitorSample toMonitorSample(const ResourceSnapshot& snapshot)
     if (snapshot.cpuUsage.available()) {
         const CpuUsage& usage = snapshot.cpuUsage.value();
         s.cpuTotalPercent = orNaN(usage.totalBusyPercent);
-        if (!usage.totalBusyPercent.available()) s.cpuNote = QString::fromStdString(usage.totalBusyPercent.reason());
+        if (!usage.totalBusyPercent.available()) s.cpuNote = noteOf(usage.totalBusyPercent.unavailable());
         for (const auto& core : usage.cores) s.corePercent.append(orNaN(core.busyPercent));
     } else {
-        s.cpuNote = QString::fromStdString(snapshot.cpuUsage.reason());
+        s.cpuNote = noteOf(snapshot.cpuUsage.unavailable());
     }
 
     const MemoryInfo& mem = snapshot.memory;
     s.memoryUsedBytes = orNaN(mem.usedBytes());
     s.memoryTotalBytes = orNaN(mem.totalBytes);
-    if (!mem.usedBytes().available()) s.memoryNote = QString::fromStdString(mem.usedBytes().reason());
+    if (!mem.usedBytes().available()) s.memoryNote = noteOf(mem.usedBytes().unavailable());
     s.processRssBytes = orNaN(snapshot.process.rssBytes);
 
     const auto hottest = hottestTemperatureC(snapshot.thermalZones);
@@ -46,8 +55,8 @@ MonitorSample toMonitorSample(const ResourceSnapshot& snapshot)
             if (zone.temperatureC.available() && zone.temperatureC.value() == hottest.value())
                 s.temperatureSensor = QString::fromStdString(zone.type.valueOr(zone.name));
     } else {
-        s.temperatureNote = QString::fromStdString(snapshot.thermalZones.available() ? hottest.reason()
-                                                                                     : snapshot.thermalZones.reason());
+        s.temperatureNote =
+            noteOf(snapshot.thermalZones.available() ? hottest.unavailable() : snapshot.thermalZones.unavailable());
     }
 
     if (snapshot.frequencies.available()) {
@@ -57,9 +66,10 @@ MonitorSample toMonitorSample(const ResourceSnapshot& snapshot)
                 s.maxMHz = std::isnan(s.maxMHz) ? core.maxMHz.value() : std::max(s.maxMHz, core.maxMHz.value());
         }
         if (std::all_of(s.coreMHz.begin(), s.coreMHz.end(), [](double v) { return std::isnan(v); }))
-            s.frequencyNote = QStringLiteral("no core reports scaling_cur_freq");
+            s.frequencyNote =
+                noteOf(Unavailable{"no core reports scaling_cur_freq", UnavailableCode::NoFrequencyReading, {}});
     } else {
-        s.frequencyNote = QString::fromStdString(snapshot.frequencies.reason());
+        s.frequencyNote = noteOf(snapshot.frequencies.unavailable());
     }
 
     if (snapshot.throttling.available()) {

@@ -56,7 +56,11 @@ Reading<std::vector<CoreFrequency>> readCpuFrequencies(const std::filesystem::pa
         anyCpufreq = anyCpufreq || std::filesystem::is_directory(dir, ec);
         cores.push_back({cpu, readMHz(dir / "scaling_cur_freq"), readMHz(dir / "scaling_max_freq")});
     }
-    if (!anyCpufreq) return Unavailable{"no CPU frequency scaling (no " + (cpuDir / "cpu*" / "cpufreq").string() + ")"};
+    if (!anyCpufreq) {
+        const std::string pattern = (cpuDir / "cpu*" / "cpufreq").string();
+        return Unavailable{
+            "no CPU frequency scaling (no " + pattern + ")", UnavailableCode::NoFrequencyScaling, {pattern}};
+    }
     return cores;
 }
 

@@ -46,7 +46,9 @@ Reading<double> busyPercent(const CpuTimes& earlier, const CpuTimes& later)
     const CpuTimes d = clampedDelta(earlier, later);
     const std::uint64_t busy = d.busyTicks();
     const std::uint64_t elapsed = busy + d.idleTicks();
-    if (elapsed == 0) return Unavailable{"no CPU time elapsed between the two samples (counters did not advance)"};
+    if (elapsed == 0)
+        return Unavailable{"no CPU time elapsed between the two samples (counters did not advance)",
+                           UnavailableCode::CpuNoTimeElapsed};
     return 100.0 * static_cast<double>(busy) / static_cast<double>(elapsed);
 }
 

@@ -9,9 +9,9 @@ ResourceSnapshot readResourceSnapshot(const std::filesystem::path& root, const R
     s.wallTime = std::chrono::system_clock::now();
     s.cpuStat = readProcStat(root);
     if (!s.cpuStat) {
-        s.cpuUsage = Unavailable{s.cpuStat.reason()};
+        s.cpuUsage = s.cpuStat.unavailable();
     } else if (previousCpuStat == nullptr) {
-        s.cpuUsage = Unavailable{"utilisation needs two samples; this is the first"};
+        s.cpuUsage = Unavailable{"utilisation needs two samples; this is the first", UnavailableCode::CpuFirstSample};
     } else if (!*previousCpuStat) {
         s.cpuUsage = Unavailable{"the previous sample has no CPU counters: " + previousCpuStat->reason()};
     } else {

@@ -108,7 +108,7 @@ ThermalDecision ThermalPolicy::decide(std::optional<double> temperatureC, int cu
 
     if (!temperatureC)
         return finish(ThermalAction::Inert, currentThreads, 0,
-                      "no thermal zone: the thermal policy is inert (threads and pauses unchanged)");
+                      "no thermal zone to read: threads and pauses stay as they are");
 
     const double t = *temperatureC;
     const int minThreads = m_config.minThreads;
@@ -117,8 +117,7 @@ ThermalDecision ThermalPolicy::decide(std::optional<double> temperatureC, int cu
     // After a hard pause that timed out still hot, the next one waits a full timeout window: in
     // between, the run progresses at the minimum threads with cool-down pauses (bounded duty
     // cycle) instead of stalling in back-to-back hard pauses.
-    const bool hardBackoff =
-        m_lastHardTimeout && msBetween(*m_lastHardTimeout, now) < m_config.hardPauseTimeoutMs;
+    const bool hardBackoff = m_lastHardTimeout && msBetween(*m_lastHardTimeout, now) < m_config.hardPauseTimeoutMs;
     if (t >= m_config.hardLimitC && hardBackoff)
         return finish(ThermalAction::CoolDownPause, minThreads, m_config.coolDownPauseMs,
                       celsius(t) + " >= hard limit " + celsius(m_config.hardLimitC) +

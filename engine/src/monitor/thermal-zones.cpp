@@ -85,7 +85,8 @@ Reading<std::vector<ThermalZone>> readThermalZones(const std::filesystem::path& 
     const auto base = underRoot(root, "sys/class/thermal");
     std::error_code ec;
     if (!std::filesystem::is_directory(base, ec))
-        return Unavailable{"no thermal zones: " + base.string() + " does not exist"};
+        return Unavailable{
+            "no thermal zones: " + base.string() + " does not exist", UnavailableCode::NoThermalZones, {base.string()}};
 
     std::vector<std::pair<int, std::filesystem::path>> found;
     for (std::filesystem::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
@@ -93,7 +94,10 @@ Reading<std::vector<ThermalZone>> readThermalZones(const std::filesystem::path& 
             found.emplace_back(*n, it->path());
     }
     if (ec && found.empty()) return Unavailable{"no thermal zones: " + base.string() + ": " + ec.message()};
-    if (found.empty()) return Unavailable{"no thermal zones: no thermal_zone* entries in " + base.string()};
+    if (found.empty())
+        return Unavailable{"no thermal zones: no thermal_zone* entries in " + base.string(),
+                           UnavailableCode::NoThermalZones,
+                           {base.string()}};
     std::sort(found.begin(), found.end());
 
     std::vector<ThermalZone> zones;
@@ -104,7 +108,7 @@ Reading<std::vector<ThermalZone>> readThermalZones(const std::filesystem::path& 
 
 Reading<double> hottestTemperatureC(const Reading<std::vector<ThermalZone>>& zones)
 {
-    if (!zones) return Unavailable{zones.reason()};
+    if (!zones) return zones.unavailable();
     std::optional<double> hottest;
     std::string firstReason;
     for (const ThermalZone& zone : *zones) {

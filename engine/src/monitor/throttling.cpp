@@ -35,7 +35,9 @@ Reading<ThrottleFlags> readThrottling(const std::filesystem::path& root)
 {
     const auto path = underRoot(root, "sys/devices/platform/soc/soc:firmware/get_throttled");
     const auto text = readTextFile(path, 4096);
-    if (!text) return Unavailable{text.reason() + " (not a Raspberry Pi, or its firmware driver is not loaded)"};
+    if (!text)
+        return Unavailable{text.reason() + " (not a Raspberry Pi, or its firmware driver is not loaded)",
+                           UnavailableCode::NotARaspberryPi};
     return withSource(parseThrottled(*text), path);
 }
 

@@ -9,6 +9,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -18,24 +19,33 @@ class ResourceSampler;
 
 namespace edgert::qt {
 
+/// Why a chart has no value: the monitor's code and arguments, which the UI translates, and its
+/// English reason (for logs, and shown as it is when the code is Other).
+struct MonitorNote {
+    UnavailableCode code = UnavailableCode::Other;
+    QStringList args;
+    QString reason;
+    bool isEmpty() const { return reason.isEmpty(); }
+};
+
 /// One snapshot as the charts need it. NaN marks a value the machine does not provide; the
-/// matching *Note says why (the monitor's own English reason, for details and logs).
+/// matching *Note says why.
 struct MonitorSample {
     quint64 sequence = 0;
     double timeSeconds = 0.0;          ///< steady clock, seconds (only differences matter)
     double cpuTotalPercent = qQNaN();  ///< all cores, 0-100
     QList<double> corePercent;         ///< per core, 0-100 or NaN
-    QString cpuNote;
+    MonitorNote cpuNote;
     double memoryUsedBytes = qQNaN();  ///< MemTotal - MemAvailable
     double memoryTotalBytes = qQNaN();
     double processRssBytes = qQNaN();  ///< VmRSS of this process (of the fixture's, under a root)
-    QString memoryNote;
+    MonitorNote memoryNote;
     double temperatureC = qQNaN();  ///< the hottest thermal zone
     QString temperatureSensor;      ///< its `type`, e.g. "cpu_thermal"
-    QString temperatureNote;
+    MonitorNote temperatureNote;
     QList<double> coreMHz;    ///< current frequency per core, MHz or NaN
     double maxMHz = qQNaN();  ///< the highest scaling_max_freq
-    QString frequencyNote;
+    MonitorNote frequencyNote;
     bool throttlingKnown = false;  ///< a Raspberry Pi get_throttled was read
     quint32 throttledRaw = 0;
 };
