@@ -16,6 +16,7 @@
 // quantisation, the kernels' summation order).
 #pragma once
 
+#include "edgert/inference-engine.h"
 #include "test-support.h"
 
 #include <QFile>
@@ -219,6 +220,30 @@ inline ForcedComparison compareForcedLogits(const KitReference& ref, std::span<c
         ++out.positions;
     }
     return out;
+}
+
+/// Greedy ids `engine` generates from the reference's own prompt ids: as many as the reference
+/// generated, an end-of-generation token not stopping it (as llama.cpp's run did not).
+inline std::vector<int> greedyIdsFor(ReadyEngine& engine, const KitReference& ref)
+{
+    GenerationParams params;
+    params.maxTokens = static_cast<std::uint32_t>(ref.generatedIds.size());
+    params.stopAtEos = false;
+    const std::vector<TokenId> prompt(ref.promptIds.begin(), ref.promptIds.end());
+    const auto result = engine.generate(prompt, params);
+    return {result.tokens.begin(), result.tokens.end()};
+}
+
+/// The one summary line of a fidelity comparison (greedy ids before the first near tie at
+/// 2 × tolerance, positions, max |top-10 logit diff|, argmax near ties).
+inline void logForcedComparison(const QString& name, const KitReference& ref, const ForcedComparison& cmp,
+                                float tolerance)
+{
+    qInfo(
+        "%s: %zu greedy ids before the first near tie, %zu positions, max |top-10 logit diff| %.3g "
+        "(tolerance %.3g), %zu argmax near ties",
+        qPrintable(name), stepsBeforeNearTie(ref, 2.0f * tolerance), cmp.positions, cmp.maxTop10AbsDiff,
+        static_cast<double>(tolerance), cmp.argmaxNearTies);
 }
 
 /// llama.cpp's own quantisation error on a file: max |logit(quantised) − logit(unquantised)| over

@@ -126,23 +126,14 @@ private slots:
         QCOMPARE(std::vector<int>(ids.begin(), ids.end()), ref->promptIds);
 
         // Greedy ids up to the reference's first near tie.
-        GenerationParams params;
-        params.maxTokens = static_cast<std::uint32_t>(ref->generatedIds.size());
-        params.stopAtEos = false;
-        const std::vector<TokenId> prompt(ref->promptIds.begin(), ref->promptIds.end());
-        const auto result = engine.generate(prompt, params);
-        const std::vector<int> generated(result.tokens.begin(), result.tokens.end());
+        const auto generated = test::greedyIdsFor(engine, *ref);
         const auto greedy = test::compareGreedyIds(*ref, generated, 2.0f * tolerance);
         QVERIFY2(greedy.isEmpty(), qPrintable(greedy));
 
         // Teacher-forced logits at every position.
         const auto rows = teacherForcedLogits(engine, ref->forcedIds, nVocab);
         const auto cmp = test::compareForcedLogits(*ref, rows, nVocab, tolerance);
-        qInfo(
-            "%s: %zu greedy ids before the first near tie, %zu positions, max |top-10 logit diff| %.3g "
-            "(tolerance %.3g), %zu argmax near ties",
-            qPrintable(reference), test::stepsBeforeNearTie(*ref, 2.0f * tolerance), cmp.positions, cmp.maxTop10AbsDiff,
-            static_cast<double>(tolerance), cmp.argmaxNearTies);
+        test::logForcedComparison(reference, *ref, cmp, tolerance);
         QVERIFY2(cmp.failure.isEmpty(), qPrintable(cmp.failure));
     }
 };
