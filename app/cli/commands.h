@@ -15,5 +15,6 @@ int benchmarkCommand(const QStringList& arguments);
 int tokenizeCommand(const QStringList& arguments);
 int logitsCommand(const QStringList& arguments);
 int perplexityCommand(const QStringList& arguments);
+int templateCommand(const QStringList& arguments);
 
 }  // namespace edgert::cli
