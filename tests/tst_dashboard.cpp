@@ -17,6 +17,7 @@
 
 #include "test-support.h"
 
+#include "edgert/monitor/cpu-info.h"
 #include "edgert/synth.h"
 
 #include <QAbstractButton>
@@ -479,6 +480,18 @@ private slots:
                 m_window->size() == kKioskSize && m_window->grab().size() == kKioskSize,
                 qPrintable(QStringLiteral("%1 is %2x%3").arg(page).arg(m_window->width()).arg(m_window->height())));
         }
+        // The charts' tick labels stay whole ("1000", not "…") on the narrow kiosk cards.
+        MonitorPage* monitorPage = m_window->monitorPage();
+        for (LiveChart* chart : {monitorPage->cpuChart(), monitorPage->memoryChart(), monitorPage->temperatureChart(),
+                                 monitorPage->frequencyChart()})
+            QVERIFY(!chart->axisLabelsTruncated());
+        // What the engine runs on: the kernel table and the recorded CPU.
+        const QString system = monitorPage->systemInfoText();
+        QVERIFY2(system.contains(QString::fromLatin1(edgert::activeKernelTableName().data(),
+                                                     static_cast<qsizetype>(edgert::activeKernelTableName().size()))),
+                 qPrintable(system));
+        if (root.endsWith(QLatin1String("rpi4")))
+            QVERIFY2(system.contains(QStringLiteral("Cortex-A72")), qPrintable(system));
     }
 
     void manyLayersShowEveryGroupAndOneBudget()

@@ -3,6 +3,7 @@
 // strategy, Stop between groups with every pool byte returned, engine errors as readable
 // messages, thermal-policy events, and destruction during a run.
 #include "edgert-qt/engine-bridge.h"
+#include "edgert-qt/model-locator.h"
 #include "test-support.h"
 
 #include <QDir>
@@ -214,6 +215,32 @@ private:
         QCORO_COMPARE(asInts(second->tokens), test::goldenIdsTinyStories656K());
     }
 
+    // What the Open dialog hands over: a HF folder's config.json stands for the folder, which the
+    // bridge opens as the CLI does; a failing folder is named without a trailing separator.
+    QCoro::Task<> opensHfFolderFromItsConfigJsonCoro()
+    {
+        const QString folder = test::sharedModel(QStringLiteral("tinystories-656k"));
+        const QString picked = edgert::qt::modelPathForSelection(folder + QStringLiteral("/config.json"));
+        QCORO_COMPARE(QDir::cleanPath(picked), QDir::cleanPath(folder));
+        QCORO_COMPARE(edgert::qt::modelPathForSelection(QStringLiteral("/m/x.gguf")), QStringLiteral("/m/x.gguf"));
+        EngineBridge bridge;
+        QCORO_VERIFY(co_await bridge.openModel(picked));
+        QCORO_VERIFY(bridge.hasModel());
+        QCORO_VERIFY(bridge.model().nLayers > 0);
+        QCORO_COMPARE(bridge.model().architecture, QStringLiteral("llama"));
+
+        QTemporaryDir dir;
+        const QString empty = dir.filePath(QStringLiteral("empty-model")) + QLatin1Char('/');
+        QCORO_VERIFY(QDir().mkpath(empty));
+        QSignalSpy failures(&bridge, &EngineBridge::failed);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^cannot open")));
+        QCORO_VERIFY(!co_await bridge.openModel(empty));
+        QCORO_COMPARE(failures.count(), 1);
+        const QString message = failures.takeFirst().at(0).toString();
+        QCORO_VERIFY2(message.contains(QStringLiteral("empty-model: ")), qPrintable(message));
+        QCORO_VERIFY2(!message.contains(QStringLiteral(" :")), qPrintable(message));
+    }
+
     QCoro::Task<> engineErrorsArriveAsMessagesCoro()
     {
         EngineBridge bridge;
@@ -336,6 +363,11 @@ private slots:
 
     void stopMidRunCancelsAndReturnsPool() { QCoro::waitFor(stopMidRunCancelsAndReturnsPoolCoro()); }
     void engineErrorsArriveAsMessages() { QCoro::waitFor(engineErrorsArriveAsMessagesCoro()); }
+    void opensHfFolderFromItsConfigJson()
+    {
+        EDGERT_REQUIRE_FILE(test::sharedModel(QStringLiteral("tinystories-656k/model.safetensors")));
+        QCoro::waitFor(opensHfFolderFromItsConfigJsonCoro());
+    }
 
     void thermalEventsReachSignal_data()
     {

@@ -2,6 +2,7 @@
 // (tests/fixtures/{rpi4*,x86-host,broken-*}) and inline text: values are asserted, and every
 // unavailable value must carry a reason naming the cause.
 #include "edgert/monitor/cpu-frequency.h"
+#include "edgert/monitor/cpu-info.h"
 #include "edgert/monitor/cpu-stat.h"
 #include "edgert/monitor/memory-info.h"
 #include "edgert/monitor/process-memory.h"
@@ -10,6 +11,8 @@
 #include "edgert/monitor/throttling.h"
 
 #include <QDir>
+#include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -105,6 +108,12 @@ private slots:
     void throttledText();
     void throttlingFromFixtures_data();
     void throttlingFromFixtures();
+
+    void cpuInfoOfRecordedPi();
+    void cpuInfoOfThisMachineMatchesProc();
+    void cpuInfoText_data();
+    void cpuInfoText();
+    void systemInfoLineNamesKernelsThreadsAndCpu();
 
     void ringBufferKeepsNewest_data();
     void ringBufferKeepsNewest();
@@ -750,4 +759,71 @@ void TestMonitor::unavailableValueThrowsLogicErrorWithReason()
 }
 
 QTEST_GUILESS_MAIN(TestMonitor)
+void TestMonitor::cpuInfoOfRecordedPi()
+{
+    const auto cpu = readCpuInfo(fixture(QStringLiteral("rpi4")));
+    QVERIFY2(cpu.available(), cpu.available() ? "" : cpu.reason().c_str());
+    QCOMPARE(QString::fromStdString(cpu->model), QStringLiteral("Arm Cortex-A72 (Raspberry Pi 4 Model B Rev 1.4)"));
+    QCOMPARE(cpu->logicalCpus, 4);
+    // The throttled variant records no cpuinfo: unavailable, naming the file.
+    const auto missing = readCpuInfo(fixture(QStringLiteral("rpi4-throttled")));
+    QVERIFY(!missing.available());
+    QVERIFY2(reasonOf(missing.reason()).contains(QStringLiteral("proc/cpuinfo")), missing.reason().c_str());
+}
+
+void TestMonitor::cpuInfoOfThisMachineMatchesProc()
+{
+    // The real /proc/cpuinfo: as many processors as the file lists, the first model name it gives.
+    QFile file(QStringLiteral("/proc/cpuinfo"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(file.readAll());
+    const auto cpu = readCpuInfo("/");
+    QVERIFY2(cpu.available(), cpu.available() ? "" : cpu.reason().c_str());
+    QCOMPARE(cpu->logicalCpus, static_cast<int>(text.count(QRegularExpression(QStringLiteral("^processor\\s*:"),
+                                                                              QRegularExpression::MultilineOption))));
+    const auto model =
+        QRegularExpression(QStringLiteral("^model name\\s*:\\s*(.*)$"), QRegularExpression::MultilineOption)
+            .match(text);
+    if (model.hasMatch()) QCOMPARE(QString::fromStdString(cpu->model), model.captured(1).trimmed());
+    QVERIFY(!cpu->model.empty());
+}
+
+void TestMonitor::cpuInfoText_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("model");  // "" : unavailable
+    QTest::addColumn<int>("cpus");
+    QTest::newRow("unknown_arm_part_named_by_numbers")
+        << QStringLiteral("processor\t: 0\nCPU implementer\t: 0x51\nCPU part\t: 0x802\n")
+        << QStringLiteral("Arm part 0x51:0x802") << 1;
+    QTest::newRow("no_processor") << QStringLiteral("model name\t: X\n") << QString() << 0;
+    QTest::newRow("no_model") << QStringLiteral("processor\t: 0\nflags\t: fpu\n") << QString() << 0;
+    QTest::newRow("empty") << QString() << QString() << 0;
+}
+
+void TestMonitor::cpuInfoText()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, model);
+    QFETCH(int, cpus);
+    const auto cpu = parseCpuInfo(text.toStdString());
+    QCOMPARE(cpu.available(), !model.isEmpty());
+    if (!cpu.available()) {
+        QVERIFY(!cpu.reason().empty());
+        return;
+    }
+    QCOMPARE(QString::fromStdString(cpu->model), model);
+    QCOMPARE(cpu->logicalCpus, cpus);
+}
+
+void TestMonitor::systemInfoLineNamesKernelsThreadsAndCpu()
+{
+    const QString line = QString::fromStdString(systemInfoLine(2, fixture(QStringLiteral("rpi4"))));
+    QCOMPARE(line,
+             QString::fromUtf8(activeKernelTableName().data(), static_cast<qsizetype>(activeKernelTableName().size())) +
+                 QStringLiteral(" kernels · 2 threads · Arm Cortex-A72 (Raspberry Pi 4 Model B Rev 1.4) (4 CPUs)"));
+    const QString one = QString::fromStdString(systemInfoLine(1, fixture(QStringLiteral("rpi4-throttled"))));
+    QVERIFY2(one.contains(QStringLiteral(" kernels · 1 thread · CPU unknown (")), qPrintable(one));
+}
+
 #include "tst_monitor.moc"

@@ -19,6 +19,10 @@
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
+    <message>
+        <source>reached a stop string</source>
+        <translation>Stoppzeichenfolge erreicht</translation>
+    </message>
 </context>
 <context>
     <name>Strategy</name>
@@ -104,7 +108,7 @@
         <translation>Das Modell %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <source>Unknown partition strategy "%1".</source>
+        <source>Unknown partition strategy &quot;%1&quot;.</source>
         <translation>Unbekannte Partitionierungsstrategie „%1“.</translation>
     </message>
     <message>
@@ -418,6 +422,24 @@
         <source>Virtual machines usually have none. %1</source>
         <translation>Virtuelle Maschinen haben meist keine. %1</translation>
     </message>
+    <message>
+        <source>CPU unknown (%1)</source>
+        <translation>CPU unbekannt (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n CPU(s))</source>
+        <translation>
+            <numerusform>%1 (%n CPU)</numerusform>
+            <numerusform>%1 (%n CPUs)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Runs on: %1 kernels · %n thread(s) · %2</source>
+        <translation>
+            <numerusform>Läuft auf: %1-Kernels · %n Thread · %2</numerusform>
+            <numerusform>Läuft auf: %1-Kernels · %n Threads · %2</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>edgert::ui::PlanPage</name>
@@ -430,10 +452,6 @@
         <translation>Öffnen …</translation>
     </message>
     <message>
-        <source>Open a model file</source>
-        <translation>Eine Modelldatei öffnen</translation>
-    </message>
-    <message>
         <source>A generation is running: the plan is fixed until it ends.</source>
         <translation>Eine Generierung läuft: Der Plan bleibt bis zu ihrem Ende fest.</translation>
     </message>
@@ -444,14 +462,6 @@
     <message>
         <source>No model open</source>
         <translation>Kein Modell geöffnet</translation>
-    </message>
-    <message>
-        <source>Open a GGUF model</source>
-        <translation>Ein GGUF-Modell öffnen</translation>
-    </message>
-    <message>
-        <source>GGUF models (*.gguf);;All files (*)</source>
-        <translation>GGUF-Modelle (*.gguf);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Planning…</source>
@@ -537,6 +547,38 @@
             <numerusform>KV-Cache für %n Token Kontext</numerusform>
             <numerusform>KV-Cache für %n Token Kontext</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Open a model: a GGUF or SafeTensors file, or a HF model folder</source>
+        <translation>Ein Modell öffnen: eine GGUF- oder SafeTensors-Datei oder einen HF-Modellordner</translation>
+    </message>
+    <message>
+        <source>Open a model</source>
+        <translation>Ein Modell öffnen</translation>
+    </message>
+    <message>
+        <source>Models: GGUF, SafeTensors, HF folders (*.gguf *.safetensors *.safetensors.index.json config.json)</source>
+        <translation>Modelle: GGUF, SafeTensors, HF-Ordner (*.gguf *.safetensors *.safetensors.index.json config.json)</translation>
+    </message>
+    <message>
+        <source>GGUF files (*.gguf)</source>
+        <translation>GGUF-Dateien (*.gguf)</translation>
+    </message>
+    <message>
+        <source>SafeTensors files (*.safetensors *.safetensors.index.json)</source>
+        <translation>SafeTensors-Dateien (*.safetensors *.safetensors.index.json)</translation>
+    </message>
+    <message>
+        <source>HF model folders: their config.json (config.json)</source>
+        <translation>HF-Modellordner: ihre config.json (config.json)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
     </message>
 </context>
 <context>

@@ -35,6 +35,9 @@ double niceStep(double span, int targetTicks)
 /// Sets `axis` to [minimum, maximum rounded up to a round step] with ticks on that step.
 void applyRoundTicks(QValueAxis* axis, double minimum, double maximum)
 {
+    // Tick labels are short numbers: Qt Charts would cut "1000" to "…" where a 800x480 card is
+    // narrow; the plot area gives them the room instead.
+    axis->setTruncateLabels(false);
     const double step = niceStep(maximum - minimum, kTargetYTicks);
     const double top = minimum + std::ceil((maximum - minimum) / step - 1e-9) * step;
     axis->setTickType(QValueAxis::TicksDynamic);
@@ -82,6 +85,7 @@ LiveChart::LiveChart(const QString& title, QWidget* parent) : QFrame(parent)
     m_chart->setBackgroundRoundness(0);
 
     m_x = new QValueAxis;
+    m_x->setTruncateLabels(false);
     m_x->setRange(-m_windowSeconds, 0);
     m_x->setLabelFormat(QStringLiteral("%.0f s"));
     m_x->setTickType(QValueAxis::TicksDynamic);
@@ -121,6 +125,13 @@ LiveChart::LiveChart(const QString& title, QWidget* parent) : QFrame(parent)
     m_stack->addWidget(m_emptyPanel);
     layout->addWidget(body, 1);
     applyTheme();
+}
+
+bool LiveChart::axisLabelsTruncated() const
+{
+    for (const QValueAxis* a : {m_x, m_yLeft, m_yRight})
+        if (a && a->labelsTruncated()) return true;
+    return false;
 }
 
 int LiveChart::addSeries(const QString& name, const QColor& color, qreal width, bool dashed, Axis which)

@@ -43,6 +43,8 @@ public:
     void append(int series, double timeSeconds, double value);
     /// Rebuilds every series for the window ending at `nowSeconds` (x = seconds ago).
     void refresh(double nowSeconds);
+    /// True when Qt Charts cut an axis tick label to "…" at the last layout (a test checks none is).
+    bool axisLabelsTruncated() const;
 
     void setWindowSeconds(double seconds);
     double windowSeconds() const { return m_windowSeconds; }

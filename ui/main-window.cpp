@@ -1,5 +1,7 @@
 #include "main-window.h"
 
+#include "edgert/monitor/cpu-info.h"
+
 #include "monitor-page.h"
 #include "plan-page.h"
 #include "run-page.h"
@@ -113,6 +115,24 @@ MainWindow::MainWindow(const DashboardOptions& options, QWidget* parent) : QWidg
     outer->addLayout(content, 1);
 
     m_monitorPage->setThermalLimits(m_bridge->thermalConfig().softLimitC, m_bridge->thermalConfig().hardLimitC);
+    // The CPU is the monitor root's (a recorded Pi shows its Cortex-A72); the kernels are this binary's.
+    const auto cpu = edgert::readCpuInfo(options.monitorRoot.toStdString());
+    const QString kernels = QString::fromLatin1(edgert::activeKernelTableName().data(),
+                                                static_cast<qsizetype>(edgert::activeKernelTableName().size()));
+    const QString cpuModel = cpu ? QString::fromStdString(cpu->model) : QString();
+    const int logicalCpus = cpu ? cpu->logicalCpus : 0;
+    const QString cpuReason = cpu ? QString() : QString::fromStdString(cpu.reason());
+    const auto showSystem = [this, kernels, cpuModel, logicalCpus, cpuReason](int threads) {
+        m_monitorPage->setSystemInfo(kernels, threads, cpuModel, logicalCpus, cpuReason);
+    };
+    showSystem(m_bridge->threads());
+    connect(m_bridge, &EngineBridge::threadsChanged, this, showSystem);
+    connect(m_bridge, &EngineBridge::thermalEvent, this, [showSystem](const edgert::qt::ThermalMark& mark) {
+        if (mark.threadsAfter > 0) showSystem(mark.threadsAfter);
+    });
+    connect(m_bridge, &EngineBridge::runningChanged, this, [this, showSystem](bool running) {
+        if (!running) showSystem(m_bridge->threads());
+    });
 
     connect(m_nav, &QButtonGroup::idClicked, this, [this](int id) { showPage(static_cast<Page>(id)); });
     connect(m_themeButton, &QToolButton::clicked, this, [this] { setDark(!isDark()); });

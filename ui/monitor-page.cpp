@@ -1,5 +1,6 @@
 #include "monitor-page.h"
 
+#include "elided-label.h"
 #include "live-chart.h"
 #include "theme.h"
 
@@ -92,6 +93,11 @@ MonitorPage::MonitorPage(QWidget* parent) : QWidget(parent)
     grid->setColumnStretch(1, 1);
     layout->addLayout(grid, 1);
 
+    m_system = new ElidedLabel;
+    m_system->setObjectName(QStringLiteral("systemInfo"));
+    m_system->setProperty("role", "muted");
+    layout->addWidget(m_system);
+
     const ThemeColors& c = Theme::colors();
     m_cpu->addSeries(tr("total"), c.accent, 2.5);
     m_cpu->setYRange(0, 100);
@@ -112,6 +118,20 @@ MonitorPage::MonitorPage(QWidget* parent) : QWidget(parent)
     m_frequency->setYRange(0, 1000, LiveChart::Axis::Left, true, 250);
     m_frequency->setEmptyState(tr("Measuring…"));
     applyTheme();
+}
+
+void MonitorPage::setSystemInfo(const QString& kernels, int threads, const QString& cpu, int logicalCpus,
+                                const QString& cpuUnknownReason)
+{
+    const QString cpuText = cpu.isEmpty() ? tr("CPU unknown (%1)").arg(cpuUnknownReason)
+                                          : tr("%1 (%n CPU(s))", nullptr, logicalCpus).arg(cpu);
+    m_system->setText(tr("Runs on: %1 kernels · %n thread(s) · %2", nullptr, threads).arg(kernels, cpuText));
+    m_system->setToolTip(m_system->text());
+}
+
+QString MonitorPage::systemInfoText() const
+{
+    return m_system->text();
 }
 
 void MonitorPage::setBudgetBytes(quint64 bytes)

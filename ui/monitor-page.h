@@ -10,6 +10,10 @@
 class QLabel;
 
 namespace edgert::ui {
+class ElidedLabel;
+}
+
+namespace edgert::ui {
 
 class LiveChart;
 
@@ -23,6 +27,11 @@ public:
     /// The memory budget drawn on the memory chart from the next sample on.
     void setBudgetBytes(quint64 bytes);
     void setThermalLimits(double softC, double hardC);
+    /// What the engine runs on, shown under the charts: the kernel table ("avx2"), the compute
+    /// threads of runs, and the CPU ("" when unknown, with `cpuUnknownReason`).
+    void setSystemInfo(const QString& kernels, int threads, const QString& cpu, int logicalCpus,
+                       const QString& cpuUnknownReason = {});
+    QString systemInfoText() const;
     void applyTheme();
 
     LiveChart* cpuChart() const { return m_cpu; }
@@ -47,6 +56,7 @@ private:
     LiveChart* m_temperature;
     LiveChart* m_frequency;
     QLabel* m_throttleBanner;
+    ElidedLabel* m_system;
     QList<int> m_coreSeries;
     QList<int> m_frequencySeries;
     int m_softLimitSeries = -1;

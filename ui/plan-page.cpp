@@ -5,7 +5,10 @@
 #include "strategy-picker.h"
 #include "theme.h"
 
+#include "edgert-qt/model-locator.h"
+
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -35,7 +38,7 @@ QStringList PlanPage::recentModels()
 {
     QStringList out;
     for (const QString& path : QSettings().value(kRecentKey).toStringList())
-        if (QFileInfo(path).isFile() && !out.contains(path)) out << path;
+        if (QFileInfo(path).exists() && !out.contains(path)) out << path;  // files and HF directories
     return out;
 }
 
@@ -66,7 +69,7 @@ PlanPage::PlanPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
     m_models->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_models->setMinimumContentsLength(12);
     m_open = new QPushButton(tr("Open…"));
-    m_open->setAccessibleName(tr("Open a model file"));
+    m_open->setAccessibleName(tr("Open a model: a GGUF or SafeTensors file, or a HF model folder"));
     modelRow->addWidget(modelLabel);
     modelRow->addWidget(m_models, 1);
     modelRow->addWidget(m_open);
@@ -235,8 +238,8 @@ void PlanPage::reloadModelList(const QString& current)
     if (!current.isEmpty() && !paths.contains(current)) paths.prepend(current);
     for (const QString& path : paths) {
         const QString name = path == m_bridge->model().path ? m_bridge->model().displayName : QString();
-        const QString file = QFileInfo(path).fileName();
-        m_models->addItem(name.isEmpty() ? file : tr("%1 (%2)").arg(name, file), path);
+        const QString file = edgert::qt::modelDisplayName(path);
+        m_models->addItem(name.isEmpty() || name == file ? file : tr("%1 (%2)").arg(name, file), path);
         m_models->setItemData(m_models->count() - 1, path, Qt::ToolTipRole);
     }
     // Recent models are offered, but none is shown as open until one is.
@@ -246,16 +249,25 @@ void PlanPage::reloadModelList(const QString& current)
 
 void PlanPage::chooseModelFile()
 {
-    const QString start = m_bridge->hasModel() ? QFileInfo(m_bridge->model().path).absolutePath() : QString();
-    QFileDialog dialog(this, tr("Open a GGUF model"), start, tr("GGUF models (*.gguf);;All files (*)"));
+    // Start where the user was last: the open model's folder, else the last model opened, else
+    // the models folder beside the checkout.
+    QString start = m_bridge->hasModel() ? m_bridge->model().path : QString();
+    if (start.isEmpty() && !recentModels().isEmpty()) start = recentModels().constFirst();
+    start = start.isEmpty() ? edgert::qt::defaultModelsFolder() : QFileInfo(QDir::cleanPath(start)).absolutePath();
+    QFileDialog dialog(this, tr("Open a model"), start);
+    dialog.setNameFilters({tr("Models: GGUF, SafeTensors, HF folders (*.gguf *.safetensors *.safetensors.index.json "
+                              "config.json)"),
+                           tr("GGUF files (*.gguf)"), tr("SafeTensors files (*.safetensors *.safetensors.index.json)"),
+                           tr("HF model folders: their config.json (config.json)"), tr("All files (*)")});
     dialog.setFileMode(QFileDialog::ExistingFile);
+    dialog.setLabelText(QFileDialog::Accept, tr("Open"));
     if (Theme::isKiosk()) {
         // The platform dialog is unusable on a touchscreen without a window manager.
         dialog.setOption(QFileDialog::DontUseNativeDialog);
         dialog.setWindowState(Qt::WindowFullScreen);
     }
     if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
-    m_bridge->openModel(dialog.selectedFiles().constFirst());
+    m_bridge->openModel(edgert::qt::modelPathForSelection(dialog.selectedFiles().constFirst()));
 }
 
 void PlanPage::showModel(const ModelInfo& model)

@@ -13,6 +13,7 @@
 #include "edgert/auto-choice.h"
 #include "edgert/error.h"
 #include "edgert/inference-engine.h"
+#include "edgert/monitor/cpu-info.h"
 #include "edgert/monitor/process-memory.h"
 #include "edgert/roofline.h"
 #include "edgert/session.h"
@@ -113,19 +114,36 @@ int benchmarkCommand(const QStringList& arguments)
         QStringLiteral("Measure load, prefill and decode speed and memory for strategies x budgets x threads."));
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or the default model)."), QStringLiteral("path")},
-        {QStringLiteral("strategies"), QStringLiteral("Comma-separated strategies (default: all)."), QStringLiteral("list")},
-        {QStringLiteral("sweep-memory"), QStringLiteral("Comma-separated budgets, e.g. 256M,512M,1G, 'min', 'full' or 'auto' (default: full)."), QStringLiteral("list"), QStringLiteral("full")},
-        {QStringLiteral("p"), QStringLiteral("Prompt tokens for the prefill test."), QStringLiteral("N"), QStringLiteral("128")},
+        {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or the default model)."),
+         QStringLiteral("path")},
+        {QStringLiteral("strategies"), QStringLiteral("Comma-separated strategies (default: all)."),
+         QStringLiteral("list")},
+        {QStringLiteral("sweep-memory"),
+         QStringLiteral("Comma-separated budgets, e.g. 256M,512M,1G, 'min', 'full' or 'auto' (default: full)."),
+         QStringLiteral("list"), QStringLiteral("full")},
+        {QStringLiteral("p"), QStringLiteral("Prompt tokens for the prefill test."), QStringLiteral("N"),
+         QStringLiteral("128")},
         {QStringLiteral("n"), QStringLiteral("Tokens to decode."), QStringLiteral("N"), QStringLiteral("64")},
-        {QStringLiteral("r"), QStringLiteral("Repetitions (after one warm-up)."), QStringLiteral("N"), QStringLiteral("5")},
-        {QStringLiteral("threads"), QStringLiteral("Comma-separated thread counts (default: physical cores)."), QStringLiteral("list")},
-        {QStringLiteral("batch"), QStringLiteral("Prompt tokens per prefill pass."), QStringLiteral("N"), QStringLiteral("64")},
-        {QStringLiteral("output"), QStringLiteral("table, csv or json."), QStringLiteral("format"), QStringLiteral("table")},
-        {QStringLiteral("roofline"), QStringLiteral("Measure memory and file read bandwidth and relate the results to them.")},
-        {QStringLiteral("timeline"), QStringLiteral("Write per-group load/compute intervals of the last decode repetition to FILE.json."), QStringLiteral("file")},
-        {QStringLiteral("background-load"), QStringLiteral("Spin N other processes for the whole benchmark (a shared core)."), QStringLiteral("N"), QStringLiteral("0")},
-        {QStringLiteral("compare-llama-bench"), QStringLiteral("Also run this llama-bench binary on the same model, threads, -p, -n and -r, after edge-rt at each thread count, and print both and the ratio."), QStringLiteral("path")},
+        {QStringLiteral("r"), QStringLiteral("Repetitions (after one warm-up)."), QStringLiteral("N"),
+         QStringLiteral("5")},
+        {QStringLiteral("threads"), QStringLiteral("Comma-separated thread counts (default: physical cores)."),
+         QStringLiteral("list")},
+        {QStringLiteral("batch"), QStringLiteral("Prompt tokens per prefill pass."), QStringLiteral("N"),
+         QStringLiteral("64")},
+        {QStringLiteral("output"), QStringLiteral("table, csv or json."), QStringLiteral("format"),
+         QStringLiteral("table")},
+        {QStringLiteral("roofline"),
+         QStringLiteral("Measure memory and file read bandwidth and relate the results to them.")},
+        {QStringLiteral("timeline"),
+         QStringLiteral("Write per-group load/compute intervals of the last decode repetition to FILE.json."),
+         QStringLiteral("file")},
+        {QStringLiteral("background-load"),
+         QStringLiteral("Spin N other processes for the whole benchmark (a shared core)."), QStringLiteral("N"),
+         QStringLiteral("0")},
+        {QStringLiteral("compare-llama-bench"),
+         QStringLiteral("Also run this llama-bench binary on the same model, threads, -p, -n and -r, after edge-rt at "
+                        "each thread count, and print both and the ratio."),
+         QStringLiteral("path")},
     });
     parser.addOption(configOption());
     if (!parseWithConfig(parser, arguments, ConfigUse::Benchmark)) throw UsageError(parser.errorText().toStdString());
@@ -143,8 +161,9 @@ int benchmarkCommand(const QStringList& arguments)
     const auto batch = static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("batch"), 1, 4096));
     const auto backgroundProcesses = static_cast<int>(parseUnsigned(parser, QStringLiteral("background-load"), 0, 64));
     const std::string llamaBench = parser.value(QStringLiteral("compare-llama-bench")).toStdString();
-    std::vector<std::string> strategies =
-        parser.isSet(QStringLiteral("strategies")) ? splitList(parser.value(QStringLiteral("strategies"))) : strategyNames();
+    std::vector<std::string> strategies = parser.isSet(QStringLiteral("strategies"))
+                                              ? splitList(parser.value(QStringLiteral("strategies")))
+                                              : strategyNames();
     for (const auto& s : strategies) makeStrategy(s);  // validates names up front
     std::vector<int> threadCounts;
     if (parser.isSet(QStringLiteral("threads"))) {
@@ -184,9 +203,12 @@ int benchmarkCommand(const QStringList& arguments)
                  formatBytes(graph->weightBytes()).c_str(), nPrompt, shape.nBatch, nDecode, reps,
                  synthetic ? " (random weights: speed and memory only)" : "");
 
+    std::fprintf(stderr, "system: %s kernels · %s\n", std::string(activeKernelTableName()).c_str(),
+                 cpuDescription().c_str());
     const BackgroundLoad background(backgroundProcesses);
     if (background.size() > 0)
-        std::fprintf(stderr, "background load: %d spinning processes for the duration of the benchmark\n", background.size());
+        std::fprintf(stderr, "background load: %d spinning processes for the duration of the benchmark\n",
+                     background.size());
     std::map<int, LlamaBenchResult> llama;
     std::vector<Row> rows;
     const std::size_t total = threadCounts.size() * strategies.size() * budgetSpecs.size();
@@ -266,7 +288,8 @@ int benchmarkCommand(const QStringList& arguments)
                     // Back to back with edge-rt's runs at this thread count, under the same load.
                     std::fprintf(stderr, "\r[llama-bench] %d threads ...                              ", threads);
                     std::fflush(stderr);
-                    llama[threads] = runLlamaBench(llamaBench, modelPath, {threads}, nPrompt, nDecode, reps, 1800).at(threads);
+                    llama[threads] =
+                        runLlamaBench(llamaBench, modelPath, {threads}, nPrompt, nDecode, reps, 1800).at(threads);
                 }
             }
     std::fprintf(stderr, "\r%60s\r", "");
@@ -459,9 +482,10 @@ int benchmarkCommand(const QStringList& arguments)
     }
     if (roofline) {
         // --strategy auto's choice per (threads, budget) against the best measured row there.
-        std::printf("\nstrategy auto (cost model: every weight byte at the memory bandwidth, streamed bytes at the "
-                    "file read bandwidth %.2f GB/s, overlapped when prefetching):\n",
-                    fileBandwidth.warmBytesPerSecond / 1e9);
+        std::printf(
+            "\nstrategy auto (cost model: every weight byte at the memory bandwidth, streamed bytes at the "
+            "file read bandwidth %.2f GB/s, overlapped when prefetching):\n",
+            fileBandwidth.warmBytesPerSecond / 1e9);
         for (int t : threadCounts)
             for (const auto& spec : budgetSpecs) {
                 if (spec == "min") continue;  // each strategy's own minimum: no common budget to choose at
@@ -478,13 +502,15 @@ int benchmarkCommand(const QStringList& arguments)
                     const auto choice = autoStrategy(input, budget, bw);
                     const Row* picked = nullptr;
                     for (const auto& r : rows)
-                        if (r.threads == t && r.budgetSpec == spec && r.error.empty() && r.strategy == choice.name) picked = &r;
+                        if (r.threads == t && r.budgetSpec == spec && r.error.empty() && r.strategy == choice.name)
+                            picked = &r;
                     std::printf("  %d thr, %s: picks %s (predicted %.1f tok/s)", t, formatBytes(budget).c_str(),
                                 choice.name.c_str(), 1.0 / choice.predictedSeconds);
                     if (picked)
-                        std::printf("; measured %.1f tok/s, best of the sweep %s %.1f tok/s: auto at %.1f%% of the best\n",
-                                    picked->decode.mean, best->strategy.c_str(), best->decode.mean,
-                                    100.0 * picked->decode.mean / best->decode.mean);
+                        std::printf(
+                            "; measured %.1f tok/s, best of the sweep %s %.1f tok/s: auto at %.1f%% of the best\n",
+                            picked->decode.mean, best->strategy.c_str(), best->decode.mean,
+                            100.0 * picked->decode.mean / best->decode.mean);
                     else
                         std::printf("; not in this sweep (--strategies)\n");
                 } catch (const BudgetError& e) {
@@ -492,8 +518,10 @@ int benchmarkCommand(const QStringList& arguments)
                 }
             }
     }
-    std::printf("measured: pool MB = memory pool peak; RSS MB = peak RSS above the pre-run baseline (VmHWM, "
-                "/proc/self/status); tokens/s = mean ± sd over %d repetitions.\n", reps);
+    std::printf(
+        "measured: pool MB = memory pool peak; RSS MB = peak RSS above the pre-run baseline (VmHWM, "
+        "/proc/self/status); tokens/s = mean ± sd over %d repetitions.\n",
+        reps);
     return 0;
 }
 

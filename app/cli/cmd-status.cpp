@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "edgert/error.h"
+#include "edgert/monitor/cpu-info.h"
 #include "edgert/monitor/resource-sampler.h"
 #include "edgert/units.h"
 
@@ -309,6 +310,11 @@ QString renderText(const ResourceSnapshot& s, const SamplerCost& cost, const Sta
     QString out;
     out += QStringLiteral("edge-rt status   root %1   %2\n")
                .arg(o.root, QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+    // The CPU is the root's (a recorded Pi shows its Cortex-A72); the kernels are this binary's.
+    out += QStringLiteral("system  %1 kernels · %2\n")
+               .arg(QString::fromUtf8(activeKernelTableName().data(),
+                                      static_cast<qsizetype>(activeKernelTableName().size())),
+                    QString::fromStdString(cpuDescription(o.root.toStdString())));
 
     // CPU
     {
@@ -481,6 +487,18 @@ QJsonObject renderJson(const ResourceSnapshot& s, const SamplerCost& cost, const
             std::chrono::duration_cast<std::chrono::milliseconds>(s.wallTime.time_since_epoch()).count(), Qt::UTC)
             .toString(Qt::ISODateWithMs));
     root.insert(QStringLiteral("root"), o.root);
+    {
+        QJsonObject system;
+        system.insert(
+            QStringLiteral("kernels"),
+            QString::fromUtf8(activeKernelTableName().data(), static_cast<qsizetype>(activeKernelTableName().size())));
+        const auto cpu = readCpuInfo(o.root.toStdString());
+        system.insert(QStringLiteral("cpu"), why.value(cpu, QStringLiteral("system.cpu"), [](const CpuInfo& c) {
+            return QJsonValue(QString::fromStdString(c.model));
+        }));
+        system.insert(QStringLiteral("logicalCpus"), cpu ? QJsonValue(cpu->logicalCpus) : QJsonValue());
+        root.insert(QStringLiteral("system"), system);
+    }
     root.insert(QStringLiteral("sequence"), static_cast<qint64>(s.sequence));
 
     QJsonObject cpu;

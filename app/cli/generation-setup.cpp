@@ -4,6 +4,7 @@
 #include "cli-common.h"
 
 #include "edgert/error.h"
+#include "edgert/monitor/cpu-info.h"
 #include "edgert/monitor/memory-info.h"
 #include "edgert/monitor/process-memory.h"
 #include "edgert/units.h"
@@ -28,7 +29,8 @@ void addGenerationOptions(QCommandLineParser& parser, const char* maxTokensDefau
                         "../shared/models/tinystories-656k-q8_0.gguf)."),
          QStringLiteral("path")},
         {QStringLiteral("memory-budget"),
-         QStringLiteral("Memory budget: bytes or 512K, 64M, 1G, or auto (what MemAvailable / the cgroup leaves, minus headroom) (default: enough to keep every weight resident)."),
+         QStringLiteral("Memory budget: bytes or 512K, 64M, 1G, or auto (what MemAvailable / the cgroup leaves, minus "
+                        "headroom) (default: enough to keep every weight resident)."),
          QStringLiteral("size")},
         {QStringLiteral("strategy"),
          QStringLiteral("Partition strategy: sequential, greedy-grouping, speculative-prefetch."),
@@ -175,6 +177,7 @@ void printSetupReport(const GenerationSetup& setup, const LoadedEngine& loaded)
                  formatBytes(plan.streamedBytesPerPass).c_str());
     std::fprintf(stderr, "load       %.1f ms (KV cache of %u tokens, scratch and pinned weights, %d threads)\n",
                  loaded.loadMs, loaded.shape.nCtx, setup.threads);
+    std::fprintf(stderr, "system     %s\n", systemInfoLine(setup.threads).c_str());
     const auto& s = setup.params.sampler;
     if (s.temperature > 0)
         std::fprintf(stderr, "sampling   temperature %.2f, top-k %u, top-p %.2f, seed %llu%s\n", s.temperature, s.topK,

@@ -1,5 +1,7 @@
 #include "edgert-qt/engine-bridge.h"
 
+#include "edgert-qt/model-locator.h"
+
 #include "run-channel.h"
 
 #include "edgert/error.h"
@@ -215,7 +217,7 @@ QCoro::Task<bool> EngineBridge::openModel(QString path)
     if (!self) co_return false;
     if (!loaded.value) {
         qCWarning(lcBridge) << "cannot open" << path << loaded.error;
-        emit failed(tr("Cannot open the model %1: %2").arg(QFileInfo(path).fileName(), loaded.error));
+        emit failed(tr("Cannot open the model %1: %2").arg(modelDisplayName(path), loaded.error));
         co_return false;
     }
     m_graph = loaded.value->graph;
@@ -278,8 +280,10 @@ void EngineBridge::setBudgetBytes(quint64 bytes)
 
 void EngineBridge::setThreads(int threads)
 {
+    const int before = m_threads;
     m_threads = std::max(1, threads);
     if (!isRunning()) m_thermal.reset();  // the policy's maximum changes with it
+    if (m_threads != before) emit threadsChanged(m_threads);
 }
 
 void EngineBridge::setThermalRoot(const QString& root)

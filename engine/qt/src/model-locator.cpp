@@ -25,4 +25,28 @@ QString defaultModelPath()
     return {};
 }
 
+QString defaultModelsFolder()
+{
+    const QString candidates[] = {QFileInfo(defaultModelCandidate()).absolutePath(),
+                                  QDir::current().filePath(QStringLiteral("../shared/models"))};
+    for (const auto& c : candidates)
+        if (QFileInfo(c).isDir()) return QDir::cleanPath(QFileInfo(c).absoluteFilePath());
+    return QDir::currentPath();
+}
+
+QString modelPathForSelection(const QString& selected)
+{
+    const QFileInfo info(selected);
+    const QString name = info.fileName();
+    const bool hfMetadata = name == QLatin1String("config.json") || name == QLatin1String("tokenizer.json") ||
+                            name == QLatin1String("tokenizer_config.json");
+    return hfMetadata ? info.absolutePath() : selected;
+}
+
+QString modelDisplayName(const QString& path)
+{
+    const QString name = QFileInfo(QDir::cleanPath(path)).fileName();
+    return name.isEmpty() ? path : name;
+}
+
 }  // namespace edgert::qt

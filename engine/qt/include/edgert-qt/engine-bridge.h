@@ -111,6 +111,8 @@ signals:
     void modelChanged(const edgert::qt::ModelInfo& model);
     void strategyChanged(const QString& name);
     void budgetChanged(quint64 bytes);
+    /// setThreads() changed the compute thread count.
+    void threadsChanged(int threads);
     void planChanged(const edgert::PartitionPlan& plan);
     void planningChanged(bool planning);
     void runningChanged(bool running);

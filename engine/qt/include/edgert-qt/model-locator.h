@@ -12,4 +12,17 @@ QString defaultModelPath();
 /// Where defaultModelPath() looked first (for "not found" messages).
 QString defaultModelCandidate();
 
+/// The folder an Open dialog starts in when nothing was opened before: ../shared/models beside
+/// the source checkout or beside the current directory, else the current directory.
+QString defaultModelsFolder();
+
+/// What a user picked in a file dialog, as the path the engine opens: a HF model directory's
+/// config.json, tokenizer.json or tokenizer_config.json stands for the directory; anything else
+/// is returned unchanged.
+QString modelPathForSelection(const QString& selected);
+
+/// The name to show for a model path: the file name, or the directory's name for a directory
+/// (also when the path ends in '/').
+QString modelDisplayName(const QString& path);
+
 }  // namespace edgert::qt
