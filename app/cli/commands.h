@@ -16,5 +16,6 @@ int tokenizeCommand(const QStringList& arguments);
 int logitsCommand(const QStringList& arguments);
 int perplexityCommand(const QStringList& arguments);
 int templateCommand(const QStringList& arguments);
+int chatCommand(const QStringList& arguments);
 
 }  // namespace edgert::cli

@@ -25,6 +25,7 @@ const Command kCommands[] = {
      "measure load, prefill and decode speed and memory across strategies and budgets"},
     {"status", edgert::cli::statusCommand, "show CPU, memory, temperature and throttling of this machine"},
     {"synth", edgert::cli::synthCommand, "write a GGUF with a real model's shape and random weights"},
+    {"chat", edgert::cli::chatCommand, "talk to an instruct model turn by turn (its chat template, one KV cache)"},
     {"template", edgert::cli::templateCommand, "print the prompt a conversation becomes with a model's chat template"},
     {"tokenize", edgert::cli::tokenizeCommand, "show the token ids and pieces a text becomes"},
     {"logits", edgert::cli::logitsCommand,

@@ -11,7 +11,7 @@ fi
 
 packages=(
   g++-aarch64-linux-gnu qemu-user-static
-  qt6-base-dev:arm64 libtomlplusplus-dev:arm64 libpcre2-dev:arm64 nlohmann-json3-dev:arm64
+  qt6-base-dev:arm64 libtomlplusplus-dev:arm64 libpcre2-dev:arm64 nlohmann-json3-dev:arm64 libedit-dev:arm64
 )
 
 export DEBIAN_FRONTEND=noninteractive
