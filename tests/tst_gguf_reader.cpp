@@ -35,6 +35,7 @@ namespace {
 const std::string kModelsDir = std::string(EDGERT_SHARED_DIR) + "/models/";
 const std::string kStories = kModelsDir + "stories260K.gguf";
 const std::string kTinyStoriesQ8 = kModelsDir + "tinystories-656k-q8_0.gguf";
+const std::string kKitQ4_K_M = kModelsDir + "kit/kquant/kq-llama-d256-Q4_K_M.gguf";
 const std::string kVocabLlamaSpm = kModelsDir + "vocab/ggml-vocab-llama-spm.gguf";
 const std::string kVocabGpt2 = kModelsDir + "vocab/ggml-vocab-gpt-2.gguf";
 
@@ -239,7 +240,7 @@ private:
 
 void TstGgufReader::initTestCase() {
     QVERIFY(m_dir.isValid());
-    for (const auto& p : {kStories, kTinyStoriesQ8, kVocabLlamaSpm, kVocabGpt2})
+    for (const auto& p : {kStories, kTinyStoriesQ8, kKitQ4_K_M, kVocabLlamaSpm, kVocabGpt2})
         QVERIFY2(QFile::exists(qs(p)), p.c_str());
     QVERIFY(!smallFile().isEmpty());
     const GgufFile check(smallFilePath().toStdString());  // the base of the corrupted rows is itself valid
@@ -721,6 +722,29 @@ void TstGgufReader::corruptedFileIsRejectedWithContext_data() {
     poke<std::uint64_t>(b, locateTensor(b, "blk.4.ffn_norm.weight").offsetAt, std::uint64_t{1} << 30);
     addCorruptRow("stories260K: last tensor offset beyond the file", b,
                   {"tensor 'blk.4.ffn_norm.weight' data [1073756000", "past the end of the file (1185376 bytes)"});
+    // K-quant kit file (llama.cpp-made Q4_K_M): token_embd and blk.0.attn_q are Q4_K [256, *].
+    const auto q4k = readFileBytes(qs(kKitQ4_K_M));
+    b = q4k;
+    t = locateTensor(b, "blk.0.attn_q.weight");
+    poke<std::uint64_t>(b, t.dimsAt, 128);
+    poke<std::uint64_t>(b, t.dimsAt + 8, 512);
+    addCorruptRow("kq-llama Q4_K_M: Q4_K row length 128", b,
+                  {"row length 128 is not a multiple of the Q4_K block size 256", "'blk.0.attn_q.weight'"});
+    b = q4k;
+    poke<std::uint32_t>(b, t.typeAt, static_cast<std::uint32_t>(TensorType::Q6_K));  // larger: overlaps the next
+    addCorruptRow("kq-llama Q4_K_M: Q4_K tensor labelled Q6_K", b,
+                  {"tensor 'blk.0.attn_q.weight' (Q6_K [256, 256], 53760 bytes at byte offset",
+                   "its byte size does not match its type and shape"});
+    b = q4k;
+    poke<std::uint32_t>(b, t.typeAt, static_cast<std::uint32_t>(TensorType::Q3_K));  // smaller: a gap follows
+    addCorruptRow("kq-llama Q4_K_M: Q4_K tensor labelled Q3_K", b,
+                  {"tensor 'blk.0.attn_q.weight' (Q3_K [256, 256], 28160 bytes", "unused bytes before tensor",
+                   "its byte size does not match its type and shape"});
+    b = q4k;
+    poke<std::uint32_t>(b, t.typeAt, 41);
+    addCorruptRow("kq-llama Q4_K_M: unknown tensor type id 41", b,
+                  {"unknown tensor type id 41", "'blk.0.attn_q.weight'", atByteOffset(t.typeAt + 4)});
+
     const auto q8 = readFileBytes(qs(kTinyStoriesQ8));
     b = q8;
     k = locateKey(b, "tokenizer.ggml.add_eos_token");

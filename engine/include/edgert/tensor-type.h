@@ -1,6 +1,7 @@
 // Tensor element types as numbered by ggml/GGUF (ggml.h `enum ggml_type`, GGUF spec
-// "GGMLType"). edge-rt computes with F32, F16, BF16, Q8_0 and Q4_0; the other ids are known by
-// name so that a file using them gets a clear "unsupported type Q4_K" instead of "unknown 12".
+// "GGMLType"). Every id is known by name and block layout (tensor/quant-blocks.h), so a file
+// using a type edge-rt has no kernels for (computeSupported false, e.g. the IQ1-IQ3 i-quants)
+// gets a clear "has type IQ2_XS, which edge-rt cannot compute" instead of "unknown 16".
 #pragma once
 
 #include <cstdint>
@@ -58,6 +59,9 @@ TensorTypeTraits traitsOf(TensorType type);
 /// "Q8_0", "F32", ... or "type#N" for an unknown id.
 std::string tensorTypeName(std::uint32_t id);
 inline std::string tensorTypeName(TensorType type) { return tensorTypeName(static_cast<std::uint32_t>(type)); }
+
+/// "F32, F16, BF16, Q8_0, ..." : the names of the types with computeSupported, in id order.
+std::string computableTypeNames();
 
 /// Bytes of one row of `elements` values (elements must be a multiple of the block size).
 std::uint64_t rowBytes(TensorType type, std::uint64_t elements);

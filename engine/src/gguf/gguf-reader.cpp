@@ -262,6 +262,31 @@ void GgufFile::parse()
                               std::to_string(m_file.sizeBytes()) + " bytes) — file truncated?");
         t.fileOffset = m_dataOffset + rel;
     }
+
+    // A tensor's byte size follows from its type and shape; tensors stored with other sizes (a
+    // wrong type id, a patched shape, a writer that disagrees about a block size) overlap the
+    // tensor after them. llama.cpp refuses such files too (it requires consecutive offsets).
+    std::vector<std::size_t> byOffset(m_tensors.size());
+    for (std::size_t i = 0; i < byOffset.size(); ++i) byOffset[i] = i;
+    std::sort(byOffset.begin(), byOffset.end(),
+              [&](std::size_t a, std::size_t b) { return relativeOffsets[a] < relativeOffsets[b]; });
+    for (std::size_t k = 0; k + 1 < byOffset.size(); ++k) {
+        const auto& t = m_tensors[byOffset[k]];
+        const auto& next = m_tensors[byOffset[k + 1]];
+        if (t.sizeBytes > 0 && next.fileOffset - t.fileOffset < t.sizeBytes)
+            throw FormatError(path() + ": tensor '" + t.name + "' (" + tensorTypeName(t.type) + " " +
+                              t.shapeString() + ", " + std::to_string(t.sizeBytes) + " bytes at byte offset " +
+                              std::to_string(t.fileOffset) + ") overlaps tensor '" + next.name + "' at byte offset " +
+                              std::to_string(next.fileOffset) +
+                              ": its byte size does not match its type and shape");
+        const std::uint64_t paddedEnd = (t.fileOffset + t.sizeBytes + m_alignment - 1) / m_alignment * m_alignment;
+        if (next.fileOffset > paddedEnd)
+            throw FormatError(path() + ": tensor '" + t.name + "' (" + tensorTypeName(t.type) + " " +
+                              t.shapeString() + ", " + std::to_string(t.sizeBytes) + " bytes at byte offset " +
+                              std::to_string(t.fileOffset) + ") is followed by " +
+                              std::to_string(next.fileOffset - paddedEnd) + " unused bytes before tensor '" +
+                              next.name + "': its byte size does not match its type and shape");
+    }
 }
 
 const GgufValue* GgufFile::find(std::string_view key) const

@@ -86,7 +86,7 @@ const TensorTable::Entry* GraphBuilder::require(const std::string& name, const s
     }
     if (!e->computable || !traitsOf(e->ref.type).computeSupported) {
         m_problems.add("tensor '" + name + "' has type " + e->typeName +
-                       ", which edge-rt cannot compute (supported: F32, F16, BF16, Q8_0, Q4_0)");
+                       ", which edge-rt cannot compute (supported: " + computableTypeNames() + ")");
         return nullptr;
     }
     return e;

@@ -18,25 +18,25 @@ constexpr std::array kTypes{
     Entry{0, {"F32", 1, 4, true}},
     Entry{1, {"F16", 1, 2, true}},
     Entry{2, {"Q4_0", kQK4_0, sizeof(BlockQ4_0), true}},
-    Entry{3, {"Q4_1", 32, 20, false}},
-    Entry{6, {"Q5_0", 32, 22, false}},
-    Entry{7, {"Q5_1", 32, 24, false}},
+    Entry{3, {"Q4_1", kQK4_1, sizeof(BlockQ4_1), false}},
+    Entry{6, {"Q5_0", kQK5_0, sizeof(BlockQ5_0), false}},
+    Entry{7, {"Q5_1", kQK5_1, sizeof(BlockQ5_1), false}},
     Entry{8, {"Q8_0", kQK8_0, sizeof(BlockQ8_0), true}},
-    Entry{9, {"Q8_1", 32, 36, false}},
-    Entry{10, {"Q2_K", 256, 84, false}},
-    Entry{11, {"Q3_K", 256, 110, false}},
-    Entry{12, {"Q4_K", 256, 144, false}},
-    Entry{13, {"Q5_K", 256, 176, false}},
-    Entry{14, {"Q6_K", 256, 210, false}},
-    Entry{15, {"Q8_K", 256, 292, false}},
+    Entry{9, {"Q8_1", kQK8_1, sizeof(BlockQ8_1), false}},
+    Entry{10, {"Q2_K", kQK_K, sizeof(BlockQ2_K), false}},
+    Entry{11, {"Q3_K", kQK_K, sizeof(BlockQ3_K), false}},
+    Entry{12, {"Q4_K", kQK_K, sizeof(BlockQ4_K), false}},
+    Entry{13, {"Q5_K", kQK_K, sizeof(BlockQ5_K), false}},
+    Entry{14, {"Q6_K", kQK_K, sizeof(BlockQ6_K), false}},
+    Entry{15, {"Q8_K", kQK_K, sizeof(BlockQ8_K), false}},
     Entry{16, {"IQ2_XXS", 256, 66, false}},
     Entry{17, {"IQ2_XS", 256, 74, false}},
     Entry{18, {"IQ3_XXS", 256, 98, false}},
     Entry{19, {"IQ1_S", 256, 50, false}},
-    Entry{20, {"IQ4_NL", 32, 18, false}},
+    Entry{20, {"IQ4_NL", kQK4_NL, sizeof(BlockIQ4_NL), false}},
     Entry{21, {"IQ3_S", 256, 110, false}},
     Entry{22, {"IQ2_S", 256, 82, false}},
-    Entry{23, {"IQ4_XS", 256, 136, false}},
+    Entry{23, {"IQ4_XS", kQK_K, sizeof(BlockIQ4_XS), false}},
     Entry{24, {"I8", 1, 1, false}},
     Entry{25, {"I16", 1, 2, false}},
     Entry{26, {"I32", 1, 4, false}},
@@ -65,6 +65,14 @@ std::string tensorTypeName(std::uint32_t id)
 {
     if (auto t = tensorTypeTraits(id)) return t->name;
     return "type#" + std::to_string(id);
+}
+
+std::string computableTypeNames()
+{
+    std::string out;
+    for (const auto& e : kTypes)
+        if (e.traits.computeSupported) out += (out.empty() ? "" : ", ") + std::string(e.traits.name);
+    return out;
 }
 
 std::uint64_t rowBytes(TensorType type, std::uint64_t elements)
