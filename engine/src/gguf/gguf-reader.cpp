@@ -274,15 +274,14 @@ void GgufFile::parse()
         const auto& t = m_tensors[byOffset[k]];
         const auto& next = m_tensors[byOffset[k + 1]];
         if (t.sizeBytes > 0 && next.fileOffset - t.fileOffset < t.sizeBytes)
-            throw FormatError(path() + ": tensor '" + t.name + "' (" + tensorTypeName(t.type) + " " +
-                              t.shapeString() + ", " + std::to_string(t.sizeBytes) + " bytes at byte offset " +
+            throw FormatError(path() + ": tensor '" + t.name + "' (" + tensorTypeName(t.type) + " " + t.shapeString() +
+                              ", " + std::to_string(t.sizeBytes) + " bytes at byte offset " +
                               std::to_string(t.fileOffset) + ") overlaps tensor '" + next.name + "' at byte offset " +
-                              std::to_string(next.fileOffset) +
-                              ": its byte size does not match its type and shape");
+                              std::to_string(next.fileOffset) + ": its byte size does not match its type and shape");
         const std::uint64_t paddedEnd = (t.fileOffset + t.sizeBytes + m_alignment - 1) / m_alignment * m_alignment;
         if (next.fileOffset > paddedEnd)
-            throw FormatError(path() + ": tensor '" + t.name + "' (" + tensorTypeName(t.type) + " " +
-                              t.shapeString() + ", " + std::to_string(t.sizeBytes) + " bytes at byte offset " +
+            throw FormatError(path() + ": tensor '" + t.name + "' (" + tensorTypeName(t.type) + " " + t.shapeString() +
+                              ", " + std::to_string(t.sizeBytes) + " bytes at byte offset " +
                               std::to_string(t.fileOffset) + ") is followed by " +
                               std::to_string(next.fileOffset - paddedEnd) + " unused bytes before tensor '" +
                               next.name + "': its byte size does not match its type and shape");

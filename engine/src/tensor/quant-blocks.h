@@ -157,19 +157,19 @@ static_assert(sizeof(BlockQ5_K) == 2 * 2 + kKScaleSize + kQK_K / 8 + kQK_K / 2, 
 ///   element 128h + 96 + l = (L[l + 32] >> 4) | ((H[l] >> 6) & 3) << 4
 /// and element e uses scales[e / 16].
 struct BlockQ6_K {
-    std::uint8_t ql[kQK_K / 2];       ///< low 4 bits (order above)
-    std::uint8_t qh[kQK_K / 4];       ///< high 2 bits, four per byte (order above)
-    std::int8_t scales[kQK_K / 16];   ///< signed sub-block scales
-    Fp16Bits d;                       ///< super-block scale, fp16
+    std::uint8_t ql[kQK_K / 2];      ///< low 4 bits (order above)
+    std::uint8_t qh[kQK_K / 4];      ///< high 2 bits, four per byte (order above)
+    std::int8_t scales[kQK_K / 16];  ///< signed sub-block scales
+    Fp16Bits d;                      ///< super-block scale, fp16
 };
 static_assert(sizeof(BlockQ6_K) == 2 + kQK_K / 2 + kQK_K / 4 + kQK_K / 16, "block_q6_K must be 210 bytes");
 
 /// Q8_K: the activation type of the K-quant and IQ4_XS dot products (ggml never stores weights in
 /// it): x[j] = d * qs[j], d = max-by-magnitude / -128 (f32), q in [-128, 127]. 292 bytes for 256 values.
 struct BlockQ8_K {
-    float d;                              ///< scale, f32
-    std::int8_t qs[kQK_K];                ///< quants, element j in qs[j]
-    std::int16_t bsums[kQK_K / 16];       ///< sum of qs[16i .. 16i + 15]: the min terms need only these
+    float d;                         ///< scale, f32
+    std::int8_t qs[kQK_K];           ///< quants, element j in qs[j]
+    std::int16_t bsums[kQK_K / 16];  ///< sum of qs[16i .. 16i + 15]: the min terms need only these
 };
 static_assert(sizeof(BlockQ8_K) == 4 + kQK_K + 2 * (kQK_K / 16), "block_q8_K must be 292 bytes");
 
@@ -178,10 +178,10 @@ static_assert(sizeof(BlockQ8_K) == 4 + kQK_K + 2 * (kQK_K / 16), "block_q8_K mus
 /// & 15) | (((scales_h >> (2 * i)) & 3) << 4). Within sub-block i, qs[16i + l] low nibble = element
 /// 32i + l, high nibble = element 32i + 16 + l (the IQ4_NL block layout, eight times).
 struct BlockIQ4_XS {
-    Fp16Bits d;                     ///< super-block scale, fp16
-    std::uint16_t scales_h;         ///< high 2 bits of the 8 sub-block scales (bits 2i, 2i + 1)
+    Fp16Bits d;                         ///< super-block scale, fp16
+    std::uint16_t scales_h;             ///< high 2 bits of the 8 sub-block scales (bits 2i, 2i + 1)
     std::uint8_t scales_l[kQK_K / 64];  ///< low 4 bits of the sub-block scales, two per byte
-    std::uint8_t qs[kQK_K / 2];     ///< nibbles (level indices; order above)
+    std::uint8_t qs[kQK_K / 2];         ///< nibbles (level indices; order above)
 };
 static_assert(sizeof(BlockIQ4_XS) == 2 + 2 + kQK_K / 64 + kQK_K / 2, "block_iq4_xs must be 136 bytes");
 
