@@ -130,7 +130,7 @@ private slots:
         const auto at = badType.indexOf("output_norm.weight");
         QVERIFY(at > 0);
         const qsizetype typeOffset = at + 18 + 4 + 8;  // name, n_dims (1), dims[0]
-        badType[typeOffset] = 12;                    // Q4_K: known to ggml, not computed by edge-rt
+        badType[typeOffset] = 12;                    // Q4_K: a 256-value block type on a 288-long row
         const Variant variants[] = {
             {"truncated_header.gguf", bytes.left(3000), "truncated"},
             {"truncated_data.gguf", bytes.left(bytes.size() - 1000), "past the end of the file"},

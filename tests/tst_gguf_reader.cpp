@@ -822,11 +822,13 @@ void TstGgufReader::knownButUnsupportedTensorTypeIsParsed_data() {
     QTest::addColumn<std::vector<std::uint64_t>>("dims");
     QTest::addColumn<bool>("computeSupported");
 
-    QTest::newRow("Q4_K [256, 3]") << quint32(TensorType::Q4_K) << std::vector<std::uint64_t>{256, 3} << false;
-    QTest::newRow("Q6_K [512]") << quint32(TensorType::Q6_K) << std::vector<std::uint64_t>{512} << false;
-    QTest::newRow("Q5_0 [32, 2, 2]") << quint32(TensorType::Q5_0) << std::vector<std::uint64_t>{32, 2, 2} << false;
+    QTest::newRow("Q4_K [256, 3]") << quint32(TensorType::Q4_K) << std::vector<std::uint64_t>{256, 3} << true;
+    QTest::newRow("Q6_K [512]") << quint32(TensorType::Q6_K) << std::vector<std::uint64_t>{512} << true;
+    QTest::newRow("Q5_0 [32, 2, 2]") << quint32(TensorType::Q5_0) << std::vector<std::uint64_t>{32, 2, 2} << true;
     QTest::newRow("IQ4_NL [64, 1, 1, 2]")
-        << quint32(TensorType::IQ4_NL) << std::vector<std::uint64_t>{64, 1, 1, 2} << false;
+        << quint32(TensorType::IQ4_NL) << std::vector<std::uint64_t>{64, 1, 1, 2} << true;
+    QTest::newRow("IQ2_XS [256, 2]") << quint32(TensorType::IQ2_XS) << std::vector<std::uint64_t>{256, 2} << false;
+    QTest::newRow("IQ3_S [256]") << quint32(TensorType::IQ3_S) << std::vector<std::uint64_t>{256} << false;
     QTest::newRow("I32 [5]") << quint32(TensorType::I32) << std::vector<std::uint64_t>{5} << false;
     QTest::newRow("F64 [3, 3]") << quint32(TensorType::F64) << std::vector<std::uint64_t>{3, 3} << false;
     QTest::newRow("BF16 [7, 2]") << quint32(TensorType::BF16) << std::vector<std::uint64_t>{7, 2} << true;

@@ -5,6 +5,7 @@
 #include "kernels/kernel-table.h"
 #include "kernels/matmul.h"
 #include "kernels/quantize.h"
+#include "tensor/quant-blocks.h"
 
 #include <QTest>
 
@@ -35,6 +36,76 @@ struct Case {
     TensorType type;
     std::size_t rows, cols, tokens;
 };
+
+// Integer dots are exact; the generic kernel differs from the exact double sum of dequantised
+// weights x dequantised activations only by float rounding of the per-block scale products.
+constexpr double kIntegerSchemeRelative = 1e-5;
+// 8-bit activations (Q8_0-style blocks or Q8_K) against f32 activations: half a quant step of
+// the block's max |x| per value, measured relative to sum |w|·|x| per output.
+constexpr double kActivationQuantRelative = 0.02;
+
+// Every quantised weight type with kernels.
+constexpr TensorType kQuantTypes[] = {TensorType::Q8_0, TensorType::Q4_0,   TensorType::Q4_1, TensorType::Q5_0,
+                                      TensorType::Q5_1, TensorType::IQ4_NL, TensorType::Q2_K, TensorType::Q3_K,
+                                      TensorType::Q4_K, TensorType::Q5_K,   TensorType::Q6_K, TensorType::IQ4_XS};
+
+// How raw test blocks are filled: random bits with sane fp16 scales; every quant byte equal;
+// every byte 0xff (max sub-block scales, max quants) with large fp16 scales; random bits with
+// subnormal fp16 scales.
+enum BlockMode { kRandom, kAllEqual, kMaxScales, kDenormalScales, kBlockModes };
+constexpr const char* kBlockModeNames[] = {"random", "all-equal", "max-scales", "denormal-scales"};
+
+// The fp16 scale fields of a block (d first, then the min/offset scale where the type has one).
+template <typename Block>
+void setScales(Block& b, Fp16Bits d, Fp16Bits m)
+{
+    b.d = d;
+    if constexpr (requires { b.m; }) b.m = m;
+    if constexpr (requires { b.dmin; }) b.dmin = m;
+}
+
+template <typename Block>
+void fillBlocksOf(BlockMode mode, std::byte* data, std::size_t bytes, std::mt19937& rng)
+{
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::uniform_real_distribution<float> scale(1e-3f, 2e-2f);
+    std::uniform_int_distribution<int> subnormal(1, 0x3ff);
+    const int fill = byte(rng);
+    for (std::size_t i = 0; i < bytes; ++i)
+        data[i] = static_cast<std::byte>(mode == kAllEqual ? fill : mode == kMaxScales ? 0xff : byte(rng));
+    auto* blocks = reinterpret_cast<Block*>(data);
+    for (std::size_t b = 0; b < bytes / sizeof(Block); ++b) {
+        switch (mode) {
+            case kRandom: setScales(blocks[b], fp32ToFp16(scale(rng)), fp32ToFp16(-scale(rng))); break;
+            case kAllEqual: setScales(blocks[b], fp32ToFp16(0.01f), fp32ToFp16(0.005f)); break;
+            case kMaxScales: setScales(blocks[b], fp32ToFp16(65504.0f), fp32ToFp16(65504.0f)); break;
+            case kDenormalScales:
+                setScales(blocks[b], static_cast<Fp16Bits>(subnormal(rng)),
+                          static_cast<Fp16Bits>(0x8000 | subnormal(rng)));
+                break;
+            case kBlockModes: break;
+        }
+    }
+}
+
+void fillBlocks(TensorType type, BlockMode mode, std::byte* data, std::size_t bytes, std::mt19937& rng)
+{
+    switch (type) {
+        case TensorType::Q8_0: return fillBlocksOf<BlockQ8_0>(mode, data, bytes, rng);
+        case TensorType::Q4_0: return fillBlocksOf<BlockQ4_0>(mode, data, bytes, rng);
+        case TensorType::Q4_1: return fillBlocksOf<BlockQ4_1>(mode, data, bytes, rng);
+        case TensorType::Q5_0: return fillBlocksOf<BlockQ5_0>(mode, data, bytes, rng);
+        case TensorType::Q5_1: return fillBlocksOf<BlockQ5_1>(mode, data, bytes, rng);
+        case TensorType::IQ4_NL: return fillBlocksOf<BlockIQ4_NL>(mode, data, bytes, rng);
+        case TensorType::Q2_K: return fillBlocksOf<BlockQ2_K>(mode, data, bytes, rng);
+        case TensorType::Q3_K: return fillBlocksOf<BlockQ3_K>(mode, data, bytes, rng);
+        case TensorType::Q4_K: return fillBlocksOf<BlockQ4_K>(mode, data, bytes, rng);
+        case TensorType::Q5_K: return fillBlocksOf<BlockQ5_K>(mode, data, bytes, rng);
+        case TensorType::Q6_K: return fillBlocksOf<BlockQ6_K>(mode, data, bytes, rng);
+        case TensorType::IQ4_XS: return fillBlocksOf<BlockIQ4_XS>(mode, data, bytes, rng);
+        default: QFAIL("no block filler for this type");
+    }
+}
 
 }  // namespace
 
@@ -85,7 +156,8 @@ private slots:
                                   std::pair{TensorType::BF16, "BF16"}})
             for (auto [rows, cols, tokens] : {std::tuple{1, 32, 1}, std::tuple{7, 64, 1}, std::tuple{37, 576, 1},
                                               std::tuple{64, 576, 3}, std::tuple{33, 1536, 4}, std::tuple{16, 128, 9}})
-                QTest::newRow(qPrintable(QStringLiteral("%1_%2x%3_t%4").arg(QLatin1String(name)).arg(rows).arg(cols).arg(tokens)))
+                QTest::newRow(
+                    qPrintable(QStringLiteral("%1_%2x%3_t%4").arg(QLatin1String(name)).arg(rows).arg(cols).arg(tokens)))
                     << type << rows << cols << tokens;
     }
     void matmulTablesAgreeWithReferenceAndF32()
@@ -94,7 +166,8 @@ private slots:
         QFETCH(int, rows);
         QFETCH(int, cols);
         QFETCH(int, tokens);
-        const auto R = static_cast<std::size_t>(rows), C = static_cast<std::size_t>(cols), T = static_cast<std::size_t>(tokens);
+        const auto R = static_cast<std::size_t>(rows), C = static_cast<std::size_t>(cols),
+                   T = static_cast<std::size_t>(tokens);
         std::mt19937 rng(static_cast<unsigned>(rows * 131 + cols * 7 + tokens));
         const auto wf = randomVector(R * C, rng, 0.05f);
         const auto x = randomVector(T * C, rng, 1.0f);
@@ -136,8 +209,12 @@ private slots:
         const bool quant = type == TensorType::Q8_0 || type == TensorType::Q4_0;
         for (std::size_t t = 0; t < T; ++t) quantizeActivationsReference(x.data() + t * C, xq.data() + t * C / 32, C);
         const auto runTable = [&](const KernelTable& k, std::vector<float>& y) {
-            if (quant) (type == TensorType::Q8_0 ? k.q8_0 : k.q4_0)(w.data(), rb, 0, R, xq.data(), T, C / 32, y.data(), R);
-            else (type == TensorType::F32 ? k.f32 : type == TensorType::F16 ? k.f16 : k.bf16)(w.data(), rb, 0, R, x.data(), T, C, y.data(), R);
+            if (quant)
+                (type == TensorType::Q8_0 ? k.q8_0 : k.q4_0)(w.data(), rb, 0, R, xq.data(), T, C / 32, y.data(), R);
+            else
+                (type == TensorType::F32   ? k.f32
+                 : type == TensorType::F16 ? k.f16
+                                           : k.bf16)(w.data(), rb, 0, R, x.data(), T, C, y.data(), R);
         };
         runTable(ref, generic);
         for (std::size_t i = 0; i < T * R; ++i)
@@ -147,8 +224,10 @@ private slots:
             std::vector<float> y(T * R, std::nanf(""));
             runTable(*k, y);
             for (std::size_t i = 0; i < T * R; ++i)
-                QVERIFY2(std::abs(y[i] - generic[i]) <= kSimdVsScalarRelative * scale[i] + 1e-6,
-                         qPrintable(QStringLiteral("%1 vs generic at %2: %3 vs %4").arg(k->name).arg(i).arg(y[i]).arg(generic[i])));
+                QVERIFY2(
+                    std::abs(y[i] - generic[i]) <= kSimdVsScalarRelative * scale[i] + 1e-6,
+                    qPrintable(
+                        QStringLiteral("%1 vs generic at %2: %3 vs %4").arg(k->name).arg(i).arg(y[i]).arg(generic[i])));
         }
         // The threaded entry point (active table, row split) equals the single-threaded one.
         std::vector<ActivationBlock> ws(preparedInputBytes(T, C) / sizeof(ActivationBlock) + 1);
@@ -170,7 +249,8 @@ private slots:
             const auto wf = randomVector(R * C, rng, 0.05f);
             weights.emplace_back(R * rowBytes(TensorType::Q8_0, C));
             for (std::size_t r = 0; r < R; ++r)
-                quantizeRow(TensorType::Q8_0, wf.data() + r * C, weights.back().data() + r * rowBytes(TensorType::Q8_0, C), C);
+                quantizeRow(TensorType::Q8_0, wf.data() + r * C,
+                            weights.back().data() + r * rowBytes(TensorType::Q8_0, C), C);
         }
         for (std::size_t i = 0; i < 3; ++i) views.push_back({TensorType::Q8_0, weights[i].data(), rows[i], C});
         const auto x = randomVector(T * C, rng, 1.0f);
@@ -196,7 +276,8 @@ private slots:
         const auto x = randomVector(4096, rng, 1.0f);
         // Max error per value as a fraction of the block's max |x|: half a step for Q8_0 (step
         // amax/127, fp16 scale rounding aside); for Q4_0 the clamp at 15 costs a whole step amax/8.
-        for (auto [type, bound] : {std::pair{TensorType::Q8_0, 0.5 / 127 + 1e-3}, std::pair{TensorType::Q4_0, 1.0 / 8 + 1e-3}}) {
+        for (auto [type, bound] :
+             {std::pair{TensorType::Q8_0, 0.5 / 127 + 1e-3}, std::pair{TensorType::Q4_0, 1.0 / 8 + 1e-3}}) {
             std::vector<std::byte> q(rowBytes(type, x.size()));
             std::vector<float> back(x.size());
             quantizeRow(type, x.data(), q.data(), x.size());
@@ -205,6 +286,172 @@ private slots:
                 float amax = 0;
                 for (int i = 0; i < 32; ++i) amax = std::max(amax, std::abs(x[b * 32 + i]));
                 for (int i = 0; i < 32; ++i) QVERIFY(std::abs(back[b * 32 + i] - x[b * 32 + i]) <= bound * amax);
+            }
+        }
+    }
+
+    // ---- every quantised weight type on raw blocks (random and adversarial) ------------------
+
+    void quantTypesAgreeAcrossTables_data()
+    {
+        QTest::addColumn<TensorType>("type");
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("tokens");
+        for (const auto type : kQuantTypes)
+            for (int mode = 0; mode < kBlockModes; ++mode)
+                for (auto [rows, cols, tokens] :
+                     {std::tuple{1, 256, 1}, std::tuple{19, 512, 1}, std::tuple{40, 768, 3}, std::tuple{9, 2048, 5}})
+                    QTest::newRow(qPrintable(QStringLiteral("%1_%2_%3x%4_t%5")
+                                                 .arg(QString::fromStdString(tensorTypeName(type)))
+                                                 .arg(QLatin1String(kBlockModeNames[mode]))
+                                                 .arg(rows)
+                                                 .arg(cols)
+                                                 .arg(tokens)))
+                        << type << mode << rows << cols << tokens;
+    }
+    // For each type: (1) the generic kernel equals the exact sum of dequantised weights times
+    // dequantised activations (so the integer decomposition — scales, mins, bsums — is right);
+    // (2) it is within the activation-quantisation error of the f32 product of the dequantised
+    // weights (dotRowReference); (3) every table equals the generic kernel; (4) the threaded
+    // matmul entry point equals the single-threaded one.
+    void quantTypesAgreeAcrossTables()
+    {
+        QFETCH(TensorType, type);
+        QFETCH(int, mode);
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        QFETCH(int, tokens);
+        const auto R = static_cast<std::size_t>(rows), C = static_cast<std::size_t>(cols),
+                   T = static_cast<std::size_t>(tokens);
+        std::mt19937 rng(static_cast<unsigned>(static_cast<int>(type) * 7919 + mode * 131 + rows + cols + tokens));
+        const auto rb = rowBytes(type, C);
+        std::vector<std::byte> w(R * rb);
+        fillBlocks(type, static_cast<BlockMode>(mode), w.data(), w.size(), rng);
+        auto x = randomVector(T * C, rng, 1.0f);
+        if (mode == kAllEqual) std::fill(x.begin(), x.end(), -0.75f);
+
+        std::vector<std::byte> ws(preparedInputBytes(T, C));
+        const auto in = prepareInput(x.data(), T, C, ws.data());
+        const bool super = activationFormatOf(type) == ActivationFormat::Q8K;
+        QVERIFY(super ? in.xk != nullptr : in.xq != nullptr);
+
+        // Dequantised weights and activations, and the exact (double) product of the two.
+        std::vector<float> wd(R * C), xd(T * C);
+        for (std::size_t r = 0; r < R; ++r) dequantizeRow(type, w.data() + r * rb, wd.data() + r * C, C);
+        for (std::size_t t = 0; t < T; ++t)
+            for (std::size_t i = 0; i < C; ++i)
+                xd[t * C + i] =
+                    super ? in.xk[(t * C + i) / 256].d * static_cast<float>(in.xk[(t * C + i) / 256].qs[i % 256])
+                          : in.xq[(t * C + i) / 32].d * static_cast<float>(in.xq[(t * C + i) / 32].qs[i % 32]);
+        std::vector<double> exactQ(T * R), scaleQ(T * R), scaleF(T * R);
+        for (std::size_t t = 0; t < T; ++t)
+            for (std::size_t r = 0; r < R; ++r) {
+                double s = 0, m = 0, mf = 0;
+                for (std::size_t i = 0; i < C; ++i) {
+                    s += static_cast<double>(wd[r * C + i]) * xd[t * C + i];
+                    m += std::abs(static_cast<double>(wd[r * C + i]) * xd[t * C + i]);
+                    mf += std::abs(static_cast<double>(wd[r * C + i]) * x[t * C + i]);
+                }
+                exactQ[t * R + r] = s;
+                scaleQ[t * R + r] = m;
+                scaleF[t * R + r] = mf;
+            }
+
+        const auto runTable = [&](const KernelTable& k, std::vector<float>& y) {
+            if (super)
+                k.superRows(type)(w.data(), rb, 0, R, in.xk, T, C / 256, y.data(), R);
+            else
+                k.blockRows(type)(w.data(), rb, 0, R, in.xq, T, C / 32, y.data(), R);
+        };
+        std::vector<float> generic(T * R, std::nanf(""));
+        runTable(genericKernels(), generic);
+        double worstExact = 0, worstF32 = 0, worstSimd = 0;
+        for (std::size_t t = 0; t < T; ++t)
+            for (std::size_t r = 0; r < R; ++r) {
+                const std::size_t i = t * R + r;
+                const double eExact = std::abs(generic[i] - exactQ[i]);
+                QVERIFY2(std::isfinite(generic[i]) && eExact <= kIntegerSchemeRelative * scaleQ[i] + 1e-30,
+                         qPrintable(QStringLiteral("generic vs exact dequantised product at %1: %2 vs %3")
+                                        .arg(i)
+                                        .arg(generic[i])
+                                        .arg(exactQ[i])));
+                const double f32 = dotRowReference(type, w.data() + r * rb, x.data() + t * C, C);
+                const double eF32 = std::abs(generic[i] - f32);
+                QVERIFY2(
+                    eF32 <= kActivationQuantRelative * scaleF[i] + 1e-30,
+                    qPrintable(
+                        QStringLiteral("generic vs f32 activations at %1: %2 vs %3").arg(i).arg(generic[i]).arg(f32)));
+                if (scaleQ[i] > 0) worstExact = std::max(worstExact, eExact / scaleQ[i]);
+                if (scaleF[i] > 0) worstF32 = std::max(worstF32, eF32 / scaleF[i]);
+            }
+        for (const KernelTable* k : availableKernels()) {
+            std::vector<float> y(T * R, std::nanf(""));
+            runTable(*k, y);
+            for (std::size_t i = 0; i < T * R; ++i) {
+                const double e = std::abs(y[i] - generic[i]);
+                QVERIFY2(
+                    e <= kSimdVsScalarRelative * scaleQ[i] + 1e-30,
+                    qPrintable(
+                        QStringLiteral("%1 vs generic at %2: %3 vs %4").arg(k->name).arg(i).arg(y[i]).arg(generic[i])));
+                if (scaleQ[i] > 0) worstSimd = std::max(worstSimd, e / scaleQ[i]);
+            }
+        }
+        const WeightView view{type, w.data(), R, C};
+        std::vector<float> one(T * R), two(T * R);
+        matmul(view, in, one.data(), 1);
+        matmul(view, in, two.data(), 2);
+        QCOMPARE(one, two);
+        if (mode == kRandom && R == 40)
+            qInfo("%s: worst |err|/sum|w*x|: integer scheme %.2e, vs f32 activations %.2e, tables vs generic %.2e",
+                  tensorTypeName(type).c_str(), worstExact, worstF32, worstSimd);
+    }
+
+    void q8kActivationsMatchReference()
+    {
+        std::mt19937 rng(17);
+        for (const KernelTable* t : availableKernels()) {
+            for (std::size_t n : {256u, 512u, 2048u}) {
+                auto x = randomVector(n, rng, 2.0f);
+                x[5] = -9.0f;  // the max-by-magnitude element is negative: it maps to 127
+                std::fill(x.begin() + 256, x.begin() + 512 > x.end() ? x.end() : x.begin() + 512, 0.0f);
+                std::vector<BlockQ8_K> ref(n / 256), got(n / 256);
+                quantizeActivationsQ8KReference(x.data(), ref.data(), n);
+                t->quantizeActivationsQ8K(x.data(), got.data(), n);
+                for (std::size_t b = 0; b < n / 256; ++b) {
+                    QCOMPARE(got[b].d, ref[b].d);
+                    int sums[16] = {};
+                    for (int i = 0; i < 256; ++i) {
+                        QVERIFY(std::abs(got[b].qs[i] - ref[b].qs[i]) <= 1);
+                        sums[i / 16] += got[b].qs[i];
+                    }
+                    for (int g = 0; g < 16; ++g) QCOMPARE(int(got[b].bsums[g]), sums[g]);
+                }
+            }
+            QCOMPARE(int(std::vector<BlockQ8_K>(1).front().qs[0]), 0);
+        }
+        // The reference itself: the extreme value maps to -127 (127 when negative), d = max / -127.
+        std::vector<float> x(256, 0.25f);
+        x[7] = 2.0f;
+        BlockQ8_K b;
+        quantizeActivationsQ8KReference(x.data(), &b, 256);
+        QCOMPARE(int(b.qs[7]), -127);
+        QCOMPARE(b.d, 1.0f / (-127.0f / 2.0f));
+        QCOMPARE(int(b.qs[0]), -16);
+    }
+
+    void activationBlockSumIsScaledQuantSum()
+    {
+        std::mt19937 rng(23);
+        const auto x = randomVector(512, rng, 1.5f);
+        for (const KernelTable* t : availableKernels()) {
+            std::vector<ActivationBlock> got(512 / 32);
+            t->quantizeActivations(x.data(), got.data(), 512);
+            for (const auto& b : got) {
+                int sum = 0;
+                for (auto q : b.qs) sum += q;
+                QCOMPARE(b.s, b.d * static_cast<float>(sum));
             }
         }
     }

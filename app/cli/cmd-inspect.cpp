@@ -10,7 +10,11 @@
 
 #include <QCommandLineParser>
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace edgert::cli {
 
@@ -20,6 +24,20 @@ void printMetadata(const ModelGraph& g)
 {
     std::printf("file       %s\n", g.path().c_str());
     std::printf("format     %s\n", g.formatDescription().c_str());
+    // Tensor types with their counts, most frequent first (a Q4_K_M file is a mixture).
+    std::vector<std::pair<std::string, int>> types;
+    for (const auto& t : g.sourceTensors()) {
+        auto it = std::find_if(types.begin(), types.end(), [&](const auto& e) { return e.first == t.type; });
+        if (it == types.end())
+            types.emplace_back(t.type, 1);
+        else
+            ++it->second;
+    }
+    std::stable_sort(types.begin(), types.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::string typeList;
+    for (const auto& [name, count] : types)
+        typeList += (typeList.empty() ? "" : ", ") + name + "\u00d7" + std::to_string(count);
+    std::printf("types      %s\n", typeList.c_str());
     std::printf("\nmetadata\n");
     for (const auto& [key, value] : g.metadata()) std::printf("  %-44s %s\n", key.c_str(), value.c_str());
 }

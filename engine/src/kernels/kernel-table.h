@@ -2,8 +2,11 @@
 // CPU's features (x86-64: AVX2+FMA+F16C, with VNNI when present; aarch64: NEON, dotprod when
 // present), so one binary runs on any CPU of its architecture. The generic (scalar) entries are
 // the reference every SIMD entry is tested against. EDGERT_KERNELS=generic forces the reference.
+// A SIMD table leaves an entry null where it has no SIMD version; withGenericFallbacks() fills
+// those from the generic table, so every table computes every type.
 #pragma once
 
+#include "edgert/tensor-type.h"
 #include "kernels/activation-quant.h"
 
 #include <cstddef>
@@ -19,21 +22,56 @@ using QuantRowsKernel = void (*)(const void* w, std::size_t rowBytes, std::size_
                                  const ActivationBlock* x, std::size_t nTokens, std::size_t nBlocks, float* y,
                                  std::size_t yStride);
 
+/// The same for 256-value super-block weights (K-quants, IQ4_XS) with Q8_K activations: each row
+/// has nBlocks super-blocks; x is nTokens rows of nBlocks BlockQ8_K, contiguous.
+using SuperRowsKernel = void (*)(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t r1,
+                                 const BlockQ8_K* x, std::size_t nTokens, std::size_t nBlocks, float* y,
+                                 std::size_t yStride);
+
 /// The same for float weights (F32/F16/BF16) with f32 activations x (nTokens, n).
 using FloatRowsKernel = void (*)(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t r1, const float* x,
                                  std::size_t nTokens, std::size_t n, float* y, std::size_t yStride);
 
 using QuantizeActivationsKernel = void (*)(const float* x, ActivationBlock* y, std::size_t n);
+using QuantizeQ8KKernel = void (*)(const float* x, BlockQ8_K* y, std::size_t n);
 
 struct KernelTable {
     const char* name;  ///< "generic", "avx2", "avx2-vnni", "neon", "neon-dotprod"
-    QuantRowsKernel q8_0;
-    QuantRowsKernel q4_0;
-    FloatRowsKernel f32;
-    FloatRowsKernel f16;
-    FloatRowsKernel bf16;
-    QuantizeActivationsKernel quantizeActivations;
+    // Block-32 weights x ActivationBlock activations.
+    QuantRowsKernel q8_0 = nullptr;
+    QuantRowsKernel q4_0 = nullptr;
+    QuantRowsKernel q4_1 = nullptr;
+    QuantRowsKernel q5_0 = nullptr;
+    QuantRowsKernel q5_1 = nullptr;
+    QuantRowsKernel iq4_nl = nullptr;
+    // Super-block weights x Q8_K activations.
+    SuperRowsKernel q2_k = nullptr;
+    SuperRowsKernel q3_k = nullptr;
+    SuperRowsKernel q4_k = nullptr;
+    SuperRowsKernel q5_k = nullptr;
+    SuperRowsKernel q6_k = nullptr;
+    SuperRowsKernel iq4_xs = nullptr;
+    // Float weights x f32 activations.
+    FloatRowsKernel f32 = nullptr;
+    FloatRowsKernel f16 = nullptr;
+    FloatRowsKernel bf16 = nullptr;
+    QuantizeActivationsKernel quantizeActivations = nullptr;
+    QuantizeQ8KKernel quantizeActivationsQ8K = nullptr;
+
+    /// The block-32 kernel of `type`, or nullptr when the type is not a block-32 type.
+    QuantRowsKernel blockRows(TensorType type) const;
+    /// The super-block kernel of `type`, or nullptr when the type is not a super-block type.
+    SuperRowsKernel superRows(TensorType type) const;
+    /// The float kernel of `type` (F32/F16/BF16), or nullptr.
+    FloatRowsKernel floatRows(TensorType type) const;
 };
+
+/// Which activation format a weight type's kernels take.
+enum class ActivationFormat { Float, Block32, Q8K, None };
+ActivationFormat activationFormatOf(TensorType type);
+
+/// `t` with every null entry replaced by the generic one (SIMD tables call this).
+KernelTable withGenericFallbacks(KernelTable t);
 
 /// The scalar reference table.
 const KernelTable& genericKernels();

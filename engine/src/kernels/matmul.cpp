@@ -4,6 +4,7 @@
 #include "kernels/fp16.h"
 #include "kernels/kernel-table.h"
 #include "kernels/parallel.h"
+#include "kernels/quantize.h"
 #include "tensor/quant-blocks.h"
 
 #include <algorithm>
@@ -64,19 +65,35 @@ float dotQ4_0(const BlockQ4_0* w, const float* x, std::size_t n)
     return sum;
 }
 
-bool isQuantised(TensorType t) { return t == TensorType::Q8_0 || t == TensorType::Q4_0; }
+// Reference dot of any block type: dequantise one block at a time (kernels/quantize.h) and
+// multiply with the f32 activations.
+float dotDequantised(TensorType type, const void* row, const float* x, std::size_t n)
+{
+    const auto traits = traitsOf(type);
+    const auto* bytes = static_cast<const std::byte*>(row);
+    float values[kQK_K];
+    float sum = 0.0f;
+    for (std::size_t b = 0; b < n / traits.blockElements; ++b) {
+        dequantizeRow(type, bytes + b * traits.blockBytes, values, traits.blockElements);
+        for (std::uint32_t i = 0; i < traits.blockElements; ++i) sum += values[i] * x[b * traits.blockElements + i];
+    }
+    return sum;
+}
 
 }  // namespace
 
 float dotRowReference(TensorType type, const void* row, const float* x, std::size_t n)
 {
     switch (type) {
-    case TensorType::F32: return dotF32(static_cast<const float*>(row), x, n);
-    case TensorType::F16: return dotConverted(static_cast<const std::uint16_t*>(row), x, n, fp16ToFp32);
-    case TensorType::BF16: return dotConverted(static_cast<const std::uint16_t*>(row), x, n, bf16ToFp32);
-    case TensorType::Q8_0: return dotQ8_0(static_cast<const BlockQ8_0*>(row), x, n);
-    case TensorType::Q4_0: return dotQ4_0(static_cast<const BlockQ4_0*>(row), x, n);
-    default: throw FormatError("no matmul kernel for tensor type " + tensorTypeName(type));
+        case TensorType::F32: return dotF32(static_cast<const float*>(row), x, n);
+        case TensorType::F16: return dotConverted(static_cast<const std::uint16_t*>(row), x, n, fp16ToFp32);
+        case TensorType::BF16: return dotConverted(static_cast<const std::uint16_t*>(row), x, n, bf16ToFp32);
+        case TensorType::Q8_0: return dotQ8_0(static_cast<const BlockQ8_0*>(row), x, n);
+        case TensorType::Q4_0: return dotQ4_0(static_cast<const BlockQ4_0*>(row), x, n);
+        default:
+            if (activationFormatOf(type) == ActivationFormat::None)
+                throw FormatError("no matmul kernel for tensor type " + tensorTypeName(type));
+            return dotDequantised(type, row, x, n);
     }
 }
 
@@ -91,17 +108,26 @@ void matmulReference(const WeightView& w, const float* x, std::size_t nTokens, f
 
 std::size_t preparedInputBytes(std::size_t nTokens, std::size_t cols)
 {
-    return nTokens * (cols / kActBlock) * sizeof(ActivationBlock);
+    // Both formats, the Q8_K part counted even when cols % 256 != 0 so the size grows with cols
+    // (a workspace sized for the widest input fits every narrower one).
+    return nTokens * (cols / kActBlock) * sizeof(ActivationBlock) + nTokens * (cols / kQK_K) * sizeof(BlockQ8_K);
 }
 
 PreparedInput prepareInput(const float* x, std::size_t nTokens, std::size_t cols, void* workspace)
 {
-    PreparedInput in{x, nullptr, nTokens, cols};
-    if (workspace && cols % kActBlock == 0) {
-        auto* blocks = static_cast<ActivationBlock*>(workspace);
-        const auto& k = activeKernels();
-        for (std::size_t t = 0; t < nTokens; ++t) k.quantizeActivations(x + t * cols, blocks + t * (cols / kActBlock), cols);
-        in.xq = blocks;
+    PreparedInput in{x, nullptr, nullptr, nTokens, cols};
+    if (!workspace || cols % kActBlock != 0) return in;
+    const auto& k = activeKernels();
+    auto* blocks = static_cast<ActivationBlock*>(workspace);
+    for (std::size_t t = 0; t < nTokens; ++t)
+        k.quantizeActivations(x + t * cols, blocks + t * (cols / kActBlock), cols);
+    in.xq = blocks;
+    if (cols % kQK_K == 0) {
+        // Q8_K blocks follow the block-32 ones (40-byte blocks keep them 4-byte aligned).
+        auto* superBlocks = reinterpret_cast<BlockQ8_K*>(blocks + nTokens * (cols / kActBlock));
+        for (std::size_t t = 0; t < nTokens; ++t)
+            k.quantizeActivationsQ8K(x + t * cols, superBlocks + t * (cols / kQK_K), cols);
+        in.xk = superBlocks;
     }
     return in;
 }
@@ -113,10 +139,18 @@ void checkShapes(const WeightView& w, const PreparedInput& in)
     if (in.cols != w.cols)
         throw UsageError("matmul: activations have " + std::to_string(in.cols) + " columns, weights " +
                          std::to_string(w.cols));
-    if (isQuantised(w.type) && !in.xq)
-        throw UsageError("matmul: quantised weights need prepared (quantised) activations");
-    if (!isQuantised(w.type) && w.type != TensorType::F32 && w.type != TensorType::F16 && w.type != TensorType::BF16)
-        throw FormatError("no matmul kernel for tensor type " + tensorTypeName(w.type));
+    switch (activationFormatOf(w.type)) {
+        case ActivationFormat::Float: return;
+        case ActivationFormat::Block32:
+            if (!in.xq) throw UsageError("matmul: quantised weights need prepared (quantised) activations");
+            return;
+        case ActivationFormat::Q8K:
+            if (!in.xk)
+                throw UsageError("matmul: " + tensorTypeName(w.type) + " weights need prepared Q8_K activations (" +
+                                 std::to_string(in.cols) + " columns, must be a multiple of 256)");
+            return;
+        case ActivationFormat::None: throw FormatError("no matmul kernel for tensor type " + tensorTypeName(w.type));
+    }
 }
 
 // Rows [r0, r1) of one product with the active kernels.
@@ -124,13 +158,12 @@ void runRows(const KernelTable& k, const WeightView& w, const PreparedInput& in,
              std::size_t r1)
 {
     const std::size_t stride = rowBytes(w.type, w.cols);
-    if (isQuantised(w.type)) {
-        const QuantRowsKernel kernel = w.type == TensorType::Q8_0 ? k.q8_0 : k.q4_0;
+    if (const QuantRowsKernel kernel = k.blockRows(w.type))
         kernel(w.data, stride, r0, r1, in.xq, in.nTokens, w.cols / kActBlock, y, w.rows);
-        return;
-    }
-    const FloatRowsKernel kernel = w.type == TensorType::F32 ? k.f32 : w.type == TensorType::F16 ? k.f16 : k.bf16;
-    kernel(w.data, stride, r0, r1, in.x, in.nTokens, w.cols, y, w.rows);
+    else if (const SuperRowsKernel superKernel = k.superRows(w.type))
+        superKernel(w.data, stride, r0, r1, in.xk, in.nTokens, w.cols / kQK_K, y, w.rows);
+    else
+        k.floatRows(w.type)(w.data, stride, r0, r1, in.x, in.nTokens, w.cols, y, w.rows);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Matrix products of a weight matrix (any supported storage type) with activations.
 //
-// Fast path: prepareInput() quantises the activations once (for Q8_0/Q4_0 weights) into a
+// Fast path: prepareInput() quantises the activations once (32-value blocks for the block-32
+// weight types, and Q8_K super-blocks for the K-quants / IQ4_XS when cols % 256 == 0) into a
 // caller-provided workspace (leased from the memory pool), then matmul() runs the CPU's best
 // kernel table (kernel-table.h), splitting rows across OpenMP threads. The same prepared input
 // serves several weights (Wq, Wk, Wv share one).
@@ -27,6 +28,7 @@ struct WeightView {
 struct PreparedInput {
     const float* x = nullptr;
     const ActivationBlock* xq = nullptr;  ///< nTokens * cols/32 blocks, or null
+    const BlockQ8_K* xk = nullptr;        ///< nTokens * cols/256 Q8_K blocks (cols % 256 == 0), or null
     std::size_t nTokens = 0;
     std::size_t cols = 0;
 };
@@ -34,11 +36,13 @@ struct PreparedInput {
 /// Workspace bytes prepareInput() needs for (nTokens, cols).
 std::size_t preparedInputBytes(std::size_t nTokens, std::size_t cols);
 
-/// Quantises X (nTokens, cols) into `workspace` (preparedInputBytes bytes) when cols % 32 == 0.
+/// Quantises X (nTokens, cols) into `workspace` (preparedInputBytes bytes) when cols % 32 == 0:
+/// ActivationBlocks for every block-32 weight type, plus Q8_K blocks when cols % 256 == 0, so one
+/// prepared input serves a layer mixing Q4_K, Q6_K and Q8_0 weights.
 PreparedInput prepareInput(const float* x, std::size_t nTokens, std::size_t cols, void* workspace);
 
 /// Y (nTokens, rows) = X @ W^T: y[t][r] = sum_i W[r][i] * x[t][i], with the active kernels.
-/// Q8_0/Q4_0 weights use the quantised activations (error bounded by the 8-bit activation
+/// Quantised weights use the quantised activations (error bounded by the 8-bit activation
 /// quantisation: about 0.5% of |x|·|w| per block); float weights use f32 activations.
 void matmul(const WeightView& w, const PreparedInput& in, float* y, int threads);
 

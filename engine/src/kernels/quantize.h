@@ -16,7 +16,9 @@ void quantizeRowQ8_0(const float* x, BlockQ8_0* y, std::size_t n);
 /// x (n,) f32 -> y (n/32 blocks) Q4_0: d = max-by-magnitude / -8, q = min(15, (int)(x/d + 8.5)).
 void quantizeRowQ4_0(const float* x, BlockQ4_0* y, std::size_t n);
 
-/// Dequantises one row of n values of `type` (F32, F16, BF16, Q8_0, Q4_0) stored at `src` into y.
+/// Dequantises one row of n values of `type` stored at `src` into y: F32, F16, BF16 and every
+/// type with kernels (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K..Q6_K, IQ4_XS; n a multiple of
+/// the block size). Formulas as ggml's dequantize_row_* (kernels/quant-decode.h). FormatError otherwise.
 void dequantizeRow(TensorType type, const void* src, float* y, std::size_t n);
 
 /// Quantises one row of n f32 values into `type` (F32, F16, Q8_0, Q4_0) at `dst`.

@@ -165,7 +165,7 @@ struct BlockQ6_K {
 static_assert(sizeof(BlockQ6_K) == 2 + kQK_K / 2 + kQK_K / 4 + kQK_K / 16, "block_q6_K must be 210 bytes");
 
 /// Q8_K: the activation type of the K-quant and IQ4_XS dot products (ggml never stores weights in
-/// it): x[j] = d * qs[j], d = max-by-magnitude / -128 (f32), q in [-128, 127]. 292 bytes for 256 values.
+/// it): x[j] = d * qs[j], d = max-by-magnitude / -127 (f32), q in [-127, 127]. 292 bytes for 256 values.
 struct BlockQ8_K {
     float d;                         ///< scale, f32
     std::int8_t qs[kQK_K];           ///< quants, element j in qs[j]

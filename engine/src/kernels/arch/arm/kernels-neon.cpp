@@ -151,6 +151,7 @@ void quantizeActivationsNeon(const float* x, ActivationBlock* y, std::size_t n)
             const int16x8_t i16 = vcombine_s16(vqmovn_s32(i0), vqmovn_s32(i1));
             vst1_s8(y[b].qs + 4 * k, vqmovn_s16(i16));
         }
+        y[b].s = d * static_cast<float>(vaddlvq_s8(vld1q_s8(y[b].qs)) + vaddlvq_s8(vld1q_s8(y[b].qs + 16)));
     }
 }
 
@@ -160,15 +161,27 @@ void quantizeActivationsNeon(const float* x, ActivationBlock* y, std::size_t n)
 // has no BF16 instructions.
 const KernelTable* armNeonKernels()
 {
-    static const KernelTable table{"neon",      q8_0RowsNeon,          q4_0RowsNeon,           f32RowsNeon,
-                                   f16RowsNeon, genericKernels().bf16, quantizeActivationsNeon};
+    static const KernelTable table = withGenericFallbacks({
+        .name = "neon",
+        .q8_0 = q8_0RowsNeon,
+        .q4_0 = q4_0RowsNeon,
+        .f32 = f32RowsNeon,
+        .f16 = f16RowsNeon,
+        .quantizeActivations = quantizeActivationsNeon,
+    });
     return &table;
 }
 
 const KernelTable* armNeonDotprodKernels()
 {
-    static const KernelTable table{"neon-dotprod", q8_0RowsSdot,          q4_0RowsSdot,           f32RowsNeon,
-                                   f16RowsNeon,    genericKernels().bf16, quantizeActivationsNeon};
+    static const KernelTable table = withGenericFallbacks({
+        .name = "neon-dotprod",
+        .q8_0 = q8_0RowsSdot,
+        .q4_0 = q4_0RowsSdot,
+        .f32 = f32RowsNeon,
+        .f16 = f16RowsNeon,
+        .quantizeActivations = quantizeActivationsNeon,
+    });
     return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) ? &table : nullptr;
 }
 

@@ -21,8 +21,15 @@ namespace {
 
 const KernelTable* x86Avx2VnniKernels()
 {
-    static const KernelTable table{"avx2-vnni",  q8_0RowsAvx2, q4_0RowsAvx2, f32RowsAvx2, f16RowsAvx2, bf16RowsAvx2,
-                                   quantizeActivationsAvx2};
+    static const KernelTable table = withGenericFallbacks({
+        .name = "avx2-vnni",
+        .q8_0 = q8_0RowsAvx2,
+        .q4_0 = q4_0RowsAvx2,
+        .f32 = f32RowsAvx2,
+        .f16 = f16RowsAvx2,
+        .bf16 = bf16RowsAvx2,
+        .quantizeActivations = quantizeActivationsAvx2,
+    });
     return cpuHasAvx2() && cpuHasAvxVnni() ? &table : nullptr;
 }
 
@@ -31,7 +38,10 @@ const KernelTable* x86Avx2VnniKernels()
 #else
 
 namespace edgert::kernels {
-const KernelTable* x86Avx2VnniKernels() { return nullptr; }
+const KernelTable* x86Avx2VnniKernels()
+{
+    return nullptr;
+}
 }  // namespace edgert::kernels
 
 #endif

@@ -20,8 +20,15 @@ namespace {
 
 const KernelTable* x86Avx2Kernels()
 {
-    static const KernelTable table{"avx2",       q8_0RowsAvx2, q4_0RowsAvx2, f32RowsAvx2, f16RowsAvx2, bf16RowsAvx2,
-                                   quantizeActivationsAvx2};
+    static const KernelTable table = withGenericFallbacks({
+        .name = "avx2",
+        .q8_0 = q8_0RowsAvx2,
+        .q4_0 = q4_0RowsAvx2,
+        .f32 = f32RowsAvx2,
+        .f16 = f16RowsAvx2,
+        .bf16 = bf16RowsAvx2,
+        .quantizeActivations = quantizeActivationsAvx2,
+    });
     return cpuHasAvx2() ? &table : nullptr;
 }
 
@@ -30,7 +37,10 @@ const KernelTable* x86Avx2Kernels()
 #else
 
 namespace edgert::kernels {
-const KernelTable* x86Avx2Kernels() { return nullptr; }
+const KernelTable* x86Avx2Kernels()
+{
+    return nullptr;
+}
 }  // namespace edgert::kernels
 
 #endif
