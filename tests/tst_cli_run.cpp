@@ -34,6 +34,18 @@ Outcome runCli(const QStringList& args, const QProcessEnvironment& env = QProces
 class TestCliRun : public QObject {
     Q_OBJECT
 private slots:
+    // inspect lists the tensor types of a mixture file (llama.cpp's Q3_K_M) with their counts, and
+    // the K-quant file plans and validates (every type in it is computable).
+    void inspectListsTensorTypes()
+    {
+        const QString model = edgert::test::sharedModel(QStringLiteral("kit/kquant/kq-llama-d256-Q3_K_M.gguf"));
+        EDGERT_REQUIRE_FILE(model);
+        const auto o = runCli({QStringLiteral("inspect"), QStringLiteral("--model"), model});
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err));
+        QVERIFY2(o.out.contains(QStringLiteral("types      Q3_K\u00d717, Q4_K\u00d710, F32\u00d79, Q5_K\u00d72, Q6_K\u00d71\n")),
+                 qPrintable(o.out.left(400)));
+    }
+
     void runPrintsReferenceTextAndReport()
     {
         const QString model = edgert::test::sharedModel("stories260K.gguf");

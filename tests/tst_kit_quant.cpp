@@ -15,7 +15,6 @@
 #include "runtime/run-layout.h"
 
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -251,21 +250,6 @@ private slots:
                      qPrintable(what));
             QVERIFY2(what.contains(QLatin1String("Q4_K")) && what.contains(QLatin1String("IQ4_XS")), qPrintable(what));
         }
-    }
-
-    // `edge-rt inspect` lists the tensor types of a mixture file with their counts.
-    void inspectListsTheTypes()
-    {
-        const auto model = test::sharedModel(QStringLiteral("kit/kquant/kq-llama-d256-Q3_K_M.gguf"));
-        EDGERT_REQUIRE_FILE(model);
-        QProcess p;
-        p.start(QStringLiteral(EDGERT_CLI_PATH), {QStringLiteral("inspect"), QStringLiteral("--model"), model});
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 0);
-        const QString out = QString::fromUtf8(p.readAllStandardOutput());
-        QVERIFY2(out.contains(
-                     QStringLiteral("types      Q3_K\u00d717, Q4_K\u00d710, F32\u00d79, Q5_K\u00d72, Q6_K\u00d71\n")),
-                 qPrintable(out.left(400)));
     }
 
     void everyStrategyAtFullAndMinimumBudgetEqualsTheResidentRun_data()
