@@ -8,6 +8,7 @@
 #include "cli-common.h"
 #include "cli-config.h"
 #include "commands.h"
+#include "interrupt.h"
 #include "llama-bench-compare.h"
 
 #include "edgert/auto-choice.h"
@@ -64,6 +65,8 @@ struct Row {
     Stat prefill, decode;  // tokens/s
     double overlapPercent = -1;
     QJsonArray timeline;
+    int repetitions = 0;       // completed (the interrupted one is not counted)
+    bool interrupted = false;  // a signal stopped this combination before all repetitions ran
 };
 
 // Records group events of the decode passes (from the first sampled token on) of an armed turn.
@@ -181,6 +184,9 @@ int benchmarkCommand(const QStringList& arguments)
         if (b != "min" && b != "full") b = std::to_string(parseBudget(b));  // "auto" resolves once, here
     const std::string modelPath = resolveModelPath(parser.value(QStringLiteral("model")));
 
+    // From here SIGINT/SIGTERM stop the benchmark at the next layer-group boundary: the rows
+    // measured so far are printed (marked interrupted) and the exit status is 128 + signal.
+    const InterruptScope interrupt;
     auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::open(modelPath).validate());
     const auto& hp = graph->hparams();
     if (nPrompt + nDecode > hp.contextLength)
@@ -217,6 +223,7 @@ int benchmarkCommand(const QStringList& arguments)
     for (int threads : threadCounts)
         for (const auto& name : strategies)
             for (const auto& spec : budgetSpecs) {
+                if (InterruptScope::requested()) break;
                 const auto strategy = makeStrategy(name);
                 Row row;
                 row.strategy = name;
@@ -251,14 +258,21 @@ int benchmarkCommand(const QStringList& arguments)
                         params.maxTokens = nDecode + 1;
                         params.stopAtEos = false;
                         std::vector<double> prefillRates, decodeRates;
+                        InterruptObserver observer(&recorder);
                         for (int rep = -1; rep < reps; ++rep) {  // rep -1 is the warm-up
                             session.reset();
                             session.append(prompt);
                             recorder.events.clear();
                             recorder.armed = rep == reps - 1;
-                            const TurnResult turn = session.generate(params, &recorder);
+                            const TurnResult turn = session.generate(params, &observer);
                             recorder.armed = recorder.recording = false;
+                            if (turn.generation.stopReason == StopReason::Cancelled || InterruptScope::requested()) {
+                                row.interrupted = true;  // a cut repetition's rates would mislead
+                                recorder.events.clear();
+                                break;
+                            }
                             if (rep < 0) continue;
+                            ++row.repetitions;
                             prefillRates.push_back(turn.generation.prefillTokensPerSecond());
                             decodeRates.push_back(turn.generation.decodeTokensPerSecond());
                         }
@@ -284,7 +298,8 @@ int benchmarkCommand(const QStringList& arguments)
                     row.error = e.what();
                 }
                 rows.push_back(std::move(row));
-                if (!llamaBench.empty() && name == strategies.back() && spec == budgetSpecs.back()) {
+                if (!llamaBench.empty() && name == strategies.back() && spec == budgetSpecs.back() &&
+                    !InterruptScope::requested()) {
                     // Back to back with edge-rt's runs at this thread count, under the same load.
                     std::fprintf(stderr, "\r[llama-bench] %d threads ...                              ", threads);
                     std::fflush(stderr);
@@ -297,7 +312,14 @@ int benchmarkCommand(const QStringList& arguments)
     // ---- roofline ---------------------------------------------------------------------------
     std::map<int, double> memoryBandwidth;
     FileReadBandwidth fileBandwidth;
-    const bool roofline = parser.isSet(QStringLiteral("roofline"));
+    const bool interrupted = InterruptScope::requested();
+    const int exitStatus = interrupted ? InterruptScope::exitStatus() : 0;
+    if (interrupted)
+        std::fprintf(stderr, "benchmark interrupted by %s: %zu of %zu combinations ran; printing what was measured\n",
+                     InterruptScope::signalName(), rows.size(), total);
+    const bool roofline = parser.isSet(QStringLiteral("roofline")) && !interrupted;
+    if (interrupted && parser.isSet(QStringLiteral("roofline")))
+        std::fprintf(stderr, "roofline: skipped (interrupted)\n");
     if (roofline) {
         std::fprintf(stderr, "roofline: measuring memory read bandwidth and file read bandwidth ...\n");
         for (int t : threadCounts) memoryBandwidth[t] = measureMemoryReadBandwidth(t);
@@ -346,6 +368,8 @@ int benchmarkCommand(const QStringList& arguments)
                 arr.append(o);
                 continue;
             }
+            o[QStringLiteral("repetitions_completed")] = r.repetitions;
+            o[QStringLiteral("interrupted")] = r.interrupted;
             o[QStringLiteral("groups")] = static_cast<int>(r.groups);
             o[QStringLiteral("streamed_groups")] = static_cast<int>(r.streamedGroups);
             o[QStringLiteral("pinned_bytes")] = static_cast<double>(r.pinnedBytes);
@@ -369,7 +393,9 @@ int benchmarkCommand(const QStringList& arguments)
                          {QStringLiteral("prompt_tokens"), static_cast<int>(nPrompt)},
                          {QStringLiteral("decode_tokens"), static_cast<int>(nDecode)},
                          {QStringLiteral("repetitions"), reps},
+                         {QStringLiteral("interrupted"), interrupted},
                          {QStringLiteral("results"), arr}};
+        if (interrupted) root[QStringLiteral("signal")] = QString::fromLatin1(InterruptScope::signalName());
         if (roofline) {
             QJsonObject bw;
             for (auto [t, v] : memoryBandwidth) bw[QString::number(t)] = v / 1e9;
@@ -389,14 +415,15 @@ int benchmarkCommand(const QStringList& arguments)
             root[QStringLiteral("background_load_processes")] = background.size();
         }
         std::printf("%s\n", QJsonDocument(root).toJson(QJsonDocument::Indented).constData());
-        return 0;
+        return exitStatus;
     }
 
     const bool csv = output == QLatin1String("csv");
     if (csv)
         std::printf(
             "strategy,budget_bytes,threads,groups,streamed_groups,pinned_mb,streamed_mb_per_pass,pool_peak_mb,"
-            "peak_rss_mb,load_ms,prefill_tok_s,prefill_sd,decode_tok_s,decode_sd,overlap_pct%s\n",
+            "peak_rss_mb,load_ms,prefill_tok_s,prefill_sd,decode_tok_s,decode_sd,overlap_pct,repetitions,"
+            "interrupted%s\n",
             roofline ? ",decode_gb_s,mem_bw_gb_s,disk_bound_tok_s" : "");
     else
         std::printf("%-21s %9s %3s %6s %9s %9s %8s %8s %8s %16s %16s%s\n", "strategy", "budget", "thr", "groups",
@@ -405,7 +432,7 @@ int benchmarkCommand(const QStringList& arguments)
     for (const auto& r : rows) {
         if (!r.error.empty()) {
             if (csv)
-                std::printf("%s,%llu,%d,,,,,,,,,,,,\n", r.strategy.c_str(), static_cast<unsigned long long>(r.budget),
+                std::printf("%s,%llu,%d,,,,,,,,,,,,,,\n", r.strategy.c_str(), static_cast<unsigned long long>(r.budget),
                             r.threads);
             else
                 std::printf("%-21s %9s %3d  cannot plan: %s\n", r.strategy.c_str(), formatBytes(r.budget).c_str(),
@@ -417,6 +444,7 @@ int benchmarkCommand(const QStringList& arguments)
                         static_cast<unsigned long long>(r.budget), r.threads, r.groups, r.streamedGroups,
                         mb(r.pinnedBytes), mb(r.streamedBytesPerPass), mb(r.poolPeak), mb(r.rssPeakAbove), r.loadMs,
                         r.prefill.mean, r.prefill.sd, r.decode.mean, r.decode.sd, r.overlapPercent);
+            std::printf(",%d,%d", r.repetitions, r.interrupted ? 1 : 0);
             if (roofline)
                 std::printf(",%.2f,%.2f,%.2f", achievedGBs(r), memoryBandwidth[r.threads] / 1e9, diskBoundTokS(r));
             std::printf("\n");
@@ -436,13 +464,14 @@ int benchmarkCommand(const QStringList& arguments)
             if (r.streamedBytesPerPass)
                 std::printf("   %8.1f (achieved %4.1f%%)", diskBoundTokS(r), 100.0 * r.decode.mean / diskBoundTokS(r));
         }
+        if (r.interrupted) std::printf("   interrupted after %d of %d repetitions", r.repetitions, reps);
         std::printf("\n");
     }
     // Summary.
     const Row* fastest = nullptr;
     const Row* leanest = nullptr;
     for (const auto& r : rows) {
-        if (!r.error.empty()) continue;
+        if (!r.error.empty() || r.repetitions == 0) continue;
         if (!fastest || r.decode.mean > fastest->decode.mean) fastest = &r;
         if (!leanest || r.rssPeakAbove < leanest->rssPeakAbove) leanest = &r;
     }
@@ -518,11 +547,12 @@ int benchmarkCommand(const QStringList& arguments)
                 }
             }
     }
-    std::printf(
-        "measured: pool MB = memory pool peak; RSS MB = peak RSS above the pre-run baseline (VmHWM, "
-        "/proc/self/status); tokens/s = mean ± sd over %d repetitions.\n",
-        reps);
-    return 0;
+    std::printf("measured: pool MB = memory pool peak; RSS MB = peak RSS above the pre-run baseline (VmHWM, "
+                "/proc/self/status); tokens/s = mean ± sd over %d repetitions.\n", reps);
+    if (interrupted)
+        std::printf("interrupted by %s: %zu of %zu combinations measured\n", InterruptScope::signalName(), rows.size(),
+                    total);
+    return exitStatus;
 }
 
 }  // namespace edgert::cli

@@ -6,6 +6,7 @@
 #include "cli-config.h"
 #include "commands.h"
 #include "generation-setup.h"
+#include "interrupt.h"
 #include "prompt-input.h"
 
 #include "edgert/error.h"
@@ -31,7 +32,10 @@ public:
     StreamingPrinter(bool printIds, const std::string& promptText) : m_printIds(printIds)
     {
         // The prompt as typed, then the continuation (as llama.cpp's main prints it).
-        if (!printIds && !promptText.empty()) std::fputs(promptText.c_str(), stdout);
+        if (!printIds && !promptText.empty()) {
+            std::fputs(promptText.c_str(), stdout);
+            std::fflush(stdout);
+        }
     }
     void onToken(TokenId id, std::size_t index) override
     {
@@ -99,6 +103,10 @@ int runCommand(const QStringList& arguments)
                          "the prompt from it\n");
     }
 
+    // From here SIGINT/SIGTERM stop the run at the next layer-group boundary and the report is
+    // still printed (marked interrupted); a second signal exits at once. Installed after the
+    // prompt is read, so Ctrl-C while typing a prompt on stdin still ends the process directly.
+    const InterruptScope interrupt;
     LoadedEngine loaded = loadEngine(setup, "run", [&](const Tokenizer& tokenizer, std::uint32_t) {
         // Context: prompt + n; prefill passes no larger than the prompt (its scratch counts).
         const auto promptTokens = static_cast<std::uint32_t>(
@@ -118,7 +126,8 @@ int runCommand(const QStringList& arguments)
             if (e.action != ThermalAction::Hold) thermalEvents.push_back(e);
         });
         ThermalGovernor governor(policy, &printer);
-        turn = session.generate(setup.params, &governor);
+        InterruptObserver stopper(&governor);
+        turn = session.generate(setup.params, &stopper);
         if (turn.generation.stopReason == StopReason::ContextFull && turn.prefilledTokens == 0)
             throw UsageError(turn.message);
         printer.finish();
@@ -128,6 +137,9 @@ int runCommand(const QStringList& arguments)
     const GenerationResult& result = turn.generation;
     const auto& plan = loaded.plan;
     const auto& pool = *loaded.pool;
+    // A signal that arrived after the last token still ends the process with 128 + signal.
+    const bool interrupted = InterruptScope::requested();
+    const int exitStatus = interrupted ? InterruptScope::exitStatus() : 0;
 
     if (reportFormat == QLatin1String("json")) {
         const auto after = readProcessMemory();
@@ -157,6 +169,8 @@ int runCommand(const QStringList& arguments)
         o[QStringLiteral("peak_rss_measured")] = loaded.peakReset && after.peakRssBytes.available();
         o[QStringLiteral("streamed_bytes_read")] = static_cast<double>(result.streamedBytesRead);
         o[QStringLiteral("stop_reason")] = QString::fromLatin1(stopReasonName(result.stopReason));
+        o[QStringLiteral("interrupted")] = interrupted;
+        if (interrupted) o[QStringLiteral("signal")] = QString::fromLatin1(InterruptScope::signalName());
         QJsonArray thermalArray;
         for (const auto& e : thermalEvents) {
             QJsonObject t;
@@ -174,10 +188,17 @@ int runCommand(const QStringList& arguments)
         for (auto id : result.tokens) ids.append(id);
         o[QStringLiteral("tokens")] = ids;
         std::fprintf(stderr, "%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
-        return 0;
+        return exitStatus;
     }
 
-    std::fprintf(stderr, "\n--- edge-rt run: %s ---\n", loaded.graph->displayName().c_str());
+    std::fprintf(stderr, "\n--- edge-rt run: %s%s ---\n", loaded.graph->displayName().c_str(),
+                 interrupted ? " (interrupted)" : "");
+    if (interrupted)
+        std::fprintf(stderr, "interrupted by %s: %s; the numbers below cover what ran until then\n",
+                     InterruptScope::signalName(),
+                     result.stopReason == StopReason::Cancelled
+                         ? "stopped at a layer-group boundary"
+                         : "the generation had already ended");
     printSetupReport(setup, loaded);
     std::fprintf(stderr, "prefill    %u tokens in %.2f ms = %.1f tokens/s\n", result.promptTokens, result.prefillMs,
                  result.prefillTokensPerSecond());
@@ -191,7 +212,7 @@ int runCommand(const QStringList& arguments)
     for (const auto& e : thermalEvents)
         std::fprintf(stderr, "thermal    %s: %s\n", describe(e.action).data(), e.reason.c_str());
     printMemoryReport(loaded);
-    return 0;
+    return exitStatus;
 }
 
 }  // namespace edgert::cli

@@ -2,6 +2,7 @@
 // memory, as an aligned table or one JSON object per sample. Reads the machine through the engine's
 // resource monitor, under --root / $EDGERT_SYSFS_ROOT when given (fixture trees).
 #include "commands.h"
+#include "interrupt.h"
 
 #include "edgert/error.h"
 #include "edgert/monitor/cpu-info.h"
@@ -21,7 +22,6 @@
 #include <cerrno>
 #include <chrono>
 #include <optional>
-#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <unistd.h>
@@ -37,46 +37,16 @@ constexpr int kMaxIntervalMs = 3'600'000;
 const char* const kNotAvailable = "n/a";
 
 // ---- Ctrl-C -------------------------------------------------------------------------------------
+// InterruptScope (interrupt.h) without SA_RESTART, so a sleep returns early on SIGINT/SIGTERM.
 
-volatile std::sig_atomic_t g_interrupted = 0;
-
-extern "C" void onInterrupt(int)
-{
-    g_interrupted = 1;
-}
-
-/// Installs a SIGINT handler without SA_RESTART (so sleeps return early) and restores the previous
-/// disposition on destruction.
-class InterruptGuard {
-public:
-    InterruptGuard()
-    {
-        g_interrupted = 0;
-        struct sigaction action = {};
-        action.sa_handler = onInterrupt;
-        sigemptyset(&action.sa_mask);
-        m_installed = ::sigaction(SIGINT, &action, &m_previous) == 0;
-    }
-    ~InterruptGuard()
-    {
-        if (m_installed) ::sigaction(SIGINT, &m_previous, nullptr);
-    }
-    InterruptGuard(const InterruptGuard&) = delete;
-    InterruptGuard& operator=(const InterruptGuard&) = delete;
-
-private:
-    struct sigaction m_previous = {};
-    bool m_installed = false;
-};
-
-/// Sleeps `ms`; returns false as soon as SIGINT arrives.
+/// Sleeps `ms`; returns false as soon as SIGINT or SIGTERM arrives.
 bool sleepUnlessInterrupted(int ms)
 {
     timespec remaining{ms / 1000, static_cast<long>(ms % 1000) * 1'000'000L};
-    while (!g_interrupted) {
+    while (!InterruptScope::requested()) {
         timespec left{};
-        if (::nanosleep(&remaining, &left) == 0) return !g_interrupted;
-        if (errno != EINTR) return !g_interrupted;
+        if (::nanosleep(&remaining, &left) == 0) return !InterruptScope::requested();
+        if (errno != EINTR) return !InterruptScope::requested();
         remaining = left;
     }
     return false;
@@ -620,7 +590,7 @@ int statusCommand(const QStringList& arguments)
     samplerOptions.root = o.root.toStdString();
     samplerOptions.historyCapacity = 2;
     ResourceSampler sampler(samplerOptions);
-    const InterruptGuard interruptGuard;
+    const InterruptScope interrupt(InterruptScope::Syscalls::Interrupt);
     const bool clearScreen = o.watch && !o.json && ::isatty(STDOUT_FILENO);
 
     sampler.sampleNow();  // utilisation needs a second sample
