@@ -547,8 +547,10 @@ int benchmarkCommand(const QStringList& arguments)
                 }
             }
     }
-    std::printf("measured: pool MB = memory pool peak; RSS MB = peak RSS above the pre-run baseline (VmHWM, "
-                "/proc/self/status); tokens/s = mean ± sd over %d repetitions.\n", reps);
+    std::printf(
+        "measured: pool MB = memory pool peak; RSS MB = peak RSS above the pre-run baseline (VmHWM, "
+        "/proc/self/status); tokens/s = mean ± sd over %d repetitions.\n",
+        reps);
     if (interrupted)
         std::printf("interrupted by %s: %zu of %zu combinations measured\n", InterruptScope::signalName(), rows.size(),
                     total);

@@ -196,9 +196,8 @@ int runCommand(const QStringList& arguments)
     if (interrupted)
         std::fprintf(stderr, "interrupted by %s: %s; the numbers below cover what ran until then\n",
                      InterruptScope::signalName(),
-                     result.stopReason == StopReason::Cancelled
-                         ? "stopped at a layer-group boundary"
-                         : "the generation had already ended");
+                     result.stopReason == StopReason::Cancelled ? "stopped at a layer-group boundary"
+                                                                : "the generation had already ended");
     printSetupReport(setup, loaded);
     std::fprintf(stderr, "prefill    %u tokens in %.2f ms = %.1f tokens/s\n", result.promptTokens, result.prefillMs,
                  result.prefillTokensPerSecond());
