@@ -9,6 +9,7 @@
 
 #include <immintrin.h>
 
+#include <type_traits>
 #include <utility>
 
 #define EDGERT_TARGET __attribute__((target("avx2,fma,f16c")))
@@ -16,6 +17,7 @@
 namespace edgert::kernels {
 namespace {
 #include "kernels/arch/x86/kernels-x86.inc"
+#include "kernels/arch/x86/kernels-x86-superblocks.inc"
 }  // namespace
 
 const KernelTable* x86Avx2Kernels()
@@ -24,10 +26,21 @@ const KernelTable* x86Avx2Kernels()
         .name = "avx2",
         .q8_0 = q8_0RowsAvx2,
         .q4_0 = q4_0RowsAvx2,
+        .q4_1 = q4_1RowsAvx2,
+        .q5_0 = q5_0RowsAvx2,
+        .q5_1 = q5_1RowsAvx2,
+        .iq4_nl = iq4_nlRowsAvx2,
+        .q2_k = q2_kRowsAvx2,
+        .q3_k = q3_kRowsAvx2,
+        .q4_k = q4_kRowsAvx2,
+        .q5_k = q5_kRowsAvx2,
+        .q6_k = q6_kRowsAvx2,
+        .iq4_xs = iq4_xsRowsAvx2,
         .f32 = f32RowsAvx2,
         .f16 = f16RowsAvx2,
         .bf16 = bf16RowsAvx2,
         .quantizeActivations = quantizeActivationsAvx2,
+        .quantizeActivationsQ8K = quantizeActivationsQ8KAvx2,
     });
     return cpuHasAvx2() ? &table : nullptr;
 }
