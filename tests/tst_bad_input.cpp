@@ -226,6 +226,35 @@ private slots:
         QVERIFY2(r.err.contains(QStringLiteral("cannot open configuration file ")) && r.err.contains(expected),
                  qPrintable(r.err));
     }
+
+    // A root that is not there (or has no thermal zone) is said, not silently a sensorless machine;
+    // a root with zones (the recorded Pi) gives no such warning.
+    void cliWarnsAboutASysfsRootWithoutThermalData_data()
+    {
+        QTest::addColumn<QString>("root");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("missing") << "/nonexistent"
+                                 << "warning: --sysfs-root '/nonexistent' is not a directory: no thermal data";
+        QTest::newRow("no_zones") << QStringLiteral(EDGERT_FIXTURES_DIR "/x86-host")
+                                  << "warning: no thermal data under --sysfs-root '" EDGERT_FIXTURES_DIR "/x86-host'";
+        QTest::newRow("recorded_pi") << QStringLiteral(EDGERT_FIXTURES_DIR "/rpi4") << QString();
+    }
+    void cliWarnsAboutASysfsRootWithoutThermalData()
+    {
+        QFETCH(QString, root);
+        QFETCH(QString, expected);
+        const QString model = edgert::test::sharedModel("stories260K.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        const auto r = runCli({QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("-n"),
+                               QStringLiteral("2"), QStringLiteral("--sysfs-root"), root});
+        QCOMPARE(r.exitCode, 0);
+        if (expected.isEmpty())
+            QVERIFY2(!r.err.contains(QStringLiteral("warning: no thermal data")) &&
+                         !r.err.contains(QStringLiteral("is not a directory")),
+                     qPrintable(r.err));
+        else
+            QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBadInput)

@@ -7,6 +7,7 @@
 #include "edgert/monitor/cpu-info.h"
 #include "edgert/monitor/memory-info.h"
 #include "edgert/monitor/process-memory.h"
+#include "edgert/monitor/thermal-zones.h"
 #include "edgert/units.h"
 
 #include <cstdio>
@@ -108,9 +109,28 @@ GenerationSetup parseGenerationOptions(const QCommandLineParser& parser)
     return s;
 }
 
+void warnAboutSysfsRoot(const std::filesystem::path& root, const char* command)
+{
+    if (root.empty() || root == "/") return;  // the machine itself: the report says what it lacks
+    std::error_code ec;
+    if (!std::filesystem::is_directory(root, ec)) {
+        std::fprintf(stderr,
+                     "edge-rt %s: warning: --sysfs-root '%s' is not a directory: no thermal data and no MemAvailable "
+                     "under that root (the thermal policy is inert, the budget is not checked against free memory)\n",
+                     command, root.c_str());
+        return;
+    }
+    const auto zones = readThermalZones(root);
+    if (!zones.available())
+        std::fprintf(stderr,
+                     "edge-rt %s: warning: no thermal data under --sysfs-root '%s' (%s): the thermal policy is inert\n",
+                     command, root.c_str(), zones.reason().c_str());
+}
+
 LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
                         const std::function<RunShape(const Tokenizer&, std::uint32_t)>& shapeFor)
 {
+    warnAboutSysfsRoot(setup.sysfsRoot, command);
     LoadedEngine out;
     // ---- measure from here: everything the model and the run hold counts against the budget.
     out.peakReset = resetPeakRss();

@@ -37,6 +37,11 @@ void addGenerationOptions(QCommandLineParser& parser, const char* maxTokensDefau
 /// Reads them (UsageError naming the option on bad values; validates the sampler).
 GenerationSetup parseGenerationOptions(const QCommandLineParser& parser);
 
+/// Warns on stderr when an explicit --sysfs-root (or $EDGERT_SYSFS_ROOT) is not a directory or
+/// holds no thermal zone (sys/class/thermal/thermal_zone*), so a mistyped root is not silently
+/// the same as a machine without sensors. The machine's own root ("/") never warns here.
+void warnAboutSysfsRoot(const std::filesystem::path& root, const char* command);
+
 /// A model ready to generate, and the measurements around loading it.
 struct LoadedEngine {
     std::shared_ptr<const ValidatedModelGraph> graph;
