@@ -75,6 +75,10 @@ private slots:
             << QStringList{QStringLiteral("--kiosk"), QStringLiteral("--page"), QStringLiteral("plan"),
                            QStringLiteral("--lang"), QStringLiteral("de")}
             << QSize(800, 480);
+        QTest::newRow("kiosk_800x480_chat_demo_german")
+            << QStringList{QStringLiteral("--kiosk"), QStringLiteral("--page"), QStringLiteral("chat"),
+                           QStringLiteral("--demo"),  QStringLiteral("--lang"), QStringLiteral("de")}
+            << QSize(800, 480);
         QTest::newRow("desktop_1280x720_plan_dark")
             << QStringList{QStringLiteral("--size"), QStringLiteral("1280x720"), QStringLiteral("--page"),
                            QStringLiteral("plan"),   QStringLiteral("--theme"),  QStringLiteral("dark")}

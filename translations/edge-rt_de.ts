@@ -171,6 +171,124 @@
     </message>
 </context>
 <context>
+    <name>edgert::ui::ChatPage</name>
+    <message>
+        <source>Message — tap here to type</source>
+        <translation>Nachricht — zum Tippen hier antippen</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Neuer Chat</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>Unterhaltung</translation>
+    </message>
+    <message>
+        <source>Context used</source>
+        <translation>Belegter Kontext</translation>
+    </message>
+    <message>
+        <source>context: no model</source>
+        <translation>Kontext: kein Modell</translation>
+    </message>
+    <message>
+        <source>Stopping after the current layer group…</source>
+        <translation>Halte nach der aktuellen Schichtgruppe an …</translation>
+    </message>
+    <message>
+        <source>%1 tokens/s</source>
+        <translation>%1 Tokens/s</translation>
+    </message>
+    <message>
+        <source>New conversation: the model or its plan changed.</source>
+        <translation>Neue Unterhaltung: Modell oder Plan wurden geändert.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 tokens</source>
+        <translation>%1 von %2 Tokens</translation>
+    </message>
+    <message>
+        <source>Tell me a story.</source>
+        <translation>Erzähl eine Geschichte.</translation>
+    </message>
+    <message>
+        <source>What can you do?</source>
+        <translation>Was kannst du?</translation>
+    </message>
+    <message>
+        <source>Once upon a time</source>
+        <translation>Es war einmal</translation>
+    </message>
+    <message>
+        <source>The model is answering…</source>
+        <translation>Das Modell antwortet …</translation>
+    </message>
+    <message>
+        <source>New conversation.</source>
+        <translation>Neue Unterhaltung.</translation>
+    </message>
+    <message>
+        <source>The context is full: start a new chat.</source>
+        <translation>Der Kontext ist voll: Starte einen neuen Chat.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Gestoppt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The context was full: the %n oldest turn(s) were forgotten.</source>
+        <translation>
+            <numerusform>Der Kontext war voll: Die älteste Runde wurde vergessen.</numerusform>
+            <numerusform>Der Kontext war voll: Die %n ältesten Runden wurden vergessen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No chat template: plain User/Assistant format</source>
+        <translation>Keine Chat-Vorlage: einfaches User/Assistant-Format</translation>
+    </message>
+    <message>
+        <source>Template: %1</source>
+        <translation>Vorlage: %1</translation>
+    </message>
+    <message>
+        <source>reused %1 · prefilled %2</source>
+        <translation>wiederverwendet %1 · vorab berechnet %2</translation>
+    </message>
+    <message>
+        <source>Open a model on the Plan page to chat.</source>
+        <translation>Öffne auf der Seite „Plan“ ein Modell, um zu chatten.</translation>
+    </message>
+    <message>
+        <source>Type a message or tap a suggestion. The model answers turn by turn and keeps the conversation in its KV cache.</source>
+        <translation>Schreib eine Nachricht oder tippe auf einen Vorschlag. Das Modell antwortet Zug um Zug und behält die Unterhaltung in seinem KV-Cache.</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>What happened next?</source>
+        <translation>Was geschah dann?</translation>
+    </message>
+</context>
+<context>
     <name>edgert::ui::MainWindow</name>
     <message>
         <source>edge-rt dashboard</source>
@@ -243,6 +361,14 @@
     <message>
         <source>Ready</source>
         <translation>Bereit</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Chat with the model</source>
+        <translation>Mit dem Modell chatten</translation>
     </message>
 </context>
 <context>

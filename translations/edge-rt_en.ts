@@ -171,6 +171,124 @@
     </message>
 </context>
 <context>
+    <name>edgert::ui::ChatPage</name>
+    <message>
+        <source>Message — tap here to type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Context used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>context: no model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping after the current layer group…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New conversation: the model or its plan changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tell me a story.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What can you do?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Once upon a time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model is answering…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New conversation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The context is full: start a new chat.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The context was full: the %n oldest turn(s) were forgotten.</source>
+        <translation>
+            <numerusform>The context was full: the oldest turn was forgotten.</numerusform>
+            <numerusform>The context was full: the %n oldest turns were forgotten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No chat template: plain User/Assistant format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Template: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reused %1 · prefilled %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a model on the Plan page to chat.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a message or tap a suggestion. The model answers turn by turn and keeps the conversation in its KV cache.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What happened next?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>edgert::ui::MainWindow</name>
     <message>
         <source>edge-rt dashboard</source>
@@ -242,6 +360,14 @@
     </message>
     <message>
         <source>Ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chat with the model</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,6 +2,7 @@
 
 #include "edgert/monitor/cpu-info.h"
 
+#include "chat-page.h"
 #include "monitor-page.h"
 #include "plan-page.h"
 #include "run-page.h"
@@ -54,7 +55,7 @@ MainWindow::MainWindow(const DashboardOptions& options, QWidget* parent) : QWidg
     rail->addSpacing(4);
     m_nav = new QButtonGroup(this);
     const std::pair<Page, QString> entries[] = {
-        {Page::Monitor, tr("Monitor")}, {Page::Plan, tr("Plan")}, {Page::Run, tr("Run")}};
+        {Page::Monitor, tr("Monitor")}, {Page::Plan, tr("Plan")}, {Page::Run, tr("Run")}, {Page::Chat, tr("Chat")}};
     for (const auto& [page, text] : entries) {
         auto* button = new QToolButton;
         button->setObjectName(QStringLiteral("navButton"));
@@ -111,6 +112,8 @@ MainWindow::MainWindow(const DashboardOptions& options, QWidget* parent) : QWidg
     m_pages->addWidget(m_monitorPage);
     m_pages->addWidget(m_planPage);
     m_pages->addWidget(m_runPage);
+    m_chatPage = new ChatPage(m_bridge);
+    m_pages->addWidget(m_chatPage);
     content->addWidget(m_pages, 1);
     outer->addLayout(content, 1);
 
@@ -189,7 +192,7 @@ MainWindow::~MainWindow()
 
 QStringList MainWindow::pageNames()
 {
-    return {QStringLiteral("monitor"), QStringLiteral("plan"), QStringLiteral("run")};
+    return {QStringLiteral("monitor"), QStringLiteral("plan"), QStringLiteral("run"), QStringLiteral("chat")};
 }
 
 bool MainWindow::showPage(const QString& name)
@@ -208,6 +211,7 @@ void MainWindow::showPage(Page page)
         case Page::Monitor: m_pageTitle->setText(tr("Live monitor")); break;
         case Page::Plan: m_pageTitle->setText(tr("Partition plan")); break;
         case Page::Run: m_pageTitle->setText(tr("Run a prompt")); break;
+        case Page::Chat: m_pageTitle->setText(tr("Chat with the model")); break;
     }
 }
 
@@ -243,8 +247,8 @@ void MainWindow::applyTheme()
 {
     const ThemeColors& c = Theme::colors();
     const int icon = Theme::sizes().control >= 48 ? 28 : 24;
-    const char* icons[] = {"monitor", "plan", "run"};
-    for (int i = 0; i < 3; ++i) {
+    const char* icons[] = {"monitor", "plan", "run", "chat"};
+    for (int i = 0; i < 4; ++i) {
         auto* b = m_nav->button(i);
         b->setIcon(Theme::icon(QString::fromLatin1(icons[i]), c.text));
         static_cast<QToolButton*>(b)->setIconSize(QSize(icon, icon));
@@ -257,6 +261,7 @@ void MainWindow::applyTheme()
     m_monitorPage->applyTheme();
     m_planPage->applyTheme();
     m_runPage->applyTheme();
+    m_chatPage->applyTheme();
     update();
 }
 

@@ -1,4 +1,4 @@
-// The dashboard window: a navigation rail (Monitor, Plan, Run, theme switch) beside the pages,
+// The dashboard window: a navigation rail (Monitor, Plan, Run, Chat, theme switch) beside the pages,
 // under a header that always shows the run state and the machine's vital signs. Owns the
 // EngineBridge and the MonitorBridge, so the pages share one engine and one history.
 #pragma once
@@ -15,6 +15,7 @@ class QToolButton;
 
 namespace edgert::ui {
 
+class ChatPage;
 class MonitorPage;
 class PlanPage;
 class RunPage;
@@ -29,7 +30,7 @@ struct DashboardOptions {
 class MainWindow : public QWidget {
     Q_OBJECT
 public:
-    enum class Page { Monitor, Plan, Run };
+    enum class Page { Monitor, Plan, Run, Chat };
 
     explicit MainWindow(const DashboardOptions& options = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -39,9 +40,10 @@ public:
     MonitorPage* monitorPage() const { return m_monitorPage; }
     PlanPage* planPage() const { return m_planPage; }
     RunPage* runPage() const { return m_runPage; }
+    ChatPage* chatPage() const { return m_chatPage; }
 
     void showPage(Page page);
-    /// "monitor", "plan" or "run"; false for an unknown name.
+    /// "monitor", "plan", "run" or "chat"; false for an unknown name.
     bool showPage(const QString& name);
     Page currentPage() const;
     static QStringList pageNames();
@@ -80,6 +82,7 @@ private:
     MonitorPage* m_monitorPage;
     PlanPage* m_planPage;
     RunPage* m_runPage;
+    ChatPage* m_chatPage;
     QString m_error;
     double m_decodeRate = 0.0;
     bool m_allowClose = false;

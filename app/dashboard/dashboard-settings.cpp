@@ -48,7 +48,7 @@ void addOptions(QCommandLineParser& parser)
         {option("screenshot"), QStringLiteral("Render the window to FILE (PNG) and exit."), QStringLiteral("file")},
         {option("size"), QStringLiteral("Screenshot size WxH (default 1280x720; 800x480 with --kiosk)."),
          QStringLiteral("WxH")},
-        {option("page"), QStringLiteral("Screenshot page: monitor, plan or run."), QStringLiteral("name"),
+        {option("page"), QStringLiteral("Screenshot page: monitor, plan, run or chat."), QStringLiteral("name"),
          QStringLiteral("monitor")},
         {option("demo"), QStringLiteral("Before the screenshot, run a short generation (with speculative prefetch "
                                         "at its minimum budget unless --strategy/--budget say otherwise).")},

@@ -109,6 +109,14 @@ int main(int argc, char** argv)
         }
     }
 
+    // Touchscreen text entry: Qt Virtual Keyboard (Debian qt6-virtualkeyboard-plugin) opens for
+    // every text field in kiosk mode. The input method is chosen when the application starts, so
+    // this reads the command line (the deploy/rpi4 systemd units pass --kiosk); a kiosk set only
+    // by the configuration file needs QT_IM_MODULE=qtvirtualkeyboard in the environment. An
+    // explicit QT_IM_MODULE wins.
+    if (hasArgument(argc, argv, {"--kiosk"}) && qEnvironmentVariableIsEmpty("QT_IM_MODULE"))
+        qputenv("QT_IM_MODULE", "qtvirtualkeyboard");
+
     QApplication app(argc, argv);
     nameApplication();
 

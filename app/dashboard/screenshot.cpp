@@ -3,6 +3,7 @@
 #include "main-window.h"
 
 #include "edgert-qt/engine-bridge.h"
+#include "chat-page.h"
 #include "plan-page.h"
 #include "plan-view.h"
 #include "run-page.h"
@@ -14,6 +15,7 @@
 #include <QLineEdit>
 #include <QPixmap>
 
+#include <qcoro/qcorosignal.h>
 #include <qcoro/qcorotimer.h>
 
 #include <cstdio>
@@ -39,7 +41,8 @@ QCoro::Task<int> takeScreenshot(edgert::ui::MainWindow& window, ScreenshotReques
     window.resize(request.size);
     window.show();
     if (!window.showPage(request.page)) {
-        std::fprintf(stderr, "edge-rt-dashboard: unknown page '%s' (monitor, plan, run)\n", qPrintable(request.page));
+        std::fprintf(stderr, "edge-rt-dashboard: unknown page '%s' (monitor, plan, run, chat)\n",
+                     qPrintable(request.page));
         co_return 2;
     }
     auto* bridge = window.bridge();
@@ -55,7 +58,16 @@ QCoro::Task<int> takeScreenshot(edgert::ui::MainWindow& window, ScreenshotReques
         auto opening = openAndPlan(*bridge, request.modelPath, request.start);
         planned = co_await opening;
     }
-    if (planned && request.demo) {
+    if (planned && request.demo && request.page.compare(QLatin1String("chat"), Qt::CaseInsensitive) == 0) {
+        // The Chat page's demo: a conversation of two turns.
+        auto* chat = window.chatPage();
+        for (const QString& message : {QCoreApplication::translate("edgert::ui::ChatPage", "Tell me a story."),
+                                       QCoreApplication::translate("edgert::ui::ChatPage", "What happened next?")}) {
+            auto finished = qCoro(chat, &edgert::ui::ChatPage::turnFinished);
+            if (!chat->send(message)) break;
+            co_await finished;
+        }
+    } else if (planned && request.demo) {
         // main() filled in the demo's prompt and length unless the settings gave them.
         auto* run = window.runPage();
         const edgert::qt::RunRequest demo = run->request();

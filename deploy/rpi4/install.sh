@@ -130,10 +130,12 @@ packages=(
   # build (deploy/debian-deps.sh minus the test and benchmark libraries)
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libqt6opengl6-dev qcoro-qt6-dev libgl-dev libtomlplusplus-dev libpcre2-dev
+  libqt6opengl6-dev qcoro-qt6-dev libgl-dev libtomlplusplus-dev libpcre2-dev libedit-dev
   # run: eglfs + KMS platform plugin (libqt6opengl6), Mesa's vc4/v3d drivers, fonts, translations
   libqt6opengl6 qt6-qpa-plugins qt6-translations-l10n libgl1-mesa-dri libegl1 libgles2 libgbm1
   fonts-dejavu-core
+  # touchscreen text entry (Chat page): Qt Virtual Keyboard, enabled by --kiosk
+  qt6-virtualkeyboard-plugin qml6-module-qtqml-workerscript
 )
 [[ $session == cage ]] && packages+=(cage qt6-wayland)
 if [[ $system != true ]]; then

@@ -4,6 +4,7 @@
 
 #include "run-channel.h"
 
+#include "edgert/chat-session.h"
 #include "edgert/error.h"
 #include "edgert/inference-engine.h"
 #include "edgert/session.h"
@@ -175,6 +176,86 @@ RunReport executeRun(const RunJob& job)
 
 }  // namespace
 
+namespace detail {
+
+/// The conversation a bridge holds for the Chat page: an engine that stays prepared between
+/// turns (its KV cache is the conversation) and the ChatSession over it. Made on the GUI thread,
+/// used by one turn's worker at a time, destroyed on the GUI thread when no turn runs.
+struct ChatState {
+    std::shared_ptr<const ValidatedModelGraph> graph;  ///< what the engine was prepared for
+    std::string strategy;
+    std::uint64_t budgetBytes = 0;
+    std::optional<ReadyEngine> engine;
+    std::optional<ChatSession> chat;  ///< after `engine`: destroyed first
+};
+
+}  // namespace detail
+
+namespace {
+
+struct ChatJob {
+    RunJob run;
+    std::string modelPath;
+    std::string systemPrompt;
+    std::shared_ptr<detail::ChatState> state;
+};
+
+ChatReport executeChatTurn(const ChatJob& job)
+{
+    detail::ChatState& state = *job.state;
+    const RunJob& run = job.run;
+    const auto origin = Clock::now();
+    ThermalAttachment attach(run.thermal.get(), run.channel.get(), origin);
+    double loadMs = 0.0;
+    if (!state.engine) {
+        // The chat's first turn: plan and prepare as run() does, then keep the engine.
+        IdleEngine idle(run.graph, EngineOptions{run.thermal ? run.thermal->threads : run.threads});
+        const auto strategy = makeStrategy(run.strategy);
+        state.engine.emplace(std::move(idle).plan(*strategy, run.budgetBytes, run.shape).prepare());
+        state.chat.emplace(*state.engine, resolveChatTemplate(job.modelPath, {}));
+        state.chat->setSystemPrompt(job.systemPrompt);
+        loadMs = state.engine->loadMs();
+    }
+    const std::shared_ptr<const MemoryPool> pool = state.engine->pool();
+    run.pool->set(pool);
+    GenerationParams params;
+    params.maxTokens = static_cast<std::uint32_t>(std::max(1, run.request.maxTokens));
+    params.sampler.temperature = static_cast<float>(run.request.temperature);
+    params.sampler.seed = run.request.seed;
+    params.sampler.topK = static_cast<std::uint32_t>(std::max(0, run.request.topK));
+    params.sampler.topP = static_cast<float>(run.request.topP);
+
+    Session& session = state.chat->session();
+    detail::BridgeObserver observer(*run.channel, *pool, run.thermal.get(), static_cast<int>(session.tokensUsed()),
+                                    loadMs);
+    observer.startGeneration();
+    const ChatTurnResult turn = state.chat->say(run.request.prompt.toStdString(), params, &observer);
+    const GenerationResult& result = turn.turn.generation;
+    ChatReport report;
+    report.text = observer.finish();
+    report.stats = observer.stats();
+    report.stats.promptTokens = static_cast<int>(turn.turn.prefilledTokens);
+    report.stats.generatedTokens = static_cast<int>(result.tokens.size());
+    report.stats.timeToFirstTokenMs = result.tokens.empty() ? -1.0 : result.timeToFirstTokenMs;
+    report.stats.prefillTokensPerSecond = result.tokens.empty() ? 0.0 : result.prefillTokensPerSecond();
+    report.stats.decodeTokensPerSecond = result.decodeTokensPerSecond();
+    report.stats.poolUsedBytes = pool->usedBytes();
+    report.stats.poolPeakBytes = pool->peakBytes();
+    report.stopReason = result.stopReason;
+    report.accepted = turn.accepted;
+    report.reusedTokens = static_cast<int>(turn.turn.reusedTokens);
+    report.prefilledTokens = static_cast<int>(turn.turn.prefilledTokens);
+    report.droppedTurns = static_cast<int>(turn.turn.droppedTurns);
+    report.contextUsed = static_cast<int>(session.tokensUsed());
+    report.contextSize = static_cast<int>(session.contextSize());
+    report.message = QString::fromStdString(turn.turn.message);
+    report.templateName = QString::fromStdString(state.chat->chatTemplate().name());
+    report.templateNote = QString::fromStdString(state.chat->chatTemplate().note);
+    return report;
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 EngineBridge::EngineBridge(QObject* parent) : QObject(parent), m_threads(std::max(1, QThread::idealThreadCount()))
 {
@@ -184,6 +265,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent), m_threads(std::ma
     qRegisterMetaType<BudgetRange>();
     qRegisterMetaType<RunStats>();
     qRegisterMetaType<RunReport>();
+    qRegisterMetaType<ChatReport>();
     qRegisterMetaType<GroupTiming>();
     qRegisterMetaType<ThermalMark>();
     qRegisterMetaType<PartitionPlan>();
@@ -441,6 +523,10 @@ QCoro::Task<std::optional<RunReport>> EngineBridge::run(RunRequest request)
         emit failed(tr("A generation is already running."));
         co_return std::nullopt;
     }
+    if (m_chat) {  // one engine at a time: the chat's would stay leased beside the run's
+        m_chat.reset();
+        emit chatReset();
+    }
     ensureThermalGate();
 
     auto job = std::make_shared<RunJob>();
@@ -452,16 +538,7 @@ QCoro::Task<std::optional<RunReport>> EngineBridge::run(RunRequest request)
     job->threads = m_threads;
     job->thermal = m_thermal;
     job->pool = m_pool = std::make_shared<detail::PoolSlot>();
-    job->channel = m_runChannel = std::make_shared<RunChannel>();
-    std::weak_ptr<RunChannel> weakChannel = job->channel;
-    job->channel->setNotify([this, weakChannel] {
-        QMetaObject::invokeMethod(
-            this,
-            [this, weakChannel] {
-                if (auto channel = weakChannel.lock()) drain(channel);
-            },
-            Qt::QueuedConnection);
-    });
+    job->channel = openRunChannel();
     const auto channel = job->channel;
     emit runningChanged(true);
     emit runStarted(m_plan);
@@ -483,13 +560,117 @@ QCoro::Task<std::optional<RunReport>> EngineBridge::run(RunRequest request)
     co_return outcome.value;
 }
 
+std::shared_ptr<RunChannel> EngineBridge::openRunChannel()
+{
+    m_runChannel = std::make_shared<RunChannel>();
+    std::weak_ptr<RunChannel> weakChannel = m_runChannel;
+    m_runChannel->setNotify([this, weakChannel] {
+        QMetaObject::invokeMethod(
+            this,
+            [this, weakChannel] {
+                if (auto channel = weakChannel.lock()) drain(channel);
+            },
+            Qt::QueuedConnection);
+    });
+    return m_runChannel;
+}
+
+// ---- chat -----------------------------------------------------------------------------------
+void EngineBridge::startChatTurn(const RunRequest& request, const QString& systemPrompt)
+{
+    chatTurn(request, systemPrompt);
+}
+
+void EngineBridge::resetChat()
+{
+    if (isRunning() && m_chat) {
+        m_resetChatAfterTurn = true;
+        stop();
+        return;
+    }
+    if (!m_chat) return;
+    m_chat.reset();
+    emit chatReset();
+}
+
+QCoro::Task<std::optional<ChatReport>> EngineBridge::chatTurn(RunRequest request, QString systemPrompt)
+{
+    QPointer<EngineBridge> self(this);
+    if (!m_graph) {
+        emit failed(tr("No model is open."));
+        co_return std::nullopt;
+    }
+    if (isRunning()) {
+        emit failed(tr("A generation is already running."));
+        co_return std::nullopt;
+    }
+    // A chat's engine was prepared for one model, strategy and budget; after a change a new
+    // conversation starts on a new engine.
+    if (m_chat && (m_chat->graph != m_graph || m_chat->strategy != m_strategy.toStdString() ||
+                   m_chat->budgetBytes != m_budgetBytes)) {
+        m_chat.reset();
+        emit chatReset();
+    }
+    if (!m_chat) {
+        m_chat = std::make_shared<detail::ChatState>();
+        m_chat->graph = m_graph;
+        m_chat->strategy = m_strategy.toStdString();
+        m_chat->budgetBytes = m_budgetBytes;
+    }
+    ensureThermalGate();
+
+    auto job = std::make_shared<ChatJob>();
+    job->run.graph = m_graph;
+    job->run.strategy = m_strategy.toStdString();
+    job->run.budgetBytes = m_budgetBytes;
+    job->run.shape = m_model.shape;
+    job->run.request = request;
+    job->run.threads = m_threads;
+    job->run.thermal = m_thermal;
+    job->run.pool = m_pool = std::make_shared<detail::PoolSlot>();
+    job->run.channel = openRunChannel();
+    job->modelPath = m_model.path.toStdString();
+    job->systemPrompt = systemPrompt.toStdString();
+    job->state = m_chat;
+    const auto channel = job->run.channel;
+    m_chatTurnRunning = true;
+    emit runningChanged(true);
+
+    QFuture<Outcome<ChatReport>> running =
+        QtConcurrent::run(&m_workers, [job] { return guarded<ChatReport>([&] { return executeChatTurn(*job); }); });
+    const Outcome<ChatReport> outcome = co_await running;
+    if (!self) co_return std::nullopt;
+    drain(channel);
+    m_runChannel.reset();
+    m_chatTurnRunning = false;
+    job->state.reset();
+    if (!outcome.value || m_resetChatAfterTurn) {
+        // After a failure the conversation's state is not trusted: the next turn starts anew.
+        m_resetChatAfterTurn = false;
+        m_chat.reset();
+        emit chatReset();
+    }
+    emit runningChanged(false);
+    if (!outcome.value) {
+        qCWarning(lcBridge) << "chat turn failed:" << outcome.error;
+        emit failed(tr("The generation failed: %1").arg(outcome.error));
+        co_return std::nullopt;
+    }
+    emit statsUpdated(outcome.value->stats);
+    emit chatTurnFinished(*outcome.value);
+    co_return outcome.value;
+}
+
 void EngineBridge::drain(const std::shared_ptr<RunChannel>& channel)
 {
     if (!channel || channel != m_runChannel) return;
     std::optional<RunStats> latest;
     for (auto& event : channel->take()) {
         if (auto* token = std::get_if<detail::TokenPiece>(&event)) {
-            emit tokenGenerated(token->text, token->index);
+            if (m_chatTurnRunning)
+                emit chatTokenGenerated(token->text, token->index);
+            else
+                emit tokenGenerated(token->text, token->index);
         } else if (auto* timing = std::get_if<GroupTiming>(&event)) {
             emit groupStarted(timing->group, timing->phase, timing->startMs);
             emit groupFinished(timing->group, timing->phase, timing->endMs);

@@ -92,6 +92,23 @@ struct RunReport {
     bool cancelled() const { return stopReason == StopReason::Cancelled; }
 };
 
+/// One chat turn's outcome (chatTurnFinished()): the answer and what the KV cache did.
+struct ChatReport {
+    RunStats stats;
+    QString text;  ///< the answer, as streamed
+    StopReason stopReason = StopReason::MaxTokens;
+    bool accepted = false;    ///< false: the message did not fit the context; nothing was added
+    int reusedTokens = 0;     ///< conversation tokens already in the KV cache
+    int prefilledTokens = 0;  ///< tokens run before the first answer token
+    int droppedTurns = 0;     ///< old turns forgotten to make room
+    int contextUsed = 0;      ///< tokens of the conversation after the turn
+    int contextSize = 0;      ///< tokens the KV cache holds
+    QString message;          ///< the engine's sentence on a full context / dropped turns, or ""
+    QString templateName;     ///< the chat template family ("chatml", "plain", ...)
+    QString templateNote;     ///< e.g. the model has no template ("" otherwise)
+    bool cancelled() const { return stopReason == StopReason::Cancelled; }
+};
+
 /// One load or compute interval of a group, in ms since the run's engine was prepared.
 struct GroupTiming {
     int group = 0;
@@ -129,6 +146,7 @@ Q_DECLARE_METATYPE(edgert::qt::BudgetRange)
 Q_DECLARE_METATYPE(edgert::qt::RunRequest)
 Q_DECLARE_METATYPE(edgert::qt::RunStats)
 Q_DECLARE_METATYPE(edgert::qt::RunReport)
+Q_DECLARE_METATYPE(edgert::qt::ChatReport)
 Q_DECLARE_METATYPE(edgert::qt::GroupTiming)
 Q_DECLARE_METATYPE(edgert::qt::ThermalMark)
 Q_DECLARE_METATYPE(edgert::PartitionPlan)

@@ -7,13 +7,18 @@
 //                     coalesced, so a slider drag plans the latest value, not every value
 //   run(request)      plans, prepares a MemoryPool of the budget, generates, releases the engine
 //   stop()            cancels between layer groups (RunObserver::shouldStop)
+//   chatTurn(message) one turn of the conversation kept on the bridge (edgert::ChatSession over
+//                     an engine that stays prepared between turns, so a turn prefills only its
+//                     new tokens); resetChat() forgets it and releases its engine
 //
 // Every signal is emitted on the GUI thread. The worker's tokens, group timings, thermal events
 // and live figures reach it through one queued drain per burst (see run-channel.h).
 //
 // Contract: a run leases its KV cache, scratch and layer groups from a pool made for that run and
 // destroys its ReadyEngine before finished()/failed() is emitted, so after either signal
-// poolUsedBytes() is 0 — also after Stop — and the bridge is ready for the next run. Engine
+// poolUsedBytes() is 0 — also after Stop — and the bridge is ready for the next run. A chat is
+// the exception by design: its engine (KV cache) stays leased between turns, until resetChat(),
+// a run(), or a turn after the model, strategy or budget changed (which starts a new chat). Engine
 // errors (edgert::Error and any std::exception) are caught on the worker and arrive as failed()
 // with a readable message; nothing crosses the QFuture as an exception, so no
 // QUnhandledException can escape. Destroying the bridge stops a run and waits for its worker.
@@ -40,6 +45,7 @@
 namespace edgert::qt {
 
 namespace detail {
+struct ChatState;
 class RunChannel;
 struct ThermalGate;
 class PoolSlot;
@@ -66,6 +72,17 @@ public:
 
     /// Starts run() without waiting (for buttons).
     void start(const RunRequest& request);
+    /// One chat turn: `request.prompt` is the user's message (the other fields as for run()),
+    /// `systemPrompt` the conversation's system prompt (used when the chat starts). Streams
+    /// tokenGenerated / statsUpdated like run(); ends with chatTurnFinished or failed.
+    QCoro::Task<std::optional<ChatReport>> chatTurn(RunRequest request, QString systemPrompt = {});
+    /// Starts chatTurn() without waiting (for buttons).
+    void startChatTurn(const RunRequest& request, const QString& systemPrompt = {});
+    /// Forgets the conversation and releases its engine (after the running turn, if any).
+    void resetChat();
+    /// Whether a conversation (and its engine) is held.
+    bool hasChat() const { return m_chat != nullptr; }
+
     /// Asks the running generation to stop between layer groups. Harmless when idle.
     void stop();
 
@@ -103,6 +120,8 @@ public:
     bool thermalPolicyInert() const;
 
     bool isRunning() const { return m_runChannel != nullptr; }
+    /// Whether the running generation is a chat turn.
+    bool isChatTurnRunning() const { return m_chatTurnRunning; }
     bool isPlanning() const { return m_planning; }
     /// Bytes leased from the current (or last) run's pool right now.
     quint64 poolUsedBytes() const;
@@ -128,12 +147,20 @@ signals:
     void thermalEvent(const edgert::qt::ThermalMark& mark);
     void statsUpdated(const edgert::qt::RunStats& stats);
     void finished(const edgert::qt::RunReport& report);
+    /// As tokenGenerated, for a chat turn's answer (runStarted and tokenGenerated are the Run
+    /// page's; a chat turn emits runningChanged, statsUpdated and the group timings as runs do).
+    void chatTokenGenerated(const QString& text, int index);
+    void chatTurnFinished(const edgert::qt::ChatReport& report);
+    /// resetChat() (or a change of model, strategy or budget) forgot the conversation.
+    void chatReset();
     void failed(const QString& message);
 
 private:
     QCoro::Task<bool> planLoop();
     void requestReplan();
     void drain(const std::shared_ptr<detail::RunChannel>& channel);
+    /// A new run channel whose events drain on the GUI thread; becomes m_runChannel.
+    std::shared_ptr<detail::RunChannel> openRunChannel();
     void setPlanning(bool planning);
     void ensureThermalGate();
 
@@ -159,6 +186,9 @@ private:
     std::shared_ptr<detail::RunChannel> m_runChannel;  ///< set while a run is in progress
     std::shared_ptr<detail::PoolSlot> m_pool;          ///< the current or last run's pool
     QFuture<void> m_runDone;                           ///< resolves when the run's worker returned
+    std::shared_ptr<detail::ChatState> m_chat;         ///< the conversation; used by one worker at a time
+    bool m_resetChatAfterTurn = false;
+    bool m_chatTurnRunning = false;  ///< the running generation is a chat turn
 };
 
 }  // namespace edgert::qt
