@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libqt6opengl6-dev qcoro-qt6-dev libgl-dev qt6-virtualkeyboard-plugin qml6-module-qtqml-workerscript
+  qml6-module-qtquick-window qml6-module-qtquick-layouts qml6-module-qt-labs-folderlistmodel
   libtomlplusplus-dev libhwy-dev libbenchmark-dev libpcre2-dev nlohmann-json3-dev libedit-dev
   shellcheck systemd
 )

@@ -136,6 +136,7 @@ packages=(
   fonts-dejavu-core
   # touchscreen text entry (Chat page): Qt Virtual Keyboard, enabled by --kiosk
   qt6-virtualkeyboard-plugin qml6-module-qtqml-workerscript
+  qml6-module-qtquick-window qml6-module-qtquick-layouts qml6-module-qt-labs-folderlistmodel
 )
 [[ $session == cage ]] && packages+=(cage qt6-wayland)
 if [[ $system != true ]]; then
