@@ -70,9 +70,10 @@ ChatPage::ChatPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
     m_context->setAccessibleName(tr("Context used"));
     m_context->setRange(0, 1);
     m_context->setValue(0);
-    m_context->setTextVisible(true);
-    m_context->setFormat(tr("context: no model"));
-    m_context->setMinimumWidth(190);
+    m_context->setTextVisible(false);  // the figure beside it stays readable over any fill
+    m_context->setFixedWidth(s.control >= 48 ? 90 : 110);
+    m_context->setMaximumHeight(s.fontSmall + 6);
+    m_contextText = new QLabel(tr("context: no model"));
     m_rate = new QLabel(QStringLiteral("–"));
     m_rate->setProperty("role", "muted");
     m_cache = new QLabel;
@@ -80,6 +81,7 @@ ChatPage::ChatPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
     m_status = new ElidedLabel;
     m_status->setProperty("role", "muted");
     statusRow->addWidget(m_context);
+    statusRow->addWidget(m_contextText);
     statusRow->addWidget(m_rate);
     statusRow->addWidget(m_cache);
     statusRow->addWidget(m_status, 1);
@@ -118,7 +120,7 @@ ChatPage::ChatPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
     connect(m_bridge, &EngineBridge::modelChanged, this, [this](const edgert::qt::ModelInfo& model) {
         m_context->setRange(0, static_cast<int>(model.shape.nCtx));
         m_context->setValue(0);
-        m_context->setFormat(tr("%1 of %2 tokens").arg(0).arg(model.shape.nCtx));
+        m_contextText->setText(tr("%1 of %2 tokens").arg(0).arg(model.shape.nCtx));
         m_cache->clear();
         m_rate->setText(QStringLiteral("–"));
         setStatus({});
@@ -179,7 +181,7 @@ void ChatPage::newChat()
     m_cache->clear();
     m_rate->setText(QStringLiteral("–"));
     m_context->setValue(0);
-    m_context->setFormat(tr("%1 of %2 tokens").arg(0).arg(m_context->maximum()));
+    m_contextText->setText(tr("%1 of %2 tokens").arg(0).arg(m_context->maximum()));
     setStatus(tr("New conversation."));
     render();
 }
@@ -205,7 +207,7 @@ void ChatPage::onFinished(const ChatReport& report)
     }
     m_context->setRange(0, std::max(1, report.contextSize));
     m_context->setValue(std::min(report.contextUsed, report.contextSize));
-    m_context->setFormat(tr("%1 of %2 tokens").arg(report.contextUsed).arg(report.contextSize));
+    m_contextText->setText(tr("%1 of %2 tokens").arg(report.contextUsed).arg(report.contextSize));
     m_cache->setText(tr("reused %1 · prefilled %2").arg(report.reusedTokens).arg(report.prefilledTokens));
     render();
     updateEnabled();

@@ -34,6 +34,8 @@ public:
     QPushButton* newChatButton() const { return m_newChat; }
     QTextBrowser* conversationView() const { return m_view; }
     QProgressBar* contextGauge() const { return m_context; }
+    /// "174 of 512 tokens" beside the gauge.
+    QLabel* contextText() const { return m_contextText; }
     QLabel* statusLabel() const { return m_status; }
     QList<QPushButton*> presetButtons() const { return m_presetButtons; }
     /// The conversation shown: user and model turns, oldest first (the streaming answer last).
@@ -71,6 +73,7 @@ private:
     QPushButton* m_stop;
     QPushButton* m_newChat;
     QProgressBar* m_context;
+    QLabel* m_contextText;
     QLabel* m_rate;
     QLabel* m_cache;
     QLabel* m_status;
