@@ -17,5 +17,6 @@ int logitsCommand(const QStringList& arguments);
 int perplexityCommand(const QStringList& arguments);
 int templateCommand(const QStringList& arguments);
 int chatCommand(const QStringList& arguments);
+int quantizeCommand(const QStringList& arguments);
 
 }  // namespace edgert::cli

@@ -32,6 +32,8 @@ const Command kCommands[] = {
      "teacher-forced logits of one batch: top-K, argmax, log-sum-exp per position"},
     {"perplexity", edgert::cli::perplexityCommand,
      "perplexity of a text (llama-perplexity's scoring), KL divergence to a base model"},
+    {"quantize", edgert::cli::quantizeCommand,
+     "rewrite an F32/F16/BF16 GGUF in Q4_K_M, Q8_0, ... with llama-quantize's per-tensor rules"},
 };
 
 void printUsage(FILE* out)
