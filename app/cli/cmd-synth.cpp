@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "edgert/error.h"
+#include "edgert/quantize.h"
 #include "edgert/synth.h"
 #include "edgert/units.h"
 
@@ -37,8 +38,11 @@ int synthCommand(const QStringList& arguments)
          QStringLiteral("name")},
         {QStringLiteral("shape"), QStringLiteral("Known shape (%1), or 'custom' with --dim etc.").arg(shapes),
          QStringLiteral("name")},
-        {QStringLiteral("type"), QStringLiteral("Matrix type: q8_0, q4_0, f16, f32."), QStringLiteral("type"),
-         QStringLiteral("q8_0")},
+        {QStringLiteral("type"),
+         QStringLiteral("Matrix type: one for every matrix (f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl, "
+                        "q2_k, q3_k, q4_k, q5_k, q6_k, iq4_xs), or a mixture chosen per tensor as llama-quantize "
+                        "does (q3_k_s, q3_k_m, q4_k_s, q4_k_m, q5_k_s, q5_k_m)."),
+         QStringLiteral("type"), QStringLiteral("q8_0")},
         {QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output file."),
          QStringLiteral("file.gguf")},
         {QStringLiteral("vocab"),
@@ -106,17 +110,23 @@ int synthCommand(const QStringList& arguments)
     if (parser.isSet(QStringLiteral("tied"))) o.shape.tiedEmbeddings = true;
     o.seed = parseUnsigned(parser, QStringLiteral("seed"), 0, ~0ull);
 
-    const QString type = parser.value(QStringLiteral("type")).toLower();
-    if (type == QLatin1String("q8_0"))
-        o.type = TensorType::Q8_0;
-    else if (type == QLatin1String("q4_0"))
-        o.type = TensorType::Q4_0;
-    else if (type == QLatin1String("f16"))
-        o.type = TensorType::F16;
-    else if (type == QLatin1String("f32"))
-        o.type = TensorType::F32;
-    else
-        throw UsageError("--type expects q8_0, q4_0, f16 or f32, got '" + type.toStdString() + "'");
+    // A tensor type name writes every matrix in it (llama-quantize --pure); a mixture name
+    // (Q4_K_M, ...) chooses per tensor as llama-quantize does.
+    const std::string type = parser.value(QStringLiteral("type")).toUpper().toStdString();
+    const auto pureType = quantisableTypeNamed(type);
+    const bool pure = pureType.has_value();
+    if (pure) o.type = *pureType;
+    if (!pure) {
+        try {
+            o.mixture = quantFileType(type).name;
+        } catch (const UsageError&) {
+            std::string names;
+            for (const TensorType t : quantisableTypes()) names += (names.empty() ? "" : ", ") + tensorTypeName(t);
+            throw UsageError("--type expects a tensor type (" + names +
+                             ") or a llama-quantize mixture (Q3_K_S, Q3_K_M, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M), got '" +
+                             type + "'");
+        }
+    }
 
     if (parser.isSet(QStringLiteral("vocab"))) {
         o.vocabPath = parser.value(QStringLiteral("vocab")).toStdString();
@@ -140,7 +150,7 @@ int synthCommand(const QStringList& arguments)
         "note: the weights are random — generated text is meaningless; use it for speed and memory runs.\n",
         out.c_str(), architectureName(sh.arch), sh.name.c_str(), sh.dim, sh.ffnDim, sh.nLayers, sh.nHeads, sh.kvHeads(),
         sh.headSize(), sh.contextLength, sh.tiedEmbeddings ? ", tied embeddings" : "",
-        type.toUpper().toStdString().c_str(), formatBytes(bytes).c_str(), seconds);
+        (o.mixture.empty() ? type : o.mixture).c_str(), formatBytes(bytes).c_str(), seconds);
     return 0;
 }
 

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,11 @@ struct QuantFileType {
 std::vector<QuantFileType> quantFileTypes();
 /// Case-insensitive lookup; throws UsageError listing the supported names.
 QuantFileType quantFileType(const std::string& name);
+
+/// The tensor types edge-rt's quantisers write, in id order (F32, F16, Q4_0, ..., IQ4_XS, BF16).
+std::vector<TensorType> quantisableTypes();
+/// The tensor type named `name` (case-insensitive) if edge-rt quantises to it.
+std::optional<TensorType> quantisableTypeNamed(const std::string& name);
 
 /// What the rules need to know of the model (from the GGUF's <arch>.* keys).
 struct QuantModelInfo {

@@ -58,8 +58,13 @@ std::vector<std::string> knownSynthShapeNames(Architecture arch);
 
 struct SynthOptions {
     SynthShape shape;
-    TensorType type = TensorType::Q8_0;  ///< matrices (F32, F16, Q8_0, Q4_0); norms, biases F32
-    std::string vocabPath;               ///< GGUF whose tokenizer.* keys are copied
+    /// Every matrix's type (any type quant::canQuantise() accepts: F32, F16, BF16, Q8_0, Q4_0,
+    /// Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K ... Q6_K, IQ4_XS), as llama-quantize --pure; norms, biases F32.
+    TensorType type = TensorType::Q8_0;
+    /// Instead of `type`: a quantize --type name ("Q4_K_M", edgert/quantize.h) whose per-tensor
+    /// rules choose each matrix's type, as in the files people download. Empty = `type`.
+    std::string mixture;
+    std::string vocabPath;  ///< GGUF whose tokenizer.* keys are copied
     std::uint64_t seed = 1;
 };
 

@@ -72,6 +72,24 @@ bool isFloatType(TensorType t)
 
 }  // namespace
 
+std::vector<TensorType> quantisableTypes()
+{
+    std::vector<TensorType> out;
+    for (std::uint32_t id = 0; id < 64; ++id)
+        if (quant::canQuantise(static_cast<TensorType>(id))) out.push_back(static_cast<TensorType>(id));
+    return out;
+}
+
+std::optional<TensorType> quantisableTypeNamed(const std::string& name)
+{
+    std::string upper = name;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    for (const TensorType t : quantisableTypes())
+        if (tensorTypeName(t) == upper) return t;
+    return std::nullopt;
+}
+
 std::vector<QuantFileType> quantFileTypes()
 {
     // general.file_type values: llama.h enum llama_ftype.

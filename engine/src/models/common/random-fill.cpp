@@ -1,7 +1,7 @@
 #include "models/common/random-fill.h"
 
 #include "edgert/error.h"
-#include "kernels/quantize.h"
+#include "quant/quantize-row.h"
 
 #include <cmath>
 #include <cstring>
@@ -39,12 +39,12 @@ GgufWriter::Fill randomFill(TensorType type, std::uint64_t key, float mean, floa
         std::vector<std::byte> blocks(static_cast<std::size_t>(nBlocks) * traits.blockBytes);
 #pragma omp parallel for schedule(static)
         for (std::ptrdiff_t b = 0; b < nBlocks; ++b) {
-            float values[32];
+            float values[256];  // the largest block (the K-quants' super-block)
             const std::uint64_t first = (firstBlock + static_cast<std::uint64_t>(b)) * traits.blockElements;
             for (std::uint32_t i = 0; i < traits.blockElements; ++i)
                 values[i] = valueAt(key, first + i, mean, amplitude);
-            kernels::quantizeRow(type, values, blocks.data() + static_cast<std::size_t>(b) * traits.blockBytes,
-                                 traits.blockElements);
+            quant::quantiseRow(type, values, traits.blockElements,
+                               blocks.data() + static_cast<std::size_t>(b) * traits.blockBytes);
         }
         std::memcpy(chunk.data(), blocks.data() + (offset - firstBlock * traits.blockBytes), chunk.size());
     };
@@ -60,12 +60,27 @@ GgufWriter::Fill constantFill(float value)
 
 std::uint32_t fileTypeOf(TensorType t)
 {
+    // llama.h enum llama_ftype; a pure K-quant file is named by its _S variant, as llama-quantize
+    // --pure leaves general.file_type at the requested ftype.
     switch (t) {
-        case TensorType::F32: return 0;   // LLAMA_FTYPE_ALL_F32
-        case TensorType::F16: return 1;   // LLAMA_FTYPE_MOSTLY_F16
-        case TensorType::Q4_0: return 2;  // LLAMA_FTYPE_MOSTLY_Q4_0
-        case TensorType::Q8_0: return 7;  // LLAMA_FTYPE_MOSTLY_Q8_0
-        default: throw UsageError("synthetic models can be f32, f16, q8_0 or q4_0, not " + tensorTypeName(t));
+        case TensorType::F32: return 0;      // LLAMA_FTYPE_ALL_F32
+        case TensorType::F16: return 1;      // LLAMA_FTYPE_MOSTLY_F16
+        case TensorType::Q4_0: return 2;     // LLAMA_FTYPE_MOSTLY_Q4_0
+        case TensorType::Q4_1: return 3;     // LLAMA_FTYPE_MOSTLY_Q4_1
+        case TensorType::Q8_0: return 7;     // LLAMA_FTYPE_MOSTLY_Q8_0
+        case TensorType::Q5_0: return 8;     // LLAMA_FTYPE_MOSTLY_Q5_0
+        case TensorType::Q5_1: return 9;     // LLAMA_FTYPE_MOSTLY_Q5_1
+        case TensorType::Q2_K: return 10;    // LLAMA_FTYPE_MOSTLY_Q2_K
+        case TensorType::Q3_K: return 11;    // LLAMA_FTYPE_MOSTLY_Q3_K_S
+        case TensorType::Q4_K: return 14;    // LLAMA_FTYPE_MOSTLY_Q4_K_S
+        case TensorType::Q5_K: return 16;    // LLAMA_FTYPE_MOSTLY_Q5_K_S
+        case TensorType::Q6_K: return 18;    // LLAMA_FTYPE_MOSTLY_Q6_K
+        case TensorType::IQ4_NL: return 25;  // LLAMA_FTYPE_MOSTLY_IQ4_NL
+        case TensorType::IQ4_XS: return 30;  // LLAMA_FTYPE_MOSTLY_IQ4_XS
+        case TensorType::BF16: return 32;    // LLAMA_FTYPE_MOSTLY_BF16
+        default:
+            throw UsageError("synthetic models can be " + std::string(quant::quantisableTypeNames()) + ", not " +
+                             tensorTypeName(t));
     }
 }
 

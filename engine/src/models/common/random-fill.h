@@ -17,7 +17,7 @@ GgufWriter::Fill randomFill(TensorType type, std::uint64_t key, float mean, floa
 GgufWriter::Fill constantFill(float value);
 
 /// general.file_type (llama.cpp's LLAMA_FTYPE_*) for a model whose matrices are `type`.
-/// Throws UsageError for types synthetic models do not offer (only F32, F16, Q8_0, Q4_0).
+/// Throws UsageError for types edge-rt cannot quantise to (quant::canQuantise).
 std::uint32_t fileTypeOf(TensorType type);
 
 }  // namespace edgert::synth

@@ -18,6 +18,11 @@ SynthWriter::SynthWriter(GgufWriter& writer, const SynthOptions& options, const 
       m_vocabSize(vocab.arrayCount("tokenizer.ggml.tokens")),
       m_key(options.seed * 0x100000001b3ull)
 {
+    if (!options.mixture.empty()) m_mixture = quantFileType(options.mixture);
+    m_model.nLayer = options.shape.nLayers;
+    m_model.nHead = options.shape.nHeads;
+    m_model.nHeadKv = options.shape.kvHeads();
+    m_model.hasOutput = !options.shape.tiedEmbeddings;
 }
 
 void SynthWriter::copyTokenizer()
@@ -42,8 +47,10 @@ void SynthWriter::decoderKeys(const std::string& arch)
 
 void SynthWriter::matrix(const std::string& name, std::uint64_t cols, std::uint64_t rows)
 {
-    m_writer.addTensor(name, {cols, rows}, m_options.type,
-                       synth::randomFill(m_options.type, ++m_key, 0.0f, 1.0f / std::sqrt(static_cast<float>(cols))));
+    const TensorType type =
+        m_mixture ? chooseTensorType(*m_mixture, name, {cols, rows}, TensorType::F32, m_model).to : m_options.type;
+    m_writer.addTensor(name, {cols, rows}, type,
+                       synth::randomFill(type, ++m_key, 0.0f, 1.0f / std::sqrt(static_cast<float>(cols))));
 }
 
 void SynthWriter::randomVector(const std::string& name, std::uint64_t n, float mean, float stddev)
@@ -97,17 +104,21 @@ std::uint64_t writeSynthetic(const SynthOptions& o, const std::string& outPath)
 {
     const auto& s = o.shape;
     const auto& entry = architectureEntry(s.arch);
-    const auto fileType = synth::fileTypeOf(o.type);
+    const auto mixture = o.mixture.empty() ? std::nullopt : std::optional(quantFileType(o.mixture));
+    const auto fileType = mixture ? mixture->llamaFileType : synth::fileTypeOf(o.type);
+    const std::string typeName = mixture ? mixture->name : tensorTypeName(o.type);
     const std::string what = std::string("synthetic ") + entry.name + " shape";
     if (s.dim == 0 || s.ffnDim == 0 || s.nLayers == 0 || s.nHeads == 0 || s.contextLength == 0)
         throw UsageError(what + " needs positive dim, ffn, layers, heads and context");
     if (s.headDim == 0 && s.dim % s.nHeads != 0)
         throw UsageError(what + ": dim must be a multiple of heads (or give the head size)");
     if (s.nHeads % s.kvHeads() != 0) throw UsageError(what + ": heads must be a multiple of KV heads");
+    // A mixture places each matrix by llama-quantize's rules (with its fallbacks; SynthWriter::matrix
+    // names a tensor that fits none); a single type must divide every row length.
     const auto block = traitsOf(o.type).blockElements;
     const std::uint64_t kvWidth = std::uint64_t{s.headSize()} * s.kvHeads();
-    if (s.dim % block != 0 || s.ffnDim % block != 0 || kvWidth % block != 0 ||
-        (std::uint64_t{s.headSize()} * s.nHeads) % block != 0)
+    if (!mixture && (s.dim % block != 0 || s.ffnDim % block != 0 || kvWidth % block != 0 ||
+                     (std::uint64_t{s.headSize()} * s.nHeads) % block != 0))
         throw UsageError(what + ": dim, ffn and the q/KV widths must be multiples of " + std::to_string(block) +
                          " for " + tensorTypeName(o.type));
     if (s.arch != Architecture::Gpt2 && s.headSize() % 2 != 0)
@@ -116,7 +127,7 @@ std::uint64_t writeSynthetic(const SynthOptions& o, const std::string& outPath)
     const GgufFile vocab(o.vocabPath);
     GgufWriter w;
     w.setString("general.architecture", entry.name);
-    w.setString("general.name", "synthetic " + s.name + " shape, " + tensorTypeName(o.type) +
+    w.setString("general.name", "synthetic " + s.name + " shape, " + typeName +
                                     ", random weights (edge-rt synth; text is meaningless)");
     w.setUInt32("general.file_type", fileType);
     w.setUInt32("general.quantization_version", 2);

@@ -4,9 +4,11 @@
 
 #include "edgert/gguf-reader.h"
 #include "edgert/gguf-writer.h"
+#include "edgert/quantize.h"
 #include "edgert/synth.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +31,8 @@ public:
     /// rope.dimension_count (the head size), rope.freq_base, attention.layer_norm_rms_epsilon.
     void decoderKeys(const std::string& arch);
 
-    /// A (rows, cols) matrix of the options' type, uniform with standard deviation 1/sqrt(cols).
+    /// A (rows, cols) matrix of the options' type (or the mixture's type for `name`), uniform
+    /// with standard deviation 1/sqrt(cols). Throws UsageError when cols fits no type.
     void matrix(const std::string& name, std::uint64_t cols, std::uint64_t rows);
     /// n F32 values mean ± uniform noise of `stddev` (biases; stddev 0 for constant norms).
     void randomVector(const std::string& name, std::uint64_t n, float mean, float stddev);
@@ -46,6 +49,8 @@ private:
     const GgufFile& m_vocab;
     std::uint64_t m_vocabSize;
     std::uint64_t m_key;
+    std::optional<QuantFileType> m_mixture;
+    QuantModelInfo m_model;
 };
 
 }  // namespace edgert
