@@ -5,7 +5,10 @@
 #include "edgert/error.h"
 #include "edgert/gguf-reader.h"
 #include "edgert/gguf-writer.h"
+#include "edgert/inference-engine.h"
+#include "edgert/model-graph.h"
 #include "edgert/quantize.h"
+#include "edgert/synth.h"
 #include "test-support.h"
 
 #include <QDir>
@@ -194,6 +197,54 @@ private slots:
             QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("element 700")), e.what());
         }
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("nan.gguf")});
+    }
+
+    void synthMixtureLoadsAndRuns()
+    {
+        // A tinyllama-like shape, scaled down (dim 256, FFN 768, 8 layers, GQA 4:1, untied), as
+        // Q4_K_M: the per-tensor types are llama-quantize's and the file loads and generates.
+        const QString vocab = test::sharedModel("stories260K.gguf");  // a 512-token SPM vocab keeps it small
+        EDGERT_REQUIRE_FILE(vocab);
+        SynthOptions o;
+        o.shape = *knownSynthShape("tinyllama-1.1b");
+        o.shape.name = "tinyllama-scaled";
+        o.shape.dim = 256;
+        o.shape.ffnDim = 768;
+        o.shape.nLayers = 8;
+        o.shape.nHeads = 8;
+        o.shape.nKvHeads = 2;
+        o.shape.contextLength = 64;
+        o.mixture = "Q4_K_M";
+        o.vocabPath = vocab.toStdString();
+        QTemporaryDir dir;
+        const std::string out = dir.filePath(QStringLiteral("synth.gguf")).toStdString();
+        writeSynthetic(o, out);
+        const GgufFile f(out);
+        QCOMPARE(f.getUInt("general.file_type"), std::uint64_t{15});
+        const auto typeOf = [&f](const std::string& name) { return f.findTensor(name)->type; };
+        QCOMPARE(typeOf("output.weight"), TensorType::Q6_K);
+        QCOMPARE(typeOf("token_embd.weight"), TensorType::Q4_K);
+        QCOMPARE(typeOf("blk.0.attn_v.weight"), TensorType::Q6_K);  // use_more_bits: layers 0, 3, 6, 7 of 8
+        QCOMPARE(typeOf("blk.1.attn_v.weight"), TensorType::Q4_K);
+        QCOMPARE(typeOf("blk.3.ffn_down.weight"), TensorType::Q6_K);
+        QCOMPARE(typeOf("blk.4.ffn_down.weight"), TensorType::Q4_K);
+        QCOMPARE(typeOf("blk.4.attn_q.weight"), TensorType::Q4_K);
+
+        auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::open(out).validate());
+        const RunShape shape{32, 8, true};
+        const auto strategy = makeStrategy("sequential");
+        const auto budget = strategy->plan(makePlanInput(*graph, shape), 1ull << 40).plannedPeakBytes();
+        MemoryPool pool(budget);
+        auto engine = IdleEngine(graph, EngineOptions{1}).plan(*strategy, budget, shape).prepare(pool);
+        const auto prompt = engine.tokenizer().encode("Once upon a time", true);
+        GenerationParams params;
+        params.maxTokens = 8;
+        params.stopAtEos = false;
+        const auto result = engine.generate(prompt, params);
+        QCOMPARE(result.tokens.size(), std::size_t{8});
+        engine.resetContext();
+        const auto logits = engine.evaluate(prompt);
+        for (const float l : logits) QVERIFY(std::isfinite(l));
     }
 
     void cliWritesAtomicallyWithProgress()
