@@ -4,6 +4,7 @@
 #include "kernels/kernel-table.h"
 #include "kernels/matmul.h"
 #include "kernels/quantize.h"
+#include "tensor/quant-blocks.h"
 
 #include <benchmark/benchmark.h>
 
@@ -20,6 +21,7 @@ struct Problem {
     std::vector<std::byte> weights;
     std::vector<float> x;
     std::vector<ActivationBlock> xq;
+    std::vector<BlockQ8_K> xk;
     std::vector<float> y;
     WeightView view;
     PreparedInput in;
@@ -33,13 +35,22 @@ Problem makeProblem(TensorType type, std::size_t rows, std::size_t cols, std::si
     std::vector<float> row(cols);
     const auto rb = rowBytes(type, cols);
     p.weights.resize(rows * rb);
-    for (std::size_t r = 0; r < rows; ++r) {
-        for (auto& v : row) v = dist(rng);
-        quantizeRow(type, row.data(), p.weights.data() + r * rb, cols);
+    const bool hasQuantiser =
+        type == TensorType::F32 || type == TensorType::F16 || type == TensorType::Q8_0 || type == TensorType::Q4_0;
+    if (hasQuantiser) {
+        for (std::size_t r = 0; r < rows; ++r) {
+            for (auto& v : row) v = dist(rng);
+            quantizeRow(type, row.data(), p.weights.data() + r * rb, cols);
+        }
+    } else {
+        // The integer kernels' speed does not depend on the values: random block bytes.
+        std::uniform_int_distribution<int> byte(0, 255);
+        for (auto& v : p.weights) v = static_cast<std::byte>(byte(rng));
     }
     p.x.resize(tokens * cols);
     for (auto& v : p.x) v = dist(rng);
     p.xq.resize(tokens * cols / 32);
+    p.xk.resize(tokens * cols / kQK_K);
     p.y.resize(tokens * rows);
     p.view = {type, p.weights.data(), rows, cols};
     return p;
@@ -53,13 +64,16 @@ void runMatmul(benchmark::State& state, const KernelTable* table, TensorType typ
     auto p = makeProblem(type, rows, cols, tokens);
     const auto stride = rowBytes(type, cols);
     for (auto _ : state) {
-        if (type == TensorType::Q8_0 || type == TensorType::Q4_0) {
-            for (std::size_t t = 0; t < tokens; ++t) table->quantizeActivations(p.x.data() + t * cols, p.xq.data() + t * cols / 32, cols);
-            (type == TensorType::Q8_0 ? table->q8_0 : table->q4_0)(p.weights.data(), stride, 0, rows, p.xq.data(), tokens,
-                                                                   cols / 32, p.y.data(), rows);
+        if (const auto kernel = table->blockRows(type)) {
+            for (std::size_t t = 0; t < tokens; ++t)
+                table->quantizeActivations(p.x.data() + t * cols, p.xq.data() + t * cols / 32, cols);
+            kernel(p.weights.data(), stride, 0, rows, p.xq.data(), tokens, cols / 32, p.y.data(), rows);
+        } else if (const auto superKernel = table->superRows(type)) {
+            for (std::size_t t = 0; t < tokens; ++t)
+                table->quantizeActivationsQ8K(p.x.data() + t * cols, p.xk.data() + t * cols / kQK_K, cols);
+            superKernel(p.weights.data(), stride, 0, rows, p.xk.data(), tokens, cols / kQK_K, p.y.data(), rows);
         } else {
-            (type == TensorType::F16 ? table->f16 : table->f32)(p.weights.data(), stride, 0, rows, p.x.data(), tokens, cols,
-                                                                p.y.data(), rows);
+            table->floatRows(type)(p.weights.data(), stride, 0, rows, p.x.data(), tokens, cols, p.y.data(), rows);
         }
         benchmark::DoNotOptimize(p.y.data());
         benchmark::ClobberMemory();
@@ -71,15 +85,20 @@ void runMatmul(benchmark::State& state, const KernelTable* table, TensorType typ
 void registerAll()
 {
     // smollm2-135m FFN (1536 x 576), tinyllama FFN (5632 x 2048); decode (1 token) and prefill (32);
-    // and a 256 MiB matrix (438000 x 576) that no cache holds: the decode memory stream.
+    // and matrices no cache holds (438000 x 576, 131072 x 2048 for the 256-value types): the
+    // decode memory stream. Shapes whose row length is not a multiple of the type's block are skipped.
     const std::vector<std::vector<std::int64_t>> shapes{{1536, 576, 1},   {5632, 2048, 1},  {1536, 576, 32},
-                                                        {5632, 2048, 32}, {438000, 576, 1}};
+                                                        {5632, 2048, 32}, {438000, 576, 1}, {131072, 2048, 1}};
+    using T = TensorType;
     for (const KernelTable* table : availableKernels())
-        for (auto [type, name] : {std::pair{TensorType::Q8_0, "Q8_0"}, std::pair{TensorType::Q4_0, "Q4_0"},
-                                  std::pair{TensorType::F16, "F16"}}) {
-            auto* b = benchmark::RegisterBenchmark((std::string("matmul/") + name + "/" + table->name).c_str(),
-                                                   [table, type = type](benchmark::State& s) { runMatmul(s, table, type); });
-            for (const auto& s : shapes) b->Args(s);
+        for (const auto type : {T::Q8_0, T::Q4_0, T::Q4_1, T::Q5_0, T::Q5_1, T::IQ4_NL, T::Q2_K, T::Q3_K, T::Q4_K,
+                                T::Q5_K, T::Q6_K, T::IQ4_XS, T::F16}) {
+            auto* b = benchmark::RegisterBenchmark(("matmul/" + tensorTypeName(type) + "/" + table->name).c_str(),
+                                                   [table, type](benchmark::State& s) { runMatmul(s, table, type); });
+            for (const auto& s : shapes)
+                if (s[1] % traitsOf(type).blockElements == 0 &&
+                    (s[0] < 131072 || (s[0] == 438000) == (traitsOf(type).blockElements != kQK_K)))
+                    b->Args(s);
         }
 }
 
