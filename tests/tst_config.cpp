@@ -114,6 +114,7 @@ hard_limit_c = 70.5
 kiosk = true
 language = "de"
 theme = "light"
+chat_prompts = ["Hi", "Tell me a story"]
 )",
                                      "/etc/edge-rt/edge-rt.toml");
         QCOMPARE(c.modelPath, std::string("/etc/edge-rt/models/m.gguf"));  // relative to the file
@@ -135,6 +136,7 @@ theme = "light"
         QVERIFY(c.dashboard.kiosk);
         QCOMPARE(c.dashboard.language, std::string("de"));
         QCOMPARE(c.dashboard.theme, std::string("light"));
+        QCOMPARE(c.dashboard.chatPrompts, (std::vector<std::string>{"Hi", "Tell me a story"}));
         QCOMPARE(c.keysSet.size(), configKeys().size());
         QCOMPARE(c.sourceFile.string(), std::string("/etc/edge-rt/edge-rt.toml"));
     }
@@ -193,6 +195,12 @@ theme = "light"
         QTest::newRow("wrong_type_bool") << "[dashboard]\nkiosk = \"yes\"\n"
                                          << 2 << 9 << "dashboard.kiosk"
                                          << "expected true or false, got a string";
+        QTest::newRow("wrong_type_chat_prompts") << "[dashboard]\nchat_prompts = [\"Hi\", 2]\n"
+                                                 << 2 << 16 << "dashboard.chat_prompts"
+                                                 << "expected a list of strings, got an integer in it";
+        QTest::newRow("empty_chat_prompt") << "[dashboard]\nchat_prompts = [\"\"]\n"
+                                           << 2 << 16 << "dashboard.chat_prompts"
+                                           << "a prompt must not be empty";
         QTest::newRow("wrong_type_table_as_value") << "engine = 3\n"
                                                    << 1 << 1 << "engine"
                                                    << "expected a table ([engine]), got an integer";

@@ -154,6 +154,16 @@ private slots:
         QCOMPARE(page()->messages().size(), 4);
     }
 
+    void presetsFromTheConfiguration()
+    {
+        page()->setPresetPrompts({QStringLiteral("Hello there"), QStringLiteral("Bye")});
+        QCOMPARE(page()->presetButtons().size(), 2);
+        QCOMPARE(page()->presetButtons().at(0)->text(), QStringLiteral("Hello there"));
+        QTRY_VERIFY(page()->presetButtons().at(0)->height() >= 48);  // a touch target in the kiosk
+        page()->setPresetPrompts({});
+        QCOMPARE(page()->presetButtons().size(), 3);  // the defaults
+    }
+
     /// A run on the Run page needs the memory: the chat's engine goes first, and the page says so.
     void runReleasesTheChat()
     {

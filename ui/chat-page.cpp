@@ -3,6 +3,7 @@
 #include "elided-label.h"
 #include "theme.h"
 
+#include <QCoreApplication>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QInputMethod>
@@ -137,7 +138,9 @@ void ChatPage::setPresetPrompts(const QStringList& prompts)
                                    : prompts;
     qDeleteAll(m_presetButtons);
     m_presetButtons.clear();
-    for (const QString& prompt : chosen) {
+    for (const QString& configured : chosen) {
+        // A configured prompt that is one of the defaults shows in the user's language.
+        const QString prompt = QCoreApplication::translate("edgert::ui::ChatPage", configured.toUtf8().constData());
         auto* b = new QPushButton(prompt);
         b->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
         b->setToolTip(prompt);

@@ -41,7 +41,8 @@ public:
     /// The conversation shown: user and model turns, oldest first (the streaming answer last).
     const QList<Message>& messages() const { return m_messages; }
 
-    /// The preset prompts offered above the input (a configuration's; defaults otherwise).
+    /// The preset prompts offered above the input (a configuration's dashboard.chat_prompts;
+    /// defaults when empty). Prompts that equal a default are shown translated.
     void setPresetPrompts(const QStringList& prompts);
     void setSystemPrompt(const QString& text) { m_system = text; }
     /// Generation settings of each answer.

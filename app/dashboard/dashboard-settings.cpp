@@ -75,6 +75,7 @@ std::optional<QString> readSettings(const QCommandLineParser& parser, Settings& 
         if (has("dashboard.language") && config.dashboard.language != "system")
             s.language = QString::fromStdString(config.dashboard.language);
         if (has("dashboard.theme")) s.theme = QString::fromStdString(config.dashboard.theme);
+        for (const std::string& prompt : config.dashboard.chatPrompts) s.chatPrompts << QString::fromStdString(prompt);
         if (has("engine.model")) s.modelPath = QString::fromStdString(config.modelPath);
         if (has("engine.strategy")) s.strategy = QString::fromStdString(config.strategy);
         if (has("engine.memory_budget") && config.memoryBudgetBytes) s.budgetBytes = *config.memoryBudgetBytes;

@@ -8,6 +8,7 @@
 #include <QCommandLineParser>
 #include <QSize>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -32,6 +33,7 @@ struct Settings {
     std::optional<quint64> seed;
     int topK = 40;
     double topP = 0.95;
+    QStringList chatPrompts;  ///< the Chat page's presets ("" : its defaults)
     // monitor and thermal policy
     QString monitorRoot = QStringLiteral("/");
     int monitorPeriodMs = 500;

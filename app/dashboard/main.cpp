@@ -3,6 +3,7 @@
 // 7" touchscreen (800x480, full screen, no decorations, no cursor); --screenshot renders a PNG.
 #include "dashboard-settings.h"
 #include "main-window.h"
+#include "chat-page.h"
 #include "run-page.h"
 #include "screenshot.h"
 #include "stepper.h"
@@ -145,6 +146,7 @@ int main(int argc, char** argv)
     if (settings.contextTokens) bridge->setContextTokens(*settings.contextTokens);
     if (settings.batchTokens) bridge->setBatchTokens(*settings.batchTokens);
     applyGeneration(*window.runPage(), settings);
+    window.chatPage()->setPresetPrompts(settings.chatPrompts);
 
     QString modelPath = settings.modelPath.isEmpty() ? edgert::qt::defaultModelPath() : settings.modelPath;
     if (modelPath.isEmpty())

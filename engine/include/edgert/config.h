@@ -5,7 +5,7 @@
 //   [generation]  prompt, max_tokens, temperature, top_k, top_p, seed, context, batch
 //   [monitor]     period_ms, root
 //   [thermal]     soft_limit_c, hard_limit_c
-//   [dashboard]   kiosk, language, theme
+//   [dashboard]   kiosk, language, theme, chat_prompts
 //
 // Every key is optional; an absent key keeps the default below (and the command's own default
 // applies: Config::isSet() tells which keys the file set). A bad file is a ConfigError whose
@@ -56,6 +56,8 @@ struct Config {
         bool kiosk = false;               ///< dashboard.kiosk: full screen for the 800x480 touchscreen
         std::string language = "system";  ///< dashboard.language: "system", "en" or "de"
         std::string theme = "system";     ///< dashboard.theme: "system", "light" or "dark"
+        /// dashboard.chat_prompts: the Chat page's preset prompts (1 to 8 non-empty strings).
+        std::vector<std::string> chatPrompts;
     } dashboard;
 
     std::filesystem::path sourceFile;  ///< the file these settings came from ("" for defaults)

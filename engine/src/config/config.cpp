@@ -225,6 +225,21 @@ const std::vector<KeyDef>& schema()
          [](const Field& f, Config& c) {
              c.dashboard.theme = f.choice({"system", "light", "dark"});
          }},
+        {"dashboard", "chat_prompts",
+         [](const Field& f, Config& c) {
+             const auto* list = f.node().as_array();
+             if (!list) f.fail("expected a list of strings, got " + typeName(f.node().type()));
+             if (list->empty() || list->size() > 8)
+                 f.fail("must hold 1 to 8 prompts, got " + std::to_string(list->size()));
+             std::vector<std::string> prompts;
+             for (const toml::node& item : *list) {
+                 const auto* text = item.as_string();
+                 if (!text) f.fail("expected a list of strings, got " + typeName(item.type()) + " in it");
+                 if (text->get().empty()) f.fail("a prompt must not be empty");
+                 prompts.push_back(text->get());
+             }
+             c.dashboard.chatPrompts = std::move(prompts);
+         }},
     };
     return keys;
 }
