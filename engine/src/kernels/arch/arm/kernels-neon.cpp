@@ -6,6 +6,7 @@
 #if defined(__aarch64__)
 
 #include "kernels/fp16.h"
+#include "kernels/quant-decode.h"
 #include "tensor/quant-blocks.h"
 
 #include <arm_neon.h>
@@ -44,11 +45,121 @@ EDGERT_DOTPROD inline int32x4_t dotI8Sdot(int8x16_t w0, int8x16_t w1, int8x16_t 
     return vdotq_s32(vdotq_s32(vdupq_n_s32(0), w0, x0), w1, x1);
 }
 
+// Dot of 16 int8 pairs as int32x4 partial sums: baseline (SMULL/SMLAL2 to int16, |2 products| <=
+// 2 * 127 * 127 fits, then pairwise widening) and SDOT.
+inline int32x4_t dot16(int8x16_t a, int8x16_t b)
+{
+    return vpaddlq_s16(vmlal_high_s8(vmull_s8(vget_low_s8(a), vget_low_s8(b)), a, b));
+}
+EDGERT_DOTPROD inline int32x4_t dot16Sdot(int8x16_t a, int8x16_t b)
+{
+    return vdotq_s32(vdupq_n_s32(0), a, b);
+}
+
+// Super-block decoders into signed quants + scales (kernels/quant-decode.h's SuperBlockInts),
+// NEON versions of its scalar decode() for the types of Q4_K_M / Q5_K_M / Q6_K / IQ4_XS files.
+inline void storeQ(std::int8_t* q, uint8x16_t v)
+{
+    vst1q_s8(q, vreinterpretq_s8_u8(v));
+}
+
+inline void kScalesMinsOf(const std::uint8_t* scales, SuperBlockInts& o)
+{
+    for (int i = 0; i < 8; ++i) {
+        int sc = 0, m = 0;
+        kScaleMin(scales, i, sc, m);
+        o.scale[i] = static_cast<std::int16_t>(sc);
+        o.min[i] = static_cast<std::int16_t>(m);
+    }
+}
+
+inline void decodeSuper(const BlockQ4_K& b, SuperBlockInts& o)
+{
+    const uint8x16_t low4 = vdupq_n_u8(0x0f);
+    for (int c = 0; c < 4; ++c)
+        for (int i = 0; i < 2; ++i) {
+            const uint8x16_t p = vld1q_u8(b.qs + 32 * c + 16 * i);
+            storeQ(o.q + 64 * c + 16 * i, vandq_u8(p, low4));
+            storeQ(o.q + 64 * c + 32 + 16 * i, vshrq_n_u8(p, 4));
+        }
+    kScalesMinsOf(b.scales, o);
+    o.d = fp16ToFp32(b.d);
+    o.dmin = fp16ToFp32(b.dmin);
+    o.sub = 32;
+}
+
+inline void decodeSuper(const BlockQ5_K& b, SuperBlockInts& o)
+{
+    const uint8x16_t low4 = vdupq_n_u8(0x0f), fifth = vdupq_n_u8(0x10);
+    for (int i = 0; i < 2; ++i) {
+        const uint8x16_t h = vld1q_u8(b.qh + 16 * i);
+        for (int c = 0; c < 4; ++c) {
+            const uint8x16_t p = vld1q_u8(b.qs + 32 * c + 16 * i);
+            const uint8x16_t bitLo = vandq_u8(vtstq_u8(h, vdupq_n_u8(static_cast<std::uint8_t>(1u << (2 * c)))), fifth);
+            const uint8x16_t bitHi = vandq_u8(vtstq_u8(h, vdupq_n_u8(static_cast<std::uint8_t>(2u << (2 * c)))), fifth);
+            storeQ(o.q + 64 * c + 16 * i, vorrq_u8(vandq_u8(p, low4), bitLo));
+            storeQ(o.q + 64 * c + 32 + 16 * i, vorrq_u8(vshrq_n_u8(p, 4), bitHi));
+        }
+    }
+    kScalesMinsOf(b.scales, o);
+    o.d = fp16ToFp32(b.d);
+    o.dmin = fp16ToFp32(b.dmin);
+    o.sub = 32;
+}
+
+inline void decodeSuper(const BlockQ6_K& b, SuperBlockInts& o)
+{
+    const uint8x16_t low4 = vdupq_n_u8(0x0f), three = vdupq_n_u8(3);
+    const int8x16_t offset = vdupq_n_s8(32);
+    const auto put = [&](std::int8_t* q, uint8x16_t v) { vst1q_s8(q, vsubq_s8(vreinterpretq_s8_u8(v), offset)); };
+    for (int h = 0; h < 2; ++h)
+        for (int i = 0; i < 2; ++i) {
+            const uint8x16_t la = vld1q_u8(b.ql + 64 * h + 16 * i), lb = vld1q_u8(b.ql + 64 * h + 32 + 16 * i);
+            const uint8x16_t hh = vld1q_u8(b.qh + 32 * h + 16 * i);
+            std::int8_t* q = o.q + 128 * h + 16 * i;
+            put(q, vorrq_u8(vandq_u8(la, low4), vshlq_n_u8(vandq_u8(hh, three), 4)));
+            put(q + 32, vorrq_u8(vandq_u8(lb, low4), vshlq_n_u8(vandq_u8(vshrq_n_u8(hh, 2), three), 4)));
+            put(q + 64, vorrq_u8(vshrq_n_u8(la, 4), vshlq_n_u8(vandq_u8(vshrq_n_u8(hh, 4), three), 4)));
+            put(q + 96, vorrq_u8(vshrq_n_u8(lb, 4), vshlq_n_u8(vshrq_n_u8(hh, 6), 4)));
+        }
+    for (int i = 0; i < 16; ++i) o.scale[i] = b.scales[i];
+    clearMins(o);
+    o.d = fp16ToFp32(b.d);
+    o.sub = 16;
+}
+
+inline void decodeSuper(const BlockIQ4_XS& b, SuperBlockInts& o)
+{
+    const int8x16_t table = vld1q_s8(kIq4NlValues);
+    for (int i = 0; i < 8; ++i) {
+        const uint8x16_t p = vld1q_u8(b.qs + 16 * i);
+        vst1q_s8(o.q + 32 * i, vqtbl1q_s8(table, vandq_u8(p, vdupq_n_u8(0x0f))));
+        vst1q_s8(o.q + 32 * i + 16, vqtbl1q_s8(table, vshrq_n_u8(p, 4)));
+        o.scale[i] = static_cast<std::int16_t>(iq4xsScale(b, i));
+    }
+    clearMins(o);
+    o.d = fp16ToFp32(b.d);
+    o.sub = 32;
+}
+
+// Q2_K and Q3_K: the scalar decode (their 2-bit fields are rarer in downloaded files).
+inline void decodeSuper(const BlockQ2_K& b, SuperBlockInts& o)
+{
+    decode(b, o);
+}
+inline void decodeSuper(const BlockQ3_K& b, SuperBlockInts& o)
+{
+    decode(b, o);
+}
+
 // Quantised row kernels for baseline NEON (Cortex-A72) ...
 namespace baseline {
 #define EDGERT_TARGET
 #define EDGERT_DOT_I8 dotI8
+#define EDGERT_DOT16 dot16
 #include "kernels/arch/arm/quant-rows-neon.inc"
+#include "kernels/arch/arm/super-rows-neon.inc"
+#undef EDGERT_DOT16
 #undef EDGERT_TARGET
 #undef EDGERT_DOT_I8
 }  // namespace baseline
@@ -57,7 +168,10 @@ namespace baseline {
 namespace dotprod {
 #define EDGERT_TARGET EDGERT_DOTPROD
 #define EDGERT_DOT_I8 dotI8Sdot
+#define EDGERT_DOT16 dot16Sdot
 #include "kernels/arch/arm/quant-rows-neon.inc"
+#include "kernels/arch/arm/super-rows-neon.inc"
+#undef EDGERT_DOT16
 #undef EDGERT_TARGET
 #undef EDGERT_DOT_I8
 }  // namespace dotprod
@@ -79,11 +193,72 @@ EDGERT_DOTPROD void q8_0RowsSdot(const void* w, std::size_t rb, std::size_t r0, 
 {
     dotprod::quantRows<BlockQ8_0>(w, rb, r0, r1, x, nt, nb, y, ys);
 }
+void q4_1RowsNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                  std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    baseline::quantRows<BlockQ4_1>(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+EDGERT_DOTPROD void q4_1RowsSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1,
+                                 const ActivationBlock* x, std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    dotprod::quantRows<BlockQ4_1>(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+void q5_0RowsNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                  std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    baseline::quantRows<BlockQ5_0>(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+EDGERT_DOTPROD void q5_0RowsSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1,
+                                 const ActivationBlock* x, std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    dotprod::quantRows<BlockQ5_0>(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+void q5_1RowsNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                  std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    baseline::quantRows<BlockQ5_1>(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+EDGERT_DOTPROD void q5_1RowsSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1,
+                                 const ActivationBlock* x, std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    dotprod::quantRows<BlockQ5_1>(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+void iq4_nlRowsNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                    std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    baseline::quantRows<BlockIQ4_NL>(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+EDGERT_DOTPROD void iq4_nlRowsSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1,
+                                   const ActivationBlock* x, std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    dotprod::quantRows<BlockIQ4_NL>(w, rb, r0, r1, x, nt, nb, y, ys);
+}
 EDGERT_DOTPROD void q4_0RowsSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1,
                                  const ActivationBlock* x, std::size_t nt, std::size_t nb, float* y, std::size_t ys)
 {
     dotprod::quantRows<BlockQ4_0>(w, rb, r0, r1, x, nt, nb, y, ys);
 }
+
+// Super-block rows (K-quants, IQ4_XS) @ Q8_K activations. Reference: superRows (arch/generic).
+#define EDGERT_NEON_SUPER_ROWS(NAME, NS, ATTR, BLOCK)                                                                 \
+    ATTR void NAME(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const BlockQ8_K* x, std::size_t nt, \
+                   std::size_t nb, float* y, std::size_t ys)                                                          \
+    {                                                                                                                 \
+        NS::superRows<BLOCK>(w, rb, r0, r1, x, nt, nb, y, ys);                                                        \
+    }
+EDGERT_NEON_SUPER_ROWS(q2_kRowsNeon, baseline, , BlockQ2_K)
+EDGERT_NEON_SUPER_ROWS(q3_kRowsNeon, baseline, , BlockQ3_K)
+EDGERT_NEON_SUPER_ROWS(q4_kRowsNeon, baseline, , BlockQ4_K)
+EDGERT_NEON_SUPER_ROWS(q5_kRowsNeon, baseline, , BlockQ5_K)
+EDGERT_NEON_SUPER_ROWS(q6_kRowsNeon, baseline, , BlockQ6_K)
+EDGERT_NEON_SUPER_ROWS(iq4_xsRowsNeon, baseline, , BlockIQ4_XS)
+EDGERT_NEON_SUPER_ROWS(q2_kRowsSdot, dotprod, EDGERT_DOTPROD, BlockQ2_K)
+EDGERT_NEON_SUPER_ROWS(q3_kRowsSdot, dotprod, EDGERT_DOTPROD, BlockQ3_K)
+EDGERT_NEON_SUPER_ROWS(q4_kRowsSdot, dotprod, EDGERT_DOTPROD, BlockQ4_K)
+EDGERT_NEON_SUPER_ROWS(q5_kRowsSdot, dotprod, EDGERT_DOTPROD, BlockQ5_K)
+EDGERT_NEON_SUPER_ROWS(q6_kRowsSdot, dotprod, EDGERT_DOTPROD, BlockQ6_K)
+EDGERT_NEON_SUPER_ROWS(iq4_xsRowsSdot, dotprod, EDGERT_DOTPROD, BlockIQ4_XS)
+#undef EDGERT_NEON_SUPER_ROWS
 
 // W (F32 rows) @ x (nTokens, n) f32. Reference: f32Rows (arch/generic).
 void f32RowsNeon(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t r1, const float* x,
@@ -165,6 +340,16 @@ const KernelTable* armNeonKernels()
         .name = "neon",
         .q8_0 = q8_0RowsNeon,
         .q4_0 = q4_0RowsNeon,
+        .q4_1 = q4_1RowsNeon,
+        .q5_0 = q5_0RowsNeon,
+        .q5_1 = q5_1RowsNeon,
+        .iq4_nl = iq4_nlRowsNeon,
+        .q2_k = q2_kRowsNeon,
+        .q3_k = q3_kRowsNeon,
+        .q4_k = q4_kRowsNeon,
+        .q5_k = q5_kRowsNeon,
+        .q6_k = q6_kRowsNeon,
+        .iq4_xs = iq4_xsRowsNeon,
         .f32 = f32RowsNeon,
         .f16 = f16RowsNeon,
         .quantizeActivations = quantizeActivationsNeon,
@@ -178,6 +363,16 @@ const KernelTable* armNeonDotprodKernels()
         .name = "neon-dotprod",
         .q8_0 = q8_0RowsSdot,
         .q4_0 = q4_0RowsSdot,
+        .q4_1 = q4_1RowsSdot,
+        .q5_0 = q5_0RowsSdot,
+        .q5_1 = q5_1RowsSdot,
+        .iq4_nl = iq4_nlRowsSdot,
+        .q2_k = q2_kRowsSdot,
+        .q3_k = q3_kRowsSdot,
+        .q4_k = q4_kRowsSdot,
+        .q5_k = q5_kRowsSdot,
+        .q6_k = q6_kRowsSdot,
+        .iq4_xs = iq4_xsRowsSdot,
         .f32 = f32RowsNeon,
         .f16 = f16RowsNeon,
         .quantizeActivations = quantizeActivationsNeon,
