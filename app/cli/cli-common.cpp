@@ -90,6 +90,36 @@ bool resetPeakRss()
     return static_cast<bool>(f);
 }
 
+void addHelpOption(QCommandLineParser& parser)
+{
+    parser.addOption(
+        QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help and exit.")));
+}
+
+void addOptionsShowingDefaults(QCommandLineParser& parser, QList<QCommandLineOption> options)
+{
+    for (auto& o : options) {
+        const QStringList defaults = o.defaultValues();
+        if (defaults.isEmpty() || o.description().contains(QLatin1String("default"))) continue;
+        QString text = o.description();
+        if (text.endsWith(QLatin1Char('.'))) text.chop(1);
+        o.setDescription(text + QStringLiteral(" (default: %1).").arg(defaults.join(QLatin1Char(','))));
+    }
+    parser.addOptions(options);
+}
+
+QString commandHelp(const QCommandLineParser& parser, const QStringList& arguments)
+{
+    QString text = parser.helpText();
+    const auto end = text.indexOf(u'\n');
+    const QString usage = text.left(end);
+    const auto options = usage.indexOf(QLatin1String(" [options]"));
+    // Keep what follows "[options]" (positional arguments), replace the executable's path.
+    text.replace(0, end,
+                 QStringLiteral("Usage: %1%2").arg(arguments.value(0), options >= 0 ? usage.mid(options) : QString()));
+    return text;
+}
+
 void rejectPositional(const QCommandLineParser& parser)
 {
     if (!parser.positionalArguments().isEmpty())

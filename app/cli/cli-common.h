@@ -33,6 +33,15 @@ std::uint64_t fullBudget(const PartitionStrategy& strategy, const PlanInput& inp
 /// so the next reading measures from now. Returns false when the kernel refuses.
 bool resetPeakRss();
 
+/// Adds -h/--help (Qt's addHelpOption would also add --help-all, which lists Qt's own options).
+void addHelpOption(QCommandLineParser& parser);
+/// Adds `options`, appending " (default: X)" to the description of each one that has a default
+/// value and does not already name its default.
+void addOptionsShowingDefaults(QCommandLineParser& parser, QList<QCommandLineOption> options);
+/// The help text with a usage line naming the command: "Usage: edge-rt run [options]"
+/// (arguments[0] is "edge-rt <command>", as main() passes it).
+QString commandHelp(const QCommandLineParser& parser, const QStringList& arguments);
+
 /// Rejects positional arguments a command does not take.
 void rejectPositional(const QCommandLineParser& parser);
 

@@ -115,43 +115,46 @@ int benchmarkCommand(const QStringList& arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Measure load, prefill and decode speed and memory for strategies x budgets x threads."));
-    parser.addHelpOption();
-    parser.addOptions({
-        {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or the default model)."),
-         QStringLiteral("path")},
-        {QStringLiteral("strategies"), QStringLiteral("Comma-separated strategies (default: all)."),
-         QStringLiteral("list")},
-        {QStringLiteral("sweep-memory"),
-         QStringLiteral("Comma-separated budgets, e.g. 256M,512M,1G, 'min', 'full' or 'auto' (default: full)."),
-         QStringLiteral("list"), QStringLiteral("full")},
-        {QStringLiteral("p"), QStringLiteral("Prompt tokens for the prefill test."), QStringLiteral("N"),
-         QStringLiteral("128")},
-        {QStringLiteral("n"), QStringLiteral("Tokens to decode."), QStringLiteral("N"), QStringLiteral("64")},
-        {QStringLiteral("r"), QStringLiteral("Repetitions (after one warm-up)."), QStringLiteral("N"),
-         QStringLiteral("5")},
-        {QStringLiteral("threads"), QStringLiteral("Comma-separated thread counts (default: physical cores)."),
-         QStringLiteral("list")},
-        {QStringLiteral("batch"), QStringLiteral("Prompt tokens per prefill pass."), QStringLiteral("N"),
-         QStringLiteral("64")},
-        {QStringLiteral("output"), QStringLiteral("table, csv or json."), QStringLiteral("format"),
-         QStringLiteral("table")},
-        {QStringLiteral("roofline"),
-         QStringLiteral("Measure memory and file read bandwidth and relate the results to them.")},
-        {QStringLiteral("timeline"),
-         QStringLiteral("Write per-group load/compute intervals of the last decode repetition to FILE.json."),
-         QStringLiteral("file")},
-        {QStringLiteral("background-load"),
-         QStringLiteral("Spin N other processes for the whole benchmark (a shared core)."), QStringLiteral("N"),
-         QStringLiteral("0")},
-        {QStringLiteral("compare-llama-bench"),
-         QStringLiteral("Also run this llama-bench binary on the same model, threads, -p, -n and -r, after edge-rt at "
-                        "each thread count, and print both and the ratio."),
-         QStringLiteral("path")},
-    });
+    addHelpOption(parser);
+    addOptionsShowingDefaults(
+        parser,
+        {
+            {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or the default model)."),
+             QStringLiteral("path")},
+            {QStringLiteral("strategies"), QStringLiteral("Comma-separated strategies (default: all)."),
+             QStringLiteral("list")},
+            {QStringLiteral("sweep-memory"),
+             QStringLiteral("Comma-separated budgets, e.g. 256M,512M,1G, 'min', 'full' or 'auto' (default: full)."),
+             QStringLiteral("list"), QStringLiteral("full")},
+            {QStringLiteral("p"), QStringLiteral("Prompt tokens for the prefill test."), QStringLiteral("N"),
+             QStringLiteral("128")},
+            {QStringLiteral("n"), QStringLiteral("Tokens to decode."), QStringLiteral("N"), QStringLiteral("64")},
+            {QStringLiteral("r"), QStringLiteral("Repetitions (after one warm-up)."), QStringLiteral("N"),
+             QStringLiteral("5")},
+            {QStringLiteral("threads"), QStringLiteral("Comma-separated thread counts (default: physical cores)."),
+             QStringLiteral("list")},
+            {QStringLiteral("batch"), QStringLiteral("Prompt tokens per prefill pass."), QStringLiteral("N"),
+             QStringLiteral("64")},
+            {QStringLiteral("output"), QStringLiteral("table, csv or json."), QStringLiteral("format"),
+             QStringLiteral("table")},
+            {QStringLiteral("roofline"),
+             QStringLiteral("Measure memory and file read bandwidth and relate the results to them.")},
+            {QStringLiteral("timeline"),
+             QStringLiteral("Write per-group load/compute intervals of the last decode repetition to FILE.json."),
+             QStringLiteral("file")},
+            {QStringLiteral("background-load"),
+             QStringLiteral("Spin N other processes for the whole benchmark (a shared core)."), QStringLiteral("N"),
+             QStringLiteral("0")},
+            {QStringLiteral("compare-llama-bench"),
+             QStringLiteral(
+                 "Also run this llama-bench binary on the same model, threads, -p, -n and -r, after edge-rt at "
+                 "each thread count, and print both and the ratio."),
+             QStringLiteral("path")},
+        });
     parser.addOption(configOption());
     if (!parseWithConfig(parser, arguments, ConfigUse::Benchmark)) throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        std::fputs(qPrintable(commandHelp(parser, arguments)), stdout);
         return 0;
     }
     rejectPositional(parser);

@@ -54,10 +54,11 @@ void printHyperParams(const ValidatedModelGraph& g)
                     hp.vocabSize, hp.tiedEmbeddings ? "tied (LM head = token embedding)" : "separate");
         return;
     }
-    std::printf("  layers %u, dim %u, FFN %u, heads %u, KV heads %u (GQA %u:1), head dim %u, RoPE dims %u, "
-                "RoPE base %g\n",
-                hp.nLayers, hp.dim, hp.ffnDim, hp.nHeads, hp.nKvHeads, hp.nHeads / hp.nKvHeads, hp.headDim, hp.ropeDim,
-                static_cast<double>(hp.ropeFreqBase));
+    std::printf(
+        "  layers %u, dim %u, FFN %u, heads %u, KV heads %u (GQA %u:1), head dim %u, RoPE dims %u, "
+        "RoPE base %g\n",
+        hp.nLayers, hp.dim, hp.ffnDim, hp.nHeads, hp.nKvHeads, hp.nHeads / hp.nKvHeads, hp.headDim, hp.ropeDim,
+        static_cast<double>(hp.ropeFreqBase));
     std::printf("  RMSNorm eps %g, context %u, vocab %u, embeddings %s\n", static_cast<double>(hp.normEps),
                 hp.contextLength, hp.vocabSize, hp.tiedEmbeddings ? "tied (LM head = token embedding)" : "separate");
 }
@@ -76,17 +77,26 @@ int inspectCommand(const QStringList& arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Show a model's metadata, tensors and partition plans."));
-    parser.addHelpOption();
-    parser.addOptions({
-        {QStringLiteral("model"), QStringLiteral("GGUF file or HF SafeTensors model directory (default: $EDGERT_MODEL or the default model)."), QStringLiteral("path")},
-        {QStringLiteral("tensors"), QStringLiteral("List every tensor (name, type, shape, bytes, offset).")},
-        {QStringLiteral("memory-budget"), QStringLiteral("Plan for this budget (default: each strategy's minimum)."), QStringLiteral("size")},
-        {QStringLiteral("ctx"), QStringLiteral("KV-cache context in tokens for planning (default: the model's, at most 512)."), QStringLiteral("N")},
-        {QStringLiteral("batch"), QStringLiteral("Prefill batch for planning (default 32)."), QStringLiteral("N"), QStringLiteral("32")},
-    });
+    addHelpOption(parser);
+    addOptionsShowingDefaults(
+        parser,
+        {
+            {QStringLiteral("model"),
+             QStringLiteral(
+                 "GGUF file or HF SafeTensors model directory (default: $EDGERT_MODEL or the default model)."),
+             QStringLiteral("path")},
+            {QStringLiteral("tensors"), QStringLiteral("List every tensor (name, type, shape, bytes, offset).")},
+            {QStringLiteral("memory-budget"),
+             QStringLiteral("Plan for this budget (default: each strategy's minimum)."), QStringLiteral("size")},
+            {QStringLiteral("ctx"),
+             QStringLiteral("KV-cache context in tokens for planning (default: the model's, at most 512)."),
+             QStringLiteral("N")},
+            {QStringLiteral("batch"), QStringLiteral("Prefill batch for planning (default 32)."), QStringLiteral("N"),
+             QStringLiteral("32")},
+        });
     if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        std::fputs(qPrintable(commandHelp(parser, arguments)), stdout);
         return 0;
     }
     rejectPositional(parser);

@@ -53,22 +53,24 @@ int logitsCommand(const QStringList& arguments)
         "Teacher-forced logits: runs the tokens as one batch and prints, for every position, the top-K "
         "[id, logit] pairs, the argmax and the log-sum-exp (natural log; log p(id) = logit - logsumexp). "
         "Position p predicts token p+1. --json prints llama.cpp's forced_positions shape."));
-    parser.addHelpOption();
+    addHelpOption(parser);
     parser.addOptions(scoringEngineOptions());
-    parser.addOptions({
-        {QStringLiteral("prompt"), QStringLiteral("Text to tokenise (BOS first when the vocabulary adds one)."),
-         QStringLiteral("text")},
-        {QStringLiteral("tokens"), QStringLiteral("Comma-separated token ids, used as given (e.g. 1,403,407)."),
-         QStringLiteral("ids")},
-        {QStringLiteral("top"), QStringLiteral("Pairs per position (default 10)."), QStringLiteral("K"),
-         QStringLiteral("10")},
-        {QStringLiteral("json"),
-         QStringLiteral(
-             "Print one JSON object: forced_ids, forced_positions[] {pos, input_id, argmax, logsumexp, top}.")},
-    });
+    addOptionsShowingDefaults(
+        parser,
+        {
+            {QStringLiteral("prompt"), QStringLiteral("Text to tokenise (BOS first when the vocabulary adds one)."),
+             QStringLiteral("text")},
+            {QStringLiteral("tokens"), QStringLiteral("Comma-separated token ids, used as given (e.g. 1,403,407)."),
+             QStringLiteral("ids")},
+            {QStringLiteral("top"), QStringLiteral("Pairs per position (default 10)."), QStringLiteral("K"),
+             QStringLiteral("10")},
+            {QStringLiteral("json"),
+             QStringLiteral(
+                 "Print one JSON object: forced_ids, forced_positions[] {pos, input_id, argmax, logsumexp, top}.")},
+        });
     if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        std::fputs(qPrintable(commandHelp(parser, arguments)), stdout);
         return 0;
     }
     rejectPositional(parser);

@@ -46,25 +46,27 @@ int perplexityCommand(const QStringList& arguments)
         "error. --kl-divergence-base FILE saves the scored log-probabilities (llama-perplexity's file "
         "layout); --kl-divergence FILE scores the tokens stored in FILE and compares: mean KL divergence, "
         "top-1 agreement."));
-    parser.addHelpOption();
+    addHelpOption(parser);
     parser.addOptions(scoringEngineOptions());
-    parser.addOptions({
-        {QStringList{QStringLiteral("f"), QStringLiteral("file")}, QStringLiteral("Text file to score."),
-         QStringLiteral("path")},
-        {QStringList{QStringLiteral("c"), QStringLiteral("ctx-size")},
-         QStringLiteral("Tokens per chunk (default 512, at most the model's context)."), QStringLiteral("N")},
-        {QStringList{QStringLiteral("b"), QStringLiteral("batch-size")},
-         QStringLiteral("Tokens per forward pass (default: the whole chunk)."), QStringLiteral("N")},
-        {QStringLiteral("chunks"), QStringLiteral("Score at most N chunks (default: all)."), QStringLiteral("N")},
-        {QStringLiteral("kl-divergence-base"),
-         QStringLiteral("Save the scored log-probabilities to FILE (written atomically)."), QStringLiteral("FILE")},
-        {QStringLiteral("kl-divergence"),
-         QStringLiteral("Compare with the log-probabilities in FILE (its tokens are scored; -f is not needed)."),
-         QStringLiteral("FILE")},
-    });
+    addOptionsShowingDefaults(
+        parser,
+        {
+            {QStringList{QStringLiteral("f"), QStringLiteral("file")}, QStringLiteral("Text file to score."),
+             QStringLiteral("path")},
+            {QStringList{QStringLiteral("c"), QStringLiteral("ctx-size")},
+             QStringLiteral("Tokens per chunk (default 512, at most the model's context)."), QStringLiteral("N")},
+            {QStringList{QStringLiteral("b"), QStringLiteral("batch-size")},
+             QStringLiteral("Tokens per forward pass (default: the whole chunk)."), QStringLiteral("N")},
+            {QStringLiteral("chunks"), QStringLiteral("Score at most N chunks (default: all)."), QStringLiteral("N")},
+            {QStringLiteral("kl-divergence-base"),
+             QStringLiteral("Save the scored log-probabilities to FILE (written atomically)."), QStringLiteral("FILE")},
+            {QStringLiteral("kl-divergence"),
+             QStringLiteral("Compare with the log-probabilities in FILE (its tokens are scored; -f is not needed)."),
+             QStringLiteral("FILE")},
+        });
     if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        std::fputs(qPrintable(commandHelp(parser, arguments)), stdout);
         return 0;
     }
     rejectPositional(parser);

@@ -66,22 +66,24 @@ int runCommand(const QStringList& arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Generate text from a GGUF or HF SafeTensors model under a memory budget."));
-    parser.addHelpOption();
+    addHelpOption(parser);
     addGenerationOptions(parser, "100");
-    parser.addOptions({
-        {QStringLiteral("prompt"),
-         QStringLiteral("Prompt text; '-' reads it from stdin (default: empty, generation starts from BOS)."),
-         QStringLiteral("text")},
-        {QStringList{QStringLiteral("f"), QStringLiteral("file")},
-         QStringLiteral("Read the prompt from FILE (wins over --prompt)."), QStringLiteral("file")},
-        {QStringLiteral("ids"), QStringLiteral("Print token ids instead of text.")},
-        {QStringLiteral("report"), QStringLiteral("Report format on stderr: text or json."), QStringLiteral("format"),
-         QStringLiteral("text")},
-    });
+    addOptionsShowingDefaults(
+        parser,
+        {
+            {QStringLiteral("prompt"),
+             QStringLiteral("Prompt text; '-' reads it from stdin (default: empty, generation starts from BOS)."),
+             QStringLiteral("text")},
+            {QStringList{QStringLiteral("f"), QStringLiteral("file")},
+             QStringLiteral("Read the prompt from FILE (wins over --prompt)."), QStringLiteral("file")},
+            {QStringLiteral("ids"), QStringLiteral("Print token ids instead of text.")},
+            {QStringLiteral("report"), QStringLiteral("Report format on stderr: text or json."),
+             QStringLiteral("format"), QStringLiteral("text")},
+        });
     parser.addOption(configOption());
     if (!parseWithConfig(parser, arguments, ConfigUse::Run)) throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        std::fputs(qPrintable(commandHelp(parser, arguments)), stdout);
         return 0;
     }
     rejectPositional(parser);

@@ -23,7 +23,7 @@ int synthCommand(const QStringList& arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Write a GGUF model with a known model's shape and random weights (its text is meaningless)."));
-    parser.addHelpOption();
+    addHelpOption(parser);
     QString archNames, shapes;
     for (const Architecture a : supportedArchitectures()) {
         archNames += (archNames.isEmpty() ? "" : ", ") + QString::fromLatin1(architectureName(a));
@@ -33,35 +33,39 @@ int synthCommand(const QStringList& arguments)
         if (!names.isEmpty())
             shapes += (shapes.isEmpty() ? "" : "; ") + QString::fromLatin1(architectureName(a)) + ": " + names;
     }
-    parser.addOptions({
-        {QStringLiteral("arch"), QStringLiteral("Architecture: %1 (default: the shape's, else llama).").arg(archNames),
-         QStringLiteral("name")},
-        {QStringLiteral("shape"), QStringLiteral("Known shape (%1), or 'custom' with --dim etc.").arg(shapes),
-         QStringLiteral("name")},
-        {QStringLiteral("type"),
-         QStringLiteral("Matrix type: one for every matrix (f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl, "
-                        "q2_k, q3_k, q4_k, q5_k, q6_k, iq4_xs), or a mixture chosen per tensor as llama-quantize "
-                        "does (q3_k_s, q3_k_m, q4_k_s, q4_k_m, q5_k_s, q5_k_m)."),
-         QStringLiteral("type"), QStringLiteral("q8_0")},
-        {QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output file."),
-         QStringLiteral("file.gguf")},
-        {QStringLiteral("vocab"),
-         QStringLiteral("GGUF to copy the tokenizer from (default: the shape's vocab in ../shared/models/vocab/, e.g. "
-                        "ggml-vocab-llama-spm.gguf)."),
-         QStringLiteral("path")},
-        {QStringLiteral("dim"), QStringLiteral("Embedding length (custom or override)."), QStringLiteral("N")},
-        {QStringLiteral("ffn"), QStringLiteral("Feed-forward length."), QStringLiteral("N")},
-        {QStringLiteral("layers"), QStringLiteral("Transformer blocks."), QStringLiteral("N")},
-        {QStringLiteral("heads"), QStringLiteral("Attention heads."), QStringLiteral("N")},
-        {QStringLiteral("kv-heads"), QStringLiteral("Key/value heads."), QStringLiteral("N")},
-        {QStringLiteral("head-dim"), QStringLiteral("Head size (default dim / heads)."), QStringLiteral("N")},
-        {QStringLiteral("context"), QStringLiteral("Context length."), QStringLiteral("N")},
-        {QStringLiteral("tied"), QStringLiteral("Tie the LM head to token_embd (no output.weight).")},
-        {QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1")},
-    });
+    addOptionsShowingDefaults(
+        parser,
+        {
+            {QStringLiteral("arch"),
+             QStringLiteral("Architecture: %1 (default: the shape's, else llama).").arg(archNames),
+             QStringLiteral("name")},
+            {QStringLiteral("shape"), QStringLiteral("Known shape (%1), or 'custom' with --dim etc.").arg(shapes),
+             QStringLiteral("name")},
+            {QStringLiteral("type"),
+             QStringLiteral("Matrix type: one for every matrix (f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl, "
+                            "q2_k, q3_k, q4_k, q5_k, q6_k, iq4_xs), or a mixture chosen per tensor as llama-quantize "
+                            "does (q3_k_s, q3_k_m, q4_k_s, q4_k_m, q5_k_s, q5_k_m)."),
+             QStringLiteral("type"), QStringLiteral("q8_0")},
+            {QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output file."),
+             QStringLiteral("file.gguf")},
+            {QStringLiteral("vocab"),
+             QStringLiteral(
+                 "GGUF to copy the tokenizer from (default: the shape's vocab in ../shared/models/vocab/, e.g. "
+                 "ggml-vocab-llama-spm.gguf)."),
+             QStringLiteral("path")},
+            {QStringLiteral("dim"), QStringLiteral("Embedding length (custom or override)."), QStringLiteral("N")},
+            {QStringLiteral("ffn"), QStringLiteral("Feed-forward length."), QStringLiteral("N")},
+            {QStringLiteral("layers"), QStringLiteral("Transformer blocks."), QStringLiteral("N")},
+            {QStringLiteral("heads"), QStringLiteral("Attention heads."), QStringLiteral("N")},
+            {QStringLiteral("kv-heads"), QStringLiteral("Key/value heads."), QStringLiteral("N")},
+            {QStringLiteral("head-dim"), QStringLiteral("Head size (default dim / heads)."), QStringLiteral("N")},
+            {QStringLiteral("context"), QStringLiteral("Context length."), QStringLiteral("N")},
+            {QStringLiteral("tied"), QStringLiteral("Tie the LM head to token_embd (no output.weight).")},
+            {QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1")},
+        });
     if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        std::fputs(qPrintable(commandHelp(parser, arguments)), stdout);
         return 0;
     }
     rejectPositional(parser);

@@ -60,26 +60,28 @@ int tokenizeCommand(const QStringList& arguments)
     parser.setApplicationDescription(
         QStringLiteral("Show the tokens a text becomes with a model's tokenizer: one line `id -> 'piece'` per token "
                        "(control tokens shown by their text), or the id list with --ids."));
-    parser.addHelpOption();
-    parser.addOptions({
-        {QStringLiteral("model"),
-         QStringLiteral("GGUF file or HF model directory (default: $EDGERT_MODEL or the default model)."),
-         QStringLiteral("path")},
-        {{QStringLiteral("p"), QStringLiteral("prompt")},
-         QStringLiteral("The text to tokenize."),
-         QStringLiteral("text")},
-        {{QStringLiteral("f"), QStringLiteral("file")},
-         QStringLiteral("Tokenize the contents of this file (UTF-8)."),
-         QStringLiteral("path")},
-        {QStringLiteral("ids"), QStringLiteral("Print only the ids, as [id, id, ...].")},
-        {QStringLiteral("no-bos"),
-         QStringLiteral("Do not add BOS even if the vocabulary asks for it (add_bos_token).")},
-        {QStringLiteral("parse-special"),
-         QStringLiteral("Match control tokens written in the text (<|im_start|>, <|eot_id|>, ...) as those tokens.")},
-    });
+    addHelpOption(parser);
+    addOptionsShowingDefaults(
+        parser, {
+                    {QStringLiteral("model"),
+                     QStringLiteral("GGUF file or HF model directory (default: $EDGERT_MODEL or the default model)."),
+                     QStringLiteral("path")},
+                    {{QStringLiteral("p"), QStringLiteral("prompt")},
+                     QStringLiteral("The text to tokenize."),
+                     QStringLiteral("text")},
+                    {{QStringLiteral("f"), QStringLiteral("file")},
+                     QStringLiteral("Tokenize the contents of this file (UTF-8)."),
+                     QStringLiteral("path")},
+                    {QStringLiteral("ids"), QStringLiteral("Print only the ids, as [id, id, ...].")},
+                    {QStringLiteral("no-bos"),
+                     QStringLiteral("Do not add BOS even if the vocabulary asks for it (add_bos_token).")},
+                    {QStringLiteral("parse-special"),
+                     QStringLiteral(
+                         "Match control tokens written in the text (<|im_start|>, <|eot_id|>, ...) as those tokens.")},
+                });
     if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        std::fputs(qPrintable(commandHelp(parser, arguments)), stdout);
         return 0;
     }
     rejectPositional(parser);
