@@ -42,7 +42,8 @@ private slots:
         EDGERT_REQUIRE_FILE(model);
         const auto o = runCli({QStringLiteral("inspect"), QStringLiteral("--model"), model});
         QVERIFY2(o.exitCode == 0, qPrintable(o.err));
-        QVERIFY2(o.out.contains(QStringLiteral("types      Q3_K\u00d717, Q4_K\u00d710, F32\u00d79, Q5_K\u00d72, Q6_K\u00d71\n")),
+        QVERIFY2(o.out.contains(
+                     QStringLiteral("types      Q3_K\u00d717, Q4_K\u00d710, F32\u00d79, Q5_K\u00d72, Q6_K\u00d71\n")),
                  qPrintable(o.out.left(400)));
     }
 
@@ -50,12 +51,14 @@ private slots:
     {
         const QString model = edgert::test::sharedModel("stories260K.gguf");
         EDGERT_REQUIRE_FILE(model);
-        const auto o = runCli({QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("-n"), QStringLiteral("60")});
+        const auto o = runCli(
+            {QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("-n"), QStringLiteral("60")});
         QCOMPARE(o.status, QProcess::NormalExit);
         QCOMPARE(o.exitCode, 0);
-        QVERIFY2(o.out.startsWith(QStringLiteral("Once upon a time, there was a little girl named Lily. She loved to play "
-                                                 "outside in the park. One day, she saw a big, red ball.")),
-                 qPrintable(o.out));
+        QVERIFY2(
+            o.out.startsWith(QStringLiteral("Once upon a time, there was a little girl named Lily. She loved to play "
+                                            "outside in the park. One day, she saw a big, red ball.")),
+            qPrintable(o.out));
         for (const char* field : {"load", "prefill", "decode", "plan", "pool peak", "peak RSS"})
             QVERIFY2(o.err.contains(QLatin1String(field)), field);
     }
@@ -65,10 +68,38 @@ private slots:
         EDGERT_REQUIRE_FILE(edgert::test::sharedModel("tinystories-656k-q8_0.gguf"));
         auto env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("EDGERT_MODEL"));
-        const auto o = runCli({QStringLiteral("run"), QStringLiteral("-n"), QStringLiteral("24"), QStringLiteral("--ids")}, env);
+        const auto o =
+            runCli({QStringLiteral("run"), QStringLiteral("-n"), QStringLiteral("24"), QStringLiteral("--ids")}, env);
         QCOMPARE(o.exitCode, 0);
-        QCOMPARE(o.out.trimmed(), QStringLiteral("147 201 282 215 286 598 1662 356 499 826 1363 1145 1652 615 242 1482 951 "
-                                                 "628 499 826 872 921 318 385"));
+        QCOMPARE(o.out.trimmed(),
+                 QStringLiteral("147 201 282 215 286 598 1662 356 499 826 1363 1145 1652 615 242 1482 951 "
+                                "628 499 826 872 921 318 385"));
+    }
+
+    // Issue 15 item 13: the usage line names the subcommand, Qt's --help-all is not offered, and
+    // options with a default show it.
+    void helpNamesTheCommandAndShowsDefaults_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("expectedDefault");
+        QTest::newRow("run") << "run"
+                             << "(default: 100)";
+        QTest::newRow("inspect") << "inspect"
+                                 << "";
+        QTest::newRow("synth") << "synth"
+                               << "";
+        QTest::newRow("benchmark") << "benchmark"
+                                   << "(default: 64)";
+    }
+    void helpNamesTheCommandAndShowsDefaults()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, expectedDefault);
+        const auto o = runCli({command, QStringLiteral("--help")});
+        QCOMPARE(o.exitCode, 0);
+        QCOMPARE(o.out.section(QLatin1Char('\n'), 0, 0), QStringLiteral("Usage: edge-rt %1 [options]").arg(command));
+        QVERIFY2(!o.out.contains(QStringLiteral("--help-all")), qPrintable(o.out));
+        if (!expectedDefault.isEmpty()) QVERIFY2(o.out.simplified().contains(expectedDefault), qPrintable(o.out));
     }
 
     void inspectShowsTensorsAndPlans()
@@ -81,7 +112,8 @@ private slots:
         QVERIFY(o.out.contains(QStringLiteral("blk.1.ffn_down.weight")));
         QVERIFY(o.out.contains(QStringLiteral("Q8_0")));
         QVERIFY(o.out.contains(QStringLiteral("embeddings tied")));
-        for (const char* s : {"sequential", "greedy-grouping", "speculative-prefetch"}) QVERIFY(o.out.contains(QLatin1String(s)));
+        for (const char* s : {"sequential", "greedy-grouping", "speculative-prefetch"})
+            QVERIFY(o.out.contains(QLatin1String(s)));
         QVERIFY(o.out.contains(QStringLiteral("minimum budget")));
         QVERIFY(o.out.contains(QStringLiteral("group 0")));
     }
@@ -91,24 +123,34 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
         const QString model = edgert::test::sharedModel("stories260K.gguf");
-        QTest::newRow("bad_budget_suffix") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("--memory-budget"), QStringLiteral("64Q")}
+        QTest::newRow("bad_budget_suffix") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model,
+                                                          QStringLiteral("--memory-budget"), QStringLiteral("64Q")}
                                            << QStringLiteral("invalid byte size '64Q'");
-        QTest::newRow("budget_not_a_number") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("--memory-budget"), QStringLiteral("lots")}
+        QTest::newRow("budget_not_a_number") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model,
+                                                            QStringLiteral("--memory-budget"), QStringLiteral("lots")}
                                              << QStringLiteral("invalid byte size 'lots'");
-        QTest::newRow("budget_below_minimum") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("--memory-budget"), QStringLiteral("64K")}
+        QTest::newRow("budget_below_minimum") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model,
+                                                             QStringLiteral("--memory-budget"), QStringLiteral("64K")}
                                               << QStringLiteral("minimum budget");
-        QTest::newRow("missing_model_file") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), QStringLiteral("/nonexistent/model.gguf")}
-                                            << QStringLiteral("/nonexistent/model.gguf");
-        QTest::newRow("unknown_strategy") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("--strategy"), QStringLiteral("fastest")}
+        QTest::newRow("missing_model_file")
+            << QStringList{QStringLiteral("run"), QStringLiteral("--model"), QStringLiteral("/nonexistent/model.gguf")}
+            << QStringLiteral("/nonexistent/model.gguf");
+        QTest::newRow("unknown_strategy") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model,
+                                                         QStringLiteral("--strategy"), QStringLiteral("fastest")}
                                           << QStringLiteral("unknown partition strategy 'fastest'");
-        QTest::newRow("unknown_option") << QStringList{QStringLiteral("run"), QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
-        QTest::newRow("negative_temperature") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("--temp"), QStringLiteral("-1")}
+        QTest::newRow("unknown_option") << QStringList{QStringLiteral("run"), QStringLiteral("--frobnicate")}
+                                        << QStringLiteral("frobnicate");
+        QTest::newRow("negative_temperature") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model,
+                                                             QStringLiteral("--temp"), QStringLiteral("-1")}
                                               << QStringLiteral("temperature");
-        QTest::newRow("top_p_out_of_range") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("--top-p"), QStringLiteral("1.5")}
+        QTest::newRow("top_p_out_of_range") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model,
+                                                           QStringLiteral("--top-p"), QStringLiteral("1.5")}
                                             << QStringLiteral("top-p");
-        QTest::newRow("zero_tokens") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("-n"), QStringLiteral("0")}
+        QTest::newRow("zero_tokens") << QStringList{QStringLiteral("run"), QStringLiteral("--model"), model,
+                                                    QStringLiteral("-n"), QStringLiteral("0")}
                                      << QStringLiteral("--n expects");
-        QTest::newRow("unknown_command") << QStringList{QStringLiteral("fly")} << QStringLiteral("unknown command 'fly'");
+        QTest::newRow("unknown_command") << QStringList{QStringLiteral("fly")}
+                                         << QStringLiteral("unknown command 'fly'");
     }
     void badInputFailsWithOneClearLine()
     {
@@ -142,7 +184,7 @@ private slots:
         const auto at = badType.indexOf("output_norm.weight");
         QVERIFY(at > 0);
         const qsizetype typeOffset = at + 18 + 4 + 8;  // name, n_dims (1), dims[0]
-        badType[typeOffset] = 12;                    // Q4_K: a 256-value block type on a 288-long row
+        badType[typeOffset] = 12;                      // Q4_K: a 256-value block type on a 288-long row
         const Variant variants[] = {
             {"truncated_header.gguf", bytes.left(3000), "truncated"},
             {"truncated_data.gguf", bytes.left(bytes.size() - 1000), "past the end of the file"},
@@ -159,7 +201,10 @@ private slots:
             for (const char* command : {"run", "inspect"}) {
                 const auto o = runCli({QLatin1String(command), QStringLiteral("--model"), path});
                 QCOMPARE(o.status, QProcess::NormalExit);
-                QVERIFY2(o.exitCode == 1, qPrintable(QStringLiteral("%1 %2: exit %3: %4").arg(QLatin1String(command), QLatin1String(v.name)).arg(o.exitCode).arg(o.err)));
+                QVERIFY2(o.exitCode == 1, qPrintable(QStringLiteral("%1 %2: exit %3: %4")
+                                                         .arg(QLatin1String(command), QLatin1String(v.name))
+                                                         .arg(o.exitCode)
+                                                         .arg(o.err)));
                 QVERIFY2(o.err.contains(QLatin1String(v.expected)), qPrintable(o.err));
                 QVERIFY2(o.err.contains(path), qPrintable(o.err));
             }
