@@ -232,9 +232,15 @@ TurnResult Session::generate(const GenerationParams& params, RunObserver* observ
     // A model that spells its end-of-sequence marker out as text ("<|end_story|>" in pieces, as
     // the TinyStories models do) ends the turn there too.
     std::vector<std::string> stopStrings = m_options.stopStrings;
+    std::string eosAsText;  // the EOS marker when it is matched as text: the model ended, not a user stop
     if (params.stopAtEos && tok.eos() >= 0) {
         const std::string& eosText = tok.tokenText(tok.eos());
-        if (eosText.size() >= 3 && eosText.front() == '<' && eosText.back() == '>') stopStrings.push_back(eosText);
+        if (eosText.size() >= 3 && eosText.front() == '<' && eosText.back() == '>') {
+            stopStrings.push_back(eosText);
+            if (std::find(m_options.stopStrings.begin(), m_options.stopStrings.end(), eosText) ==
+                m_options.stopStrings.end())
+                eosAsText = eosText;
+        }
     }
     StopStringFilter stops(stopStrings);
     // Every generated token gets one onText call (possibly empty); flushes only when non-empty.
@@ -276,7 +282,7 @@ TurnResult Session::generate(const GenerationParams& params, RunObserver* observ
         gen.decodeMs = msBetween(decodeStart, Clock::now());
         if (!hit.empty()) {
             result.stopString = hit;
-            return finish(StopReason::StopString);
+            return finish(hit == eosAsText ? StopReason::EndOfSequence : StopReason::StopString);
         }
         const auto flushText = [&] { emit(stops.flush() + streamer.flush(), index, false); };
         if (gen.tokens.size() >= params.maxTokens) {
