@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -61,6 +62,48 @@ private slots:
             qPrintable(o.out));
         for (const char* field : {"load", "prefill", "decode", "plan", "pool peak", "peak RSS"})
             QVERIFY2(o.err.contains(QLatin1String(field)), field);
+    }
+
+    // A run of one token says "1 token", the plan "1 group" (issue 15: "1 groups", "1 tokens").
+    void reportCountsAgreeInNumber()
+    {
+        const QString model = edgert::test::sharedModel("stories260K.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        const auto o = runCli({QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("-n"),
+                               QStringLiteral("1"), QStringLiteral("--prompt"), QStringLiteral("Once")});
+        QCOMPARE(o.exitCode, 0);
+        QVERIFY2(QRegularExpression(QStringLiteral("decode +1 token in ")).match(o.err).hasMatch(), qPrintable(o.err));
+        QVERIFY2(QRegularExpression(QStringLiteral(": 1 group \\(0 streamed\\)")).match(o.err).hasMatch(),
+                 qPrintable(o.err));
+        QVERIFY2(!o.err.contains(QStringLiteral("1 groups")) && !o.err.contains(QStringLiteral(" 1 tokens")),
+                 qPrintable(o.err));
+    }
+
+    // benchmark --output csv: stdout is the CSV alone (header + one line per row, all with the
+    // header's field count), "no overlap" is an empty field, and without a terminal the progress
+    // on stderr is plain lines (no carriage returns).
+    void benchmarkCsvIsCsvOnly()
+    {
+        const QString model = edgert::test::sharedModel("stories260K.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        const auto o =
+            runCli({QStringLiteral("benchmark"), QStringLiteral("--model"), model, QStringLiteral("--output"),
+                    QStringLiteral("csv"), QStringLiteral("--strategies"), QStringLiteral("sequential,greedy-grouping"),
+                    QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("-p"), QStringLiteral("8"),
+                    QStringLiteral("-n"), QStringLiteral("8"), QStringLiteral("-r"), QStringLiteral("1")});
+        QCOMPARE(o.exitCode, 0);
+        const QStringList lines = o.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);  // header + 2 strategies x 1 budget x 1 thread count
+        const QStringList header = lines.first().split(QLatin1Char(','));
+        const int overlap = static_cast<int>(header.indexOf(QStringLiteral("overlap_pct")));
+        QVERIFY(overlap > 0);
+        for (const QString& line : lines.mid(1)) {
+            const QStringList fields = line.split(QLatin1Char(','));
+            QCOMPARE(fields.size(), header.size());
+            QVERIFY2(fields.at(overlap).isEmpty(), qPrintable(line));  // all resident: nothing to overlap
+        }
+        QVERIFY2(!o.err.contains(QLatin1Char('\r')), qPrintable(o.err));
+        QVERIFY2(o.err.contains(QStringLiteral("fastest decode:")), qPrintable(o.err));  // the summary, on stderr
     }
 
     void defaultModelIsUsedWithoutModelFlag()

@@ -53,6 +53,11 @@ double parseDouble(const QCommandLineParser& parser, const QString& name)
     return v;
 }
 
+std::string countOf(std::uint64_t n, const char* singular, const char* plural)
+{
+    return std::to_string(n) + ' ' + (n == 1 ? singular : plural);
+}
+
 int defaultThreads()
 {
     // Physical cores: count distinct (physical id, core id) pairs; fall back to logical CPUs.

@@ -23,6 +23,9 @@ std::uint64_t parseUnsigned(const QCommandLineParser& parser, const QString& nam
 /// Parses a float option; throws UsageError naming the option.
 double parseDouble(const QCommandLineParser& parser, const QString& name);
 
+/// "1 group", "3 groups": n and the noun in its singular or plural form, for report lines.
+std::string countOf(std::uint64_t n, const char* singular, const char* plural);
+
 /// Physical cores of this machine (the default thread count).
 int defaultThreads();
 

@@ -32,6 +32,8 @@
 #include <map>
 #include <random>
 
+#include <unistd.h>
+
 namespace edgert::cli {
 
 namespace {
@@ -206,10 +208,12 @@ int benchmarkCommand(const QStringList& arguments)
 
     const bool synthetic = graph->displayName().find("synthetic") != std::string::npos;
     std::fprintf(stderr,
-                 "benchmark: %s — %s, %u layers, %s weights; prefill %u tokens (batch %u), decode %u tokens, "
-                 "%d repetitions after a warm-up%s\n",
+                 "benchmark: %s — %s, %u layers, %s weights; prefill %s (batch %u), decode %s, "
+                 "%s after a warm-up%s\n",
                  graph->displayName().c_str(), architectureName(hp.arch), hp.nLayers,
-                 formatBytes(graph->weightBytes()).c_str(), nPrompt, shape.nBatch, nDecode, reps,
+                 formatBytes(graph->weightBytes()).c_str(), countOf(nPrompt, "token", "tokens").c_str(), shape.nBatch,
+                 countOf(nDecode, "token", "tokens").c_str(),
+                 countOf(static_cast<unsigned>(reps), "repetition", "repetitions").c_str(),
                  synthetic ? " (random weights: speed and memory only)" : "");
 
     std::fprintf(stderr, "system: %s kernels · %s\n", std::string(activeKernelTableName()).c_str(),
@@ -223,6 +227,8 @@ int benchmarkCommand(const QStringList& arguments)
     const std::size_t total = threadCounts.size() * strategies.size() * budgetSpecs.size();
     std::size_t done = 0;
     TimelineRecorder recorder;
+    // The \r progress line only on a terminal; in a log it would pile up as ^M-joined text.
+    const bool progressOnTty = ::isatty(STDERR_FILENO) != 0;
     for (int threads : threadCounts)
         for (const auto& name : strategies)
             for (const auto& spec : budgetSpecs) {
@@ -236,8 +242,9 @@ int benchmarkCommand(const QStringList& arguments)
                              : spec == "full" ? fullBudget(*strategy, input)
                                               : std::stoull(spec);
                 ++done;
-                std::fprintf(stderr, "\r[%zu/%zu] %s, %s, %d threads ...        ", done, total, name.c_str(),
-                             formatBytes(row.budget).c_str(), threads);
+                std::fprintf(stderr, progressOnTty ? "\r[%zu/%zu] %s, %s, %s ...        " : "[%zu/%zu] %s, %s, %s\n",
+                             done, total, name.c_str(), formatBytes(row.budget).c_str(),
+                             countOf(static_cast<unsigned>(threads), "thread", "threads").c_str());
                 std::fflush(stderr);
                 try {
                     auto planned = IdleEngine(graph, EngineOptions{threads}).plan(*strategy, row.budget, shape);
@@ -304,13 +311,16 @@ int benchmarkCommand(const QStringList& arguments)
                 if (!llamaBench.empty() && name == strategies.back() && spec == budgetSpecs.back() &&
                     !InterruptScope::requested()) {
                     // Back to back with edge-rt's runs at this thread count, under the same load.
-                    std::fprintf(stderr, "\r[llama-bench] %d threads ...                              ", threads);
+                    std::fprintf(
+                        stderr,
+                        progressOnTty ? "\r[llama-bench] %s ...                              " : "[llama-bench] %s\n",
+                        countOf(static_cast<unsigned>(threads), "thread", "threads").c_str());
                     std::fflush(stderr);
                     llama[threads] =
                         runLlamaBench(llamaBench, modelPath, {threads}, nPrompt, nDecode, reps, 1800).at(threads);
                 }
             }
-    std::fprintf(stderr, "\r%60s\r", "");
+    if (progressOnTty) std::fprintf(stderr, "\r%60s\r", "");
 
     // ---- roofline ---------------------------------------------------------------------------
     std::map<int, double> memoryBandwidth;
@@ -424,13 +434,13 @@ int benchmarkCommand(const QStringList& arguments)
     const bool csv = output == QLatin1String("csv");
     if (csv)
         std::printf(
-            "strategy,budget_bytes,threads,groups,streamed_groups,pinned_mb,streamed_mb_per_pass,pool_peak_mb,"
-            "peak_rss_mb,load_ms,prefill_tok_s,prefill_sd,decode_tok_s,decode_sd,overlap_pct,repetitions,"
+            "strategy,budget_bytes,threads,groups,streamed_groups,pinned_mib,streamed_mib_per_pass,pool_peak_mib,"
+            "peak_rss_mib,load_ms,prefill_tok_s,prefill_sd,decode_tok_s,decode_sd,overlap_pct,repetitions,"
             "interrupted%s\n",
             roofline ? ",decode_gb_s,mem_bw_gb_s,disk_bound_tok_s" : "");
     else
         std::printf("%-21s %9s %3s %6s %9s %9s %8s %8s %8s %16s %16s%s\n", "strategy", "budget", "thr", "groups",
-                    "pinned MB", "stream MB", "pool MB", "RSS MB", "load ms", "prefill tok/s", "decode tok/s",
+                    "pinned MiB", "stream MiB", "pool MiB", "RSS MiB", "load ms", "prefill tok/s", "decode tok/s",
                     roofline ? "   decode GB/s (% of mem BW)  disk-bound tok/s" : "");
     for (const auto& r : rows) {
         if (!r.error.empty()) {
@@ -443,10 +453,11 @@ int benchmarkCommand(const QStringList& arguments)
             continue;
         }
         if (csv) {
-            std::printf("%s,%llu,%d,%zu,%zu,%.2f,%.2f,%.2f,%.2f,%.1f,%.2f,%.2f,%.2f,%.2f,%.1f", r.strategy.c_str(),
+            std::printf("%s,%llu,%d,%zu,%zu,%.2f,%.2f,%.2f,%.2f,%.1f,%.2f,%.2f,%.2f,%.2f,", r.strategy.c_str(),
                         static_cast<unsigned long long>(r.budget), r.threads, r.groups, r.streamedGroups,
                         mb(r.pinnedBytes), mb(r.streamedBytesPerPass), mb(r.poolPeak), mb(r.rssPeakAbove), r.loadMs,
-                        r.prefill.mean, r.prefill.sd, r.decode.mean, r.decode.sd, r.overlapPercent);
+                        r.prefill.mean, r.prefill.sd, r.decode.mean, r.decode.sd);
+            if (r.overlapPercent >= 0) std::printf("%.1f", r.overlapPercent);  // empty: nothing streamed to overlap
             std::printf(",%d,%d", r.repetitions, r.interrupted ? 1 : 0);
             if (roofline)
                 std::printf(",%.2f,%.2f,%.2f", achievedGBs(r), memoryBandwidth[r.threads] / 1e9, diskBoundTokS(r));
@@ -470,6 +481,9 @@ int benchmarkCommand(const QStringList& arguments)
         if (r.interrupted) std::printf("   interrupted after %d of %d repetitions", r.repetitions, reps);
         std::printf("\n");
     }
+    // In CSV mode stdout is the table alone (one header, one line per row); the summary and
+    // notes go to stderr.
+    FILE* const notes = csv ? stderr : stdout;
     // Summary.
     const Row* fastest = nullptr;
     const Row* leanest = nullptr;
@@ -479,25 +493,28 @@ int benchmarkCommand(const QStringList& arguments)
         if (!leanest || r.rssPeakAbove < leanest->rssPeakAbove) leanest = &r;
     }
     if (fastest)
-        std::printf(
-            "\nfastest decode: %s at %s, %d threads: %.1f tokens/s\n"
-            "most memory-efficient: %s at %s, %d threads: peak RSS +%.1f MiB, %.1f tokens/s\n",
-            fastest->strategy.c_str(), formatBytes(fastest->budget).c_str(), fastest->threads, fastest->decode.mean,
-            leanest->strategy.c_str(), formatBytes(leanest->budget).c_str(), leanest->threads,
-            mb(leanest->rssPeakAbove), leanest->decode.mean);
+        std::fprintf(notes,
+                     "\nfastest decode: %s at %s, %s: %.1f tokens/s\n"
+                     "most memory-efficient: %s at %s, %s: peak RSS +%.1f MiB, %.1f tokens/s\n",
+                     fastest->strategy.c_str(), formatBytes(fastest->budget).c_str(),
+                     countOf(static_cast<unsigned>(fastest->threads), "thread", "threads").c_str(),
+                     fastest->decode.mean, leanest->strategy.c_str(), formatBytes(leanest->budget).c_str(),
+                     countOf(static_cast<unsigned>(leanest->threads), "thread", "threads").c_str(),
+                     mb(leanest->rssPeakAbove), leanest->decode.mean);
     if (roofline) {
-        std::printf("roofline: memory read");
-        for (auto [t, v] : memoryBandwidth) std::printf(" %.1f GB/s (%d thr)", v / 1e9, t);
-        std::printf("; model file read %.2f GB/s cached, %.2f GB/s cold (evicted); %s weights read per token\n",
-                    fileBandwidth.warmBytesPerSecond / 1e9, fileBandwidth.coldBytesPerSecond / 1e9,
-                    formatBytes(weightBytesPerToken).c_str());
+        std::fprintf(notes, "roofline: memory read");
+        for (auto [t, v] : memoryBandwidth) std::fprintf(notes, " %.1f GB/s (%d thr)", v / 1e9, t);
+        std::fprintf(notes, "; model file read %.2f GB/s cached, %.2f GB/s cold (evicted); %s weights read per token\n",
+                     fileBandwidth.warmBytesPerSecond / 1e9, fileBandwidth.coldBytesPerSecond / 1e9,
+                     formatBytes(weightBytesPerToken).c_str());
     }
     if (!llama.empty()) {
         // edge-rt's fastest row per thread count against llama-bench at that thread count.
-        std::printf("\nagainst llama.cpp (%s, same file, -p %u -n %u -r %d%s):\n", llamaBench.c_str(), nPrompt, nDecode,
-                    reps, background.size() ? (", background load " + std::to_string(background.size())).c_str() : "");
-        std::printf("%3s %16s %16s %7s %16s %16s %7s\n", "thr", "edge-rt prefill", "llama.cpp pp", "ratio",
-                    "edge-rt decode", "llama.cpp tg", "ratio");
+        std::fprintf(notes, "\nagainst llama.cpp (%s, same file, -p %u -n %u -r %d%s):\n", llamaBench.c_str(), nPrompt,
+                     nDecode, reps,
+                     background.size() ? (", background load " + std::to_string(background.size())).c_str() : "");
+        std::fprintf(notes, "%3s %16s %16s %7s %16s %16s %7s\n", "thr", "edge-rt prefill", "llama.cpp pp", "ratio",
+                     "edge-rt decode", "llama.cpp tg", "ratio");
         for (const auto& [t, l] : llama) {
             const Row* best = nullptr;
             for (const auto& r : rows)
@@ -508,16 +525,16 @@ int benchmarkCommand(const QStringList& arguments)
             std::snprintf(lp, sizeof lp, "%.1f ± %.1f", l.pp.mean, l.pp.sd);
             std::snprintf(ed, sizeof ed, "%.1f ± %.1f", best->decode.mean, best->decode.sd);
             std::snprintf(lt, sizeof lt, "%.1f ± %.1f", l.tg.mean, l.tg.sd);
-            std::printf("%3d %16s %16s %6.2fx %16s %16s %6.2fx\n", t, ep, lp, best->prefill.mean / l.pp.mean, ed, lt,
-                        best->decode.mean / l.tg.mean);
+            std::fprintf(notes, "%3d %16s %16s %6.2fx %16s %16s %6.2fx\n", t, ep, lp, best->prefill.mean / l.pp.mean,
+                         ed, lt, best->decode.mean / l.tg.mean);
         }
     }
     if (roofline) {
         // --strategy auto's choice per (threads, budget) against the best measured row there.
-        std::printf(
-            "\nstrategy auto (cost model: every weight byte at the memory bandwidth, streamed bytes at the "
-            "file read bandwidth %.2f GB/s, overlapped when prefetching):\n",
-            fileBandwidth.warmBytesPerSecond / 1e9);
+        std::fprintf(notes,
+                     "\nstrategy auto (cost model: every weight byte at the memory bandwidth, streamed bytes at the "
+                     "file read bandwidth %.2f GB/s, overlapped when prefetching):\n",
+                     fileBandwidth.warmBytesPerSecond / 1e9);
         for (int t : threadCounts)
             for (const auto& spec : budgetSpecs) {
                 if (spec == "min") continue;  // each strategy's own minimum: no common budget to choose at
@@ -536,27 +553,28 @@ int benchmarkCommand(const QStringList& arguments)
                     for (const auto& r : rows)
                         if (r.threads == t && r.budgetSpec == spec && r.error.empty() && r.strategy == choice.name)
                             picked = &r;
-                    std::printf("  %d thr, %s: picks %s (predicted %.1f tok/s)", t, formatBytes(budget).c_str(),
-                                choice.name.c_str(), 1.0 / choice.predictedSeconds);
+                    std::fprintf(notes, "  %d thr, %s: picks %s (predicted %.1f tok/s)", t, formatBytes(budget).c_str(),
+                                 choice.name.c_str(), 1.0 / choice.predictedSeconds);
                     if (picked)
-                        std::printf(
+                        std::fprintf(
+                            notes,
                             "; measured %.1f tok/s, best of the sweep %s %.1f tok/s: auto at %.1f%% of the best\n",
                             picked->decode.mean, best->strategy.c_str(), best->decode.mean,
                             100.0 * picked->decode.mean / best->decode.mean);
                     else
-                        std::printf("; not in this sweep (--strategies)\n");
+                        std::fprintf(notes, "; not in this sweep (--strategies)\n");
                 } catch (const BudgetError& e) {
-                    std::printf("  %d thr, %s: %s\n", t, formatBytes(budget).c_str(), e.what());
+                    std::fprintf(notes, "  %d thr, %s: %s\n", t, formatBytes(budget).c_str(), e.what());
                 }
             }
     }
-    std::printf(
-        "measured: pool MB = memory pool peak; RSS MB = peak RSS above the pre-run baseline (VmHWM, "
-        "/proc/self/status); tokens/s = mean ± sd over %d repetitions.\n",
-        reps);
+    std::fprintf(notes,
+                 "measured: pool MiB = memory pool peak; RSS MiB = peak RSS above the pre-run baseline (VmHWM, "
+                 "/proc/self/status); tokens/s = mean ± sd over %s.\n",
+                 countOf(static_cast<unsigned>(reps), "repetition", "repetitions").c_str());
     if (interrupted)
-        std::printf("interrupted by %s: %zu of %zu combinations measured\n", InterruptScope::signalName(), rows.size(),
-                    total);
+        std::fprintf(notes, "interrupted by %s: %zu of %zu combinations measured\n", InterruptScope::signalName(),
+                     rows.size(), total);
     return exitStatus;
 }
 

@@ -201,15 +201,17 @@ int runCommand(const QStringList& arguments)
                      result.stopReason == StopReason::Cancelled ? "stopped at a layer-group boundary"
                                                                 : "the generation had already ended");
     printSetupReport(setup, loaded);
-    std::fprintf(stderr, "prefill    %u tokens in %.2f ms = %.1f tokens/s\n", result.promptTokens, result.prefillMs,
+    std::fprintf(stderr, "prefill    %s in %.2f ms = %.1f tokens/s\n",
+                 countOf(result.promptTokens, "token", "tokens").c_str(), result.prefillMs,
                  result.prefillTokensPerSecond());
-    std::fprintf(stderr, "decode     %zu tokens in %.2f ms = %.1f tokens/s (first token after %.2f ms; stop: %s%s%s)\n",
-                 result.tokens.size(), result.decodeMs, result.decodeTokensPerSecond(), result.timeToFirstTokenMs,
-                 stopReasonName(result.stopReason), turn.stopString.empty() ? "" : " ",
+    std::fprintf(stderr, "decode     %s in %.2f ms = %.1f tokens/s (first token after %.2f ms; stop: %s%s%s)\n",
+                 countOf(result.tokens.size(), "token", "tokens").c_str(), result.decodeMs,
+                 result.decodeTokensPerSecond(), result.timeToFirstTokenMs, stopReasonName(result.stopReason),
+                 turn.stopString.empty() ? "" : " ",
                  turn.stopString.empty() ? "" : ("'" + turn.stopString + "'").c_str());
     if (!turn.message.empty()) std::fprintf(stderr, "context    %s\n", turn.message.c_str());
-    std::fprintf(stderr, "streamed   %s read from disk over %llu forward passes\n",
-                 formatBytes(result.streamedBytesRead).c_str(), static_cast<unsigned long long>(result.forwardPasses));
+    std::fprintf(stderr, "streamed   %s read from disk over %s\n", formatBytes(result.streamedBytesRead).c_str(),
+                 countOf(result.forwardPasses, "forward pass", "forward passes").c_str());
     for (const auto& e : thermalEvents)
         std::fprintf(stderr, "thermal    %s: %s\n", describe(e.action).data(), e.reason.c_str());
     printMemoryReport(loaded);

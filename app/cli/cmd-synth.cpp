@@ -149,12 +149,13 @@ int synthCommand(const QStringList& arguments)
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto& sh = o.shape;
     std::printf(
-        "wrote %s: %s %s shape (dim %u, FFN %u, %u layers, %u heads, %u KV heads, head size %u, context %u%s), "
+        "wrote %s: %s %s shape (dim %u, FFN %u, %s, %u heads, %u KV heads, head size %u, context %u%s), "
         "%s matrices, %s in %.1f s\n"
         "note: the weights are random — generated text is meaningless; use it for speed and memory runs.\n",
-        out.c_str(), architectureName(sh.arch), sh.name.c_str(), sh.dim, sh.ffnDim, sh.nLayers, sh.nHeads, sh.kvHeads(),
-        sh.headSize(), sh.contextLength, sh.tiedEmbeddings ? ", tied embeddings" : "",
-        (o.mixture.empty() ? type : o.mixture).c_str(), formatBytes(bytes).c_str(), seconds);
+        out.c_str(), architectureName(sh.arch), sh.name.c_str(), sh.dim, sh.ffnDim,
+        countOf(sh.nLayers, "layer", "layers").c_str(), sh.nHeads, sh.kvHeads(), sh.headSize(), sh.contextLength,
+        sh.tiedEmbeddings ? ", tied embeddings" : "", (o.mixture.empty() ? type : o.mixture).c_str(),
+        formatBytes(bytes).c_str(), seconds);
     return 0;
 }
 

@@ -145,9 +145,9 @@ LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
     const auto& graph = *out.graph;
     if (graph.displayName().find("synthetic") != std::string::npos)
         std::fprintf(stderr,
-                     "edge-rt %s: warning: '%s' has random weights (edge-rt synth): the generated text is "
-                     "meaningless; use it to measure speed and memory\n",
-                     command, graph.displayName().c_str());
+                     "edge-rt %s: warning: %s was written by edge-rt synth with random weights: the generated "
+                     "text is meaningless; use it to measure speed and memory\n",
+                     command, std::filesystem::path(setup.modelPath).filename().c_str());
     IdleEngine idle(out.graph, EngineOptions{setup.threads});
     const auto& hp = graph.hparams();
     const RunShape wanted = shapeFor(idle.tokenizer(), hp.contextLength);
@@ -196,10 +196,10 @@ void printSetupReport(const GenerationSetup& setup, const LoadedEngine& loaded)
     std::fprintf(stderr, "model      %s (%s, %u layers, dim %u, vocab %u, %s weights)\n",
                  std::filesystem::path(graph.path()).filename().c_str(), architectureName(hp.arch), hp.nLayers, hp.dim,
                  hp.vocabSize, formatBytes(graph.weightBytes()).c_str());
-    std::fprintf(stderr, "plan       %s, budget %s: %zu groups (%zu streamed), pinned %s, streamed %s per pass\n",
-                 plan.strategy.c_str(), formatBytes(loaded.budgetBytes).c_str(), plan.groups.size(),
-                 plan.streamedGroupCount(), formatBytes(plan.pinnedBytes).c_str(),
-                 formatBytes(plan.streamedBytesPerPass).c_str());
+    std::fprintf(stderr, "plan       %s, budget %s: %s (%zu streamed), pinned %s, streamed %s per pass\n",
+                 plan.strategy.c_str(), formatBytes(loaded.budgetBytes).c_str(),
+                 countOf(plan.groups.size(), "group", "groups").c_str(), plan.streamedGroupCount(),
+                 formatBytes(plan.pinnedBytes).c_str(), formatBytes(plan.streamedBytesPerPass).c_str());
     std::fprintf(stderr, "load       %.1f ms (KV cache of %u tokens, scratch and pinned weights, %d threads)\n",
                  loaded.loadMs, loaded.shape.nCtx, setup.threads);
     std::fprintf(stderr, "system     %s\n", systemInfoLine(setup.threads).c_str());
