@@ -3,6 +3,8 @@
 #include "test-support.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -104,6 +106,27 @@ private slots:
         }
         QVERIFY2(!o.err.contains(QLatin1Char('\r')), qPrintable(o.err));
         QVERIFY2(o.err.contains(QStringLiteral("fastest decode:")), qPrintable(o.err));  // the summary, on stderr
+    }
+
+    // run --report json carries the generated text, the threads, the context and the architecture.
+    void jsonReportHasTextThreadsContextArchitecture()
+    {
+        const QString model = edgert::test::sharedModel("stories260K.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        const auto o = runCli({QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("-n"),
+                               QStringLiteral("20"), QStringLiteral("--threads"), QStringLiteral("1"),
+                               QStringLiteral("--report"), QStringLiteral("json")});
+        QCOMPARE(o.exitCode, 0);
+        const auto lines = o.err.trimmed().split(QLatin1Char('\n'));
+        const QJsonObject report = QJsonDocument::fromJson(lines.last().toUtf8()).object();
+        QVERIFY2(!report.isEmpty(), qPrintable(o.err));
+        const QString text = report.value(QStringLiteral("text")).toString();
+        QVERIFY(!text.isEmpty());
+        QVERIFY2(o.out.contains(text), qPrintable(text));
+        QCOMPARE(report.value(QStringLiteral("threads")).toInt(), 1);
+        QVERIFY(report.value(QStringLiteral("context_tokens")).toInt() >= 20);
+        QCOMPARE(report.value(QStringLiteral("architecture")).toString(), QStringLiteral("llama"));
+        QVERIFY(!report.value(QStringLiteral("kernels")).toString().isEmpty());
     }
 
     void defaultModelIsUsedWithoutModelFlag()

@@ -10,6 +10,7 @@
 #include "prompt-input.h"
 
 #include "edgert/error.h"
+#include "edgert/monitor/cpu-info.h"
 #include "edgert/monitor/process-memory.h"
 #include "edgert/session.h"
 #include "edgert/thermal-governor.h"
@@ -149,6 +150,13 @@ int runCommand(const QStringList& arguments)
         const std::uint64_t peakRss = after.peakRssBytes.valueOr(0);
         QJsonObject o;
         o[QStringLiteral("model")] = QString::fromStdString(setup.modelPath);
+        o[QStringLiteral("architecture")] = QString::fromLatin1(architectureName(loaded.graph->hparams().arch));
+        o[QStringLiteral("threads")] = setup.threads;
+        o[QStringLiteral("context_tokens")] = static_cast<int>(loaded.shape.nCtx);
+        o[QStringLiteral("kernels")] =
+            QString::fromLatin1(activeKernelTableName().data(), static_cast<qsizetype>(activeKernelTableName().size()));
+        o[QStringLiteral("text")] =
+            QString::fromStdString(turn.text);  // what was printed (control tokens per --special)
         o[QStringLiteral("strategy")] = QString::fromStdString(plan.strategy);
         o[QStringLiteral("budget_bytes")] = static_cast<double>(loaded.budgetBytes);
         o[QStringLiteral("groups")] = static_cast<int>(plan.groups.size());
