@@ -1,6 +1,7 @@
 #include "cli-common.h"
 
 #include "edgert/error.h"
+#include "edgert/units.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -51,6 +52,16 @@ double parseDouble(const QCommandLineParser& parser, const QString& name)
     const double v = text.toDouble(&ok);
     if (!ok) throw UsageError("--" + name.toStdString() + " expects a number, got '" + text.toStdString() + "'");
     return v;
+}
+
+std::string weightsOutsideGroupsNote(std::uint64_t weightBytes, const std::vector<PlanUnit>& units)
+{
+    std::uint64_t inUnits = 0;
+    for (const auto& unit : units) inUnits += unit.weightBytes;
+    if (inUnits >= weightBytes) return {};
+    return formatBytes(inUnits) + " of the " + formatBytes(weightBytes) +
+           " of weights are in layer groups; the other " + formatBytes(weightBytes - inUnits) +
+           " (the token embedding) are read one row per token from the mapped file and never pinned";
 }
 
 std::string countOf(std::uint64_t n, const char* singular, const char* plural)

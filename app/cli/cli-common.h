@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace edgert::cli {
 
@@ -22,6 +23,11 @@ std::uint64_t parseUnsigned(const QCommandLineParser& parser, const QString& nam
                             std::uint64_t maximum);
 /// Parses a float option; throws UsageError naming the option.
 double parseDouble(const QCommandLineParser& parser, const QString& name);
+
+/// Why the pinned bytes of a full-budget plan are fewer than the model's weights: "" when every
+/// weight is in a layer group, else a sentence naming the bytes outside them (the token
+/// embedding, read one row per token from the mapped file and never pinned).
+std::string weightsOutsideGroupsNote(std::uint64_t weightBytes, const std::vector<PlanUnit>& units);
 
 /// "1 group", "3 groups": n and the noun in its singular or plural form, for report lines.
 std::string countOf(std::uint64_t n, const char* singular, const char* plural);

@@ -120,6 +120,8 @@ int inspectCommand(const QStringList& arguments)
     const PlanInput input = makePlanInput(graph, shape);
     std::printf("\nplanning for a %u-token context, prefill batch %u: KV cache %s, scratch %s\n", shape.nCtx,
                 shape.nBatch, formatBytes(input.kvBytes).c_str(), formatBytes(input.scratchBytes).c_str());
+    if (const auto note = weightsOutsideGroupsNote(graph.weightBytes(), input.units); !note.empty())
+        std::printf("  %s\n", note.c_str());
     for (const auto& name : strategyNames()) {
         const auto strategy = makeStrategy(name);
         const auto minimum = strategy->minimumBudget(input);

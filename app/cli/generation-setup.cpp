@@ -200,6 +200,8 @@ void printSetupReport(const GenerationSetup& setup, const LoadedEngine& loaded)
                  plan.strategy.c_str(), formatBytes(loaded.budgetBytes).c_str(),
                  countOf(plan.groups.size(), "group", "groups").c_str(), plan.streamedGroupCount(),
                  formatBytes(plan.pinnedBytes).c_str(), formatBytes(plan.streamedBytesPerPass).c_str());
+    if (const auto note = weightsOutsideGroupsNote(graph.weightBytes(), plan.units); !note.empty())
+        std::fprintf(stderr, "           %s\n", note.c_str());
     std::fprintf(stderr, "load       %.1f ms (KV cache of %u tokens, scratch and pinned weights, %d threads)\n",
                  loaded.loadMs, loaded.shape.nCtx, setup.threads);
     std::fprintf(stderr, "system     %s\n", systemInfoLine(setup.threads).c_str());
