@@ -160,31 +160,31 @@ void TestCliStatus::jsonHasValuesAndReasons()
     const QJsonObject o = singleJsonObject(r.out);
     QVERIFY2(!o.isEmpty(), qPrintable(r.out));
 
-    const QJsonArray zones = o[u"thermalZones"].toArray();
+    const QJsonArray zones = o[u"thermal_zones"].toArray();
     QCOMPARE(zones.size(), 1);
     QCOMPARE(zones[0][u"type"].toString(), QStringLiteral("cpu_thermal"));
     QCOMPARE(zones[0][u"zone"].toString(), QStringLiteral("thermal_zone0"));
-    QVERIFY(std::abs(zones[0][u"temperatureC"].toDouble() - temperatureC) < kDecimalTolerance);
-    QCOMPARE(zones[0][u"tripPoints"][0][u"type"].toString(), QStringLiteral("critical"));
-    QCOMPARE(zones[0][u"tripPoints"][0][u"temperatureC"].toDouble(), 110.0);
+    QVERIFY(std::abs(zones[0][u"temperature_c"].toDouble() - temperatureC) < kDecimalTolerance);
+    QCOMPARE(zones[0][u"trip_points"][0][u"type"].toString(), QStringLiteral("critical"));
+    QCOMPARE(zones[0][u"trip_points"][0][u"temperature_c"].toDouble(), 110.0);
 
     const QJsonObject throttling = o[u"throttling"].toObject();
     QCOMPARE(throttling[u"raw"].toString(), throttledRaw);
     QCOMPARE(throttling[u"throttled"][u"now"].toBool(), throttledNow);
-    QCOMPARE(throttling[u"underVoltage"][u"sinceBoot"].toBool(), underVoltageSinceBoot);
+    QCOMPARE(throttling[u"under_voltage"][u"since_boot"].toBool(), underVoltageSinceBoot);
 
-    QCOMPARE(o[u"memory"][u"totalBytes"].toInteger(), 3881780ll * 1024);
-    QCOMPARE(o[u"memory"][u"usedBytes"].toInteger(), (3881780ll - 3126208ll) * 1024);
-    QCOMPARE(o[u"process"][u"peakRssBytes"].toInteger(), 843776ll * 1024);
+    QCOMPARE(o[u"memory"][u"total_bytes"].toInteger(), 3881780ll * 1024);
+    QCOMPARE(o[u"memory"][u"used_bytes"].toInteger(), (3881780ll - 3126208ll) * 1024);
+    QCOMPARE(o[u"process"][u"peak_rss_bytes"].toInteger(), 843776ll * 1024);
     const QJsonArray cores = o[u"cpu"][u"cores"].toArray();
     QCOMPARE(cores.size(), 4);
     QCOMPARE(cores[3][u"cpu"].toInt(), 3);
-    QCOMPARE(cores[3][u"frequencyMHz"].toDouble(), frequencyMHz);
-    QCOMPARE(cores[3][u"maxFrequencyMHz"].toDouble(), 1800.0);
+    QCOMPARE(cores[3][u"frequency_mhz"].toDouble(), frequencyMHz);
+    QCOMPARE(cores[3][u"max_frequency_mhz"].toDouble(), 1800.0);
     // A static tree's counters do not advance: utilisation is null, and the reason is given.
-    QVERIFY(o[u"cpu"][u"busyPercent"].isNull());
-    QVERIFY(o[u"unavailable"][u"cpu.busyPercent"].toString().contains(QStringLiteral("did not advance")));
-    QVERIFY(o[u"sampler"][u"meanCpuUs"].toDouble() > 0.0);
+    QVERIFY(o[u"cpu"][u"busy_percent"].isNull());
+    QVERIFY(o[u"unavailable"][u"cpu.busy_percent"].toString().contains(QStringLiteral("did not advance")));
+    QVERIFY(o[u"sampler"][u"mean_cpu_us"].toDouble() > 0.0);
 }
 
 void TestCliStatus::rootWithoutThermalZoneSaysAbsent()
@@ -203,11 +203,11 @@ void TestCliStatus::rootWithoutThermalZoneSaysAbsent()
     QCOMPARE(json.exitCode, 0);
     const QJsonObject o = singleJsonObject(json.out);
     QVERIFY2(!o.isEmpty(), qPrintable(json.out));
-    QVERIFY(o[u"thermalZones"].isNull());
+    QVERIFY(o[u"thermal_zones"].isNull());
     QVERIFY(o[u"throttling"].isNull());
-    QVERIFY(o[u"unavailable"][u"thermalZones"].toString().startsWith(QStringLiteral("no thermal zones")));
+    QVERIFY(o[u"unavailable"][u"thermal_zones"].toString().startsWith(QStringLiteral("no thermal zones")));
     QVERIFY(o[u"unavailable"][u"throttling"].toString().contains(QStringLiteral("not a Raspberry Pi")));
-    QCOMPARE(o[u"memory"][u"totalBytes"].toInteger(), 24684084ll * 1024);
+    QCOMPARE(o[u"memory"][u"total_bytes"].toInteger(), 24684084ll * 1024);
     QCOMPARE(o[u"cpu"][u"cores"].toArray().size(), 2);
 }
 

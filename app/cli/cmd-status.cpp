@@ -466,7 +466,7 @@ QJsonObject renderJson(const ResourceSnapshot& s, const SamplerCost& cost, const
         system.insert(QStringLiteral("cpu"), why.value(cpu, QStringLiteral("system.cpu"), [](const CpuInfo& c) {
             return QJsonValue(QString::fromStdString(c.model));
         }));
-        system.insert(QStringLiteral("logicalCpus"), cpu ? QJsonValue(cpu->logicalCpus) : QJsonValue());
+        system.insert(QStringLiteral("logical_cpus"), cpu ? QJsonValue(cpu->logicalCpus) : QJsonValue());
         root.insert(QStringLiteral("system"), system);
     }
     root.insert(QStringLiteral("sequence"), static_cast<qint64>(s.sequence));
@@ -474,7 +474,7 @@ QJsonObject renderJson(const ResourceSnapshot& s, const SamplerCost& cost, const
     QJsonObject cpu;
     const Reading<double> total =
         s.cpuUsage ? s.cpuUsage->totalBusyPercent : Reading<double>(Unavailable{s.cpuUsage.reason()});
-    cpu.insert(QStringLiteral("busyPercent"), why.number(total, QStringLiteral("cpu.busyPercent")));
+    cpu.insert(QStringLiteral("busy_percent"), why.number(total, QStringLiteral("cpu.busy_percent")));
     QJsonArray cores;
     for (int n : cpuNumbers(s)) {
         const QString at = QStringLiteral("cpu.cores[cpu%1].").arg(n);
@@ -482,14 +482,14 @@ QJsonObject renderJson(const ResourceSnapshot& s, const SamplerCost& cost, const
         const CoreFrequency* f = frequencyOf(s, n);
         QJsonObject core;
         core.insert(QStringLiteral("cpu"), n);
-        core.insert(QStringLiteral("busyPercent"),
+        core.insert(QStringLiteral("busy_percent"),
                     why.number(u ? u->busyPercent : Reading<double>(Unavailable{s.cpuUsage.reason()}),
-                               at + QStringLiteral("busyPercent")));
+                               at + QStringLiteral("busy_percent")));
         const Reading<double> noFreq = Unavailable{s.frequencies ? "no cpufreq directory" : s.frequencies.reason()};
-        core.insert(QStringLiteral("frequencyMHz"),
-                    why.number(f ? f->currentMHz : noFreq, at + QStringLiteral("frequencyMHz")));
-        core.insert(QStringLiteral("maxFrequencyMHz"),
-                    why.number(f ? f->maxMHz : noFreq, at + QStringLiteral("maxFrequencyMHz")));
+        core.insert(QStringLiteral("frequency_mhz"),
+                    why.number(f ? f->currentMHz : noFreq, at + QStringLiteral("frequency_mhz")));
+        core.insert(QStringLiteral("max_frequency_mhz"),
+                    why.number(f ? f->maxMHz : noFreq, at + QStringLiteral("max_frequency_mhz")));
         cores.append(core);
     }
     cpu.insert(QStringLiteral("cores"), cores);
@@ -497,73 +497,74 @@ QJsonObject renderJson(const ResourceSnapshot& s, const SamplerCost& cost, const
 
     QJsonObject memory;
     const MemoryInfo& m = s.memory;
-    memory.insert(QStringLiteral("totalBytes"), why.bytes(m.totalBytes, QStringLiteral("memory.totalBytes")));
-    memory.insert(QStringLiteral("availableBytes"),
-                  why.bytes(m.availableBytes, QStringLiteral("memory.availableBytes")));
-    memory.insert(QStringLiteral("usedBytes"), why.bytes(m.usedBytes(), QStringLiteral("memory.usedBytes")));
-    memory.insert(QStringLiteral("cachedBytes"), why.bytes(m.cachedBytes, QStringLiteral("memory.cachedBytes")));
-    memory.insert(QStringLiteral("swapTotalBytes"),
-                  why.bytes(m.swapTotalBytes, QStringLiteral("memory.swapTotalBytes")));
-    memory.insert(QStringLiteral("swapFreeBytes"), why.bytes(m.swapFreeBytes, QStringLiteral("memory.swapFreeBytes")));
-    memory.insert(QStringLiteral("swapUsedBytes"),
-                  why.bytes(m.swapUsedBytes(), QStringLiteral("memory.swapUsedBytes")));
+    memory.insert(QStringLiteral("total_bytes"), why.bytes(m.totalBytes, QStringLiteral("memory.total_bytes")));
+    memory.insert(QStringLiteral("available_bytes"),
+                  why.bytes(m.availableBytes, QStringLiteral("memory.available_bytes")));
+    memory.insert(QStringLiteral("used_bytes"), why.bytes(m.usedBytes(), QStringLiteral("memory.used_bytes")));
+    memory.insert(QStringLiteral("cached_bytes"), why.bytes(m.cachedBytes, QStringLiteral("memory.cached_bytes")));
+    memory.insert(QStringLiteral("swap_total_bytes"),
+                  why.bytes(m.swapTotalBytes, QStringLiteral("memory.swap_total_bytes")));
+    memory.insert(QStringLiteral("swap_free_bytes"),
+                  why.bytes(m.swapFreeBytes, QStringLiteral("memory.swap_free_bytes")));
+    memory.insert(QStringLiteral("swap_used_bytes"),
+                  why.bytes(m.swapUsedBytes(), QStringLiteral("memory.swap_used_bytes")));
     root.insert(QStringLiteral("memory"), memory);
 
-    root.insert(QStringLiteral("thermalZones"),
-                why.value(s.thermalZones, QStringLiteral("thermalZones"), [&](const std::vector<ThermalZone>& zones) {
+    root.insert(QStringLiteral("thermal_zones"),
+                why.value(s.thermalZones, QStringLiteral("thermal_zones"), [&](const std::vector<ThermalZone>& zones) {
                     QJsonArray array;
                     for (const ThermalZone& z : zones) {
-                        const QString at = QStringLiteral("thermalZones[%1].").arg(QString::fromStdString(z.name));
+                        const QString at = QStringLiteral("thermal_zones[%1].").arg(QString::fromStdString(z.name));
                         QJsonObject zone;
                         zone.insert(QStringLiteral("zone"), QString::fromStdString(z.name));
                         zone.insert(QStringLiteral("type"),
                                     why.value(z.type, at + QStringLiteral("type"), [](const std::string& t) {
                                         return QJsonValue(QString::fromStdString(t));
                                     }));
-                        zone.insert(QStringLiteral("temperatureC"),
-                                    why.number(z.temperatureC, at + QStringLiteral("temperatureC")));
+                        zone.insert(QStringLiteral("temperature_c"),
+                                    why.number(z.temperatureC, at + QStringLiteral("temperature_c")));
                         QJsonArray trips;
                         for (const TripPoint& p : z.tripPoints) {
-                            const QString tripAt = at + QStringLiteral("tripPoints[%1].").arg(p.index);
+                            const QString tripAt = at + QStringLiteral("trip_points[%1].").arg(p.index);
                             QJsonObject trip;
                             trip.insert(QStringLiteral("index"), p.index);
                             trip.insert(QStringLiteral("type"),
                                         why.value(p.type, tripAt + QStringLiteral("type"), [](const std::string& t) {
                                             return QJsonValue(QString::fromStdString(t));
                                         }));
-                            trip.insert(QStringLiteral("temperatureC"),
-                                        why.number(p.temperatureC, tripAt + QStringLiteral("temperatureC")));
+                            trip.insert(QStringLiteral("temperature_c"),
+                                        why.number(p.temperatureC, tripAt + QStringLiteral("temperature_c")));
                             trips.append(trip);
                         }
-                        zone.insert(QStringLiteral("tripPoints"), trips);
+                        zone.insert(QStringLiteral("trip_points"), trips);
                         array.append(zone);
                     }
                     return QJsonValue(array);
                 }));
 
-    root.insert(QStringLiteral("throttling"),
-                why.value(s.throttling, QStringLiteral("throttling"), [](const ThrottleFlags& f) {
-                    QJsonObject flags;
-                    flags.insert(QStringLiteral("raw"), QStringLiteral("0x%1").arg(f.raw, 0, 16));
-                    const char* const keys[] = {"underVoltage", "frequencyCapped", "throttled", "softTemperatureLimit"};
-                    for (ThrottleCondition c : kThrottleConditions) {
-                        QJsonObject state;
-                        state.insert(QStringLiteral("now"), f.now(c));
-                        state.insert(QStringLiteral("sinceBoot"), f.sinceBoot(c));
-                        flags.insert(QLatin1String(keys[static_cast<int>(c)]), state);
-                    }
-                    return QJsonValue(flags);
-                }));
+    root.insert(
+        QStringLiteral("throttling"), why.value(s.throttling, QStringLiteral("throttling"), [](const ThrottleFlags& f) {
+            QJsonObject flags;
+            flags.insert(QStringLiteral("raw"), QStringLiteral("0x%1").arg(f.raw, 0, 16));
+            const char* const keys[] = {"under_voltage", "frequency_capped", "throttled", "soft_temperature_limit"};
+            for (ThrottleCondition c : kThrottleConditions) {
+                QJsonObject state;
+                state.insert(QStringLiteral("now"), f.now(c));
+                state.insert(QStringLiteral("since_boot"), f.sinceBoot(c));
+                flags.insert(QLatin1String(keys[static_cast<int>(c)]), state);
+            }
+            return QJsonValue(flags);
+        }));
 
     QJsonObject process;
-    process.insert(QStringLiteral("rssBytes"), why.bytes(s.process.rssBytes, QStringLiteral("process.rssBytes")));
-    process.insert(QStringLiteral("peakRssBytes"),
-                   why.bytes(s.process.peakRssBytes, QStringLiteral("process.peakRssBytes")));
+    process.insert(QStringLiteral("rss_bytes"), why.bytes(s.process.rssBytes, QStringLiteral("process.rss_bytes")));
+    process.insert(QStringLiteral("peak_rss_bytes"),
+                   why.bytes(s.process.peakRssBytes, QStringLiteral("process.peak_rss_bytes")));
     root.insert(QStringLiteral("process"), process);
 
     QJsonObject sampler;
-    sampler.insert(QStringLiteral("lastCpuUs"), cost.lastCpuUs);
-    sampler.insert(QStringLiteral("meanCpuUs"), cost.meanCpuUs);
+    sampler.insert(QStringLiteral("last_cpu_us"), cost.lastCpuUs);
+    sampler.insert(QStringLiteral("mean_cpu_us"), cost.meanCpuUs);
     sampler.insert(QStringLiteral("samples"), static_cast<qint64>(cost.nSamples));
     root.insert(QStringLiteral("sampler"), sampler);
 
