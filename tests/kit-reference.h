@@ -17,6 +17,9 @@
 #pragma once
 
 #include "edgert/inference-engine.h"
+#include "edgert/memory-pool.h"
+#include "edgert/model-graph.h"
+#include "edgert/partition-planner.h"
 #include "test-support.h"
 
 #include <QFile>
@@ -28,8 +31,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace edgert::test {
@@ -260,6 +265,36 @@ inline double quantisationSpread(const KitReference& quantised, const KitReferen
             for (const auto& [id2, logit2] : unquantised.forced[p].top)
                 if (id == id2) spread = std::max(spread, std::fabs(static_cast<double>(logit) - logit2));
     return spread;
+}
+
+/// Opens and validates a model file (kit tests: the file must exist and be valid).
+inline std::shared_ptr<const ValidatedModelGraph> openGraph(const QString& model)
+{
+    return std::make_shared<const ValidatedModelGraph>(ModelGraph::open(model.toStdString()).validate());
+}
+
+enum class Budget { Resident, Full, Minimum };
+
+/// Teacher-forced logits of `ids` as one batch (ids.size() rows of nVocab floats), planned by
+/// `strategyName` with every group pinned (Resident: 1 TiB), at the strategy's full budget (its
+/// planned peak with everything fitting) or at its minimum budget (the most streaming). Aborts
+/// the test when the resident run streams or the pool exceeds its budget.
+inline std::vector<float> forcedLogits(const std::shared_ptr<const ValidatedModelGraph>& graph,
+                                       const std::string& strategyName, Budget which, std::span<const int> ids)
+{
+    const RunShape shape{static_cast<std::uint32_t>(ids.size() + 1), static_cast<std::uint32_t>(ids.size()), true};
+    const auto strategy = makeStrategy(strategyName);
+    const auto input = makePlanInput(*graph, shape);
+    const std::uint64_t budget = which == Budget::Resident  ? 1ull << 40
+                                 : which == Budget::Minimum ? strategy->minimumBudget(input)
+                                                            : strategy->plan(input, 1ull << 40).plannedPeakBytes();
+    MemoryPool pool(budget);
+    auto engine = IdleEngine(graph, EngineOptions{1}).plan(*strategy, budget, shape).prepare(pool);
+    if (which == Budget::Resident && engine.plan().streamedGroupCount() != 0) qFatal("the resident run streams");
+    const std::vector<TokenId> tokens(ids.begin(), ids.end());
+    const auto rows = engine.evaluateAll(tokens);
+    if (pool.peakBytes() > budget) qFatal("%s exceeded its budget", strategyName.c_str());
+    return {rows.begin(), rows.end()};
 }
 
 }  // namespace edgert::test

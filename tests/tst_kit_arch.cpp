@@ -38,33 +38,9 @@ constexpr ArchFile kFiles[] = {
     {"gemma2", Architecture::Gemma2}, {"phi3", Architecture::Phi3},
 };
 
-std::shared_ptr<const ValidatedModelGraph> openGraph(const QString& model)
-{
-    return std::make_shared<const ValidatedModelGraph>(ModelGraph::open(model.toStdString()).validate());
-}
-
-enum class Budget { Resident, Full, Minimum };
-
-/// Teacher-forced logits of `ids` as one batch, planned by `strategyName` with every group pinned
-/// (Resident: 1 TiB), at the strategy's full budget (its planned peak with everything fitting) or
-/// at its minimum budget (the most streaming).
-std::vector<float> forcedLogits(const std::shared_ptr<const ValidatedModelGraph>& graph,
-                                const std::string& strategyName, Budget which, std::span<const int> ids)
-{
-    const RunShape shape{static_cast<std::uint32_t>(ids.size() + 1), static_cast<std::uint32_t>(ids.size()), true};
-    const auto strategy = makeStrategy(strategyName);
-    const auto input = makePlanInput(*graph, shape);
-    const std::uint64_t budget = which == Budget::Resident  ? 1ull << 40
-                                 : which == Budget::Minimum ? strategy->minimumBudget(input)
-                                                            : strategy->plan(input, 1ull << 40).plannedPeakBytes();
-    MemoryPool pool(budget);
-    auto engine = IdleEngine(graph, EngineOptions{1}).plan(*strategy, budget, shape).prepare(pool);
-    if (which == Budget::Resident && engine.plan().streamedGroupCount() != 0) qFatal("the resident run streams");
-    const std::vector<TokenId> tokens(ids.begin(), ids.end());
-    const auto rows = engine.evaluateAll(tokens);
-    if (pool.peakBytes() > budget) qFatal("%s exceeded its budget", strategyName.c_str());
-    return {rows.begin(), rows.end()};
-}
+using test::Budget;
+using test::forcedLogits;
+using test::openGraph;
 
 }  // namespace
 

@@ -59,17 +59,10 @@ const std::vector<Case>& cases()
     return c;
 }
 
+// The file's teacher-forced logits, all resident (sequential at its full budget).
 std::vector<float> forcedLogits(const std::string& model, std::span<const int> ids)
 {
-    auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::open(model).validate());
-    const RunShape shape{static_cast<std::uint32_t>(ids.size() + 1), static_cast<std::uint32_t>(ids.size()), true};
-    const auto strategy = makeStrategy("sequential");
-    const auto budget = strategy->plan(makePlanInput(*graph, shape), 1ull << 40).plannedPeakBytes();
-    MemoryPool pool(budget);
-    auto engine = IdleEngine(graph, EngineOptions{1}).plan(*strategy, budget, shape).prepare(pool);
-    const std::vector<TokenId> tokens(ids.begin(), ids.end());
-    const auto rows = engine.evaluateAll(tokens);
-    return {rows.begin(), rows.end()};
+    return test::forcedLogits(test::openGraph(QString::fromStdString(model)), "sequential", test::Budget::Full, ids);
 }
 
 // Max |logits − reference| over the reference's top-10 ids at every position.
