@@ -51,7 +51,7 @@ std::string quantise(const QTemporaryDir& dir, const std::string& in, const std:
     QuantizeOptions o;
     o.threads = 2;
     o.allowRequantize = requantize;
-    quantizeGguf(in, out, quantFileType(type), o);
+    quantizeModel(in, out, quantFileType(type), o);
     return out;
 }
 
@@ -190,7 +190,7 @@ private slots:
         g.write(in);
         const std::string out = dir.filePath(QStringLiteral("out.gguf")).toStdString();
         try {
-            quantizeGguf(in, out, quantFileType("Q4_K_M"), {});
+            quantizeModel(in, out, quantFileType("Q4_K_M"), {});
             QFAIL("quantised a NaN");
         } catch (const FormatError& e) {
             QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("blk.0.ffn_up.weight")), e.what());

@@ -120,7 +120,7 @@ private slots:
         QuantizeOptions o;
         o.threads = 2;
         o.allowRequantize = c.requantize;
-        quantizeGguf(input.toStdString(), out, quantFileType(c.type), o);
+        quantizeModel(input.toStdString(), out, quantFileType(c.type), o);
         const auto nVocab = static_cast<std::size_t>(ref->nVocab);
 
         // Agreement with llama.cpp's run of its own file of the type.

@@ -1,4 +1,5 @@
-// edge-rt quantize IN OUT --type T: rewrites a GGUF with its matrices in type T, using
+// edge-rt quantize IN OUT --type T: rewrites a GGUF or a HF SafeTensors model as a GGUF with its
+// matrices in type T, using
 // llama-quantize's per-tensor rules (edgert/quantize.h); a progress bar on stderr (plain lines
 // when stderr is not a terminal); OUT is written atomically.
 #include "cli-common.h"
@@ -21,15 +22,20 @@ int quantizeCommand(const QStringList& arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Quantize IN (a GGUF with F32, F16 or BF16 matrices) to OUT with its matrices in --type T: Q8_0, Q4_0, Q4_1, "
+        "Quantize IN (a GGUF with F32, F16 or BF16 matrices, or a HF model: a directory with config.json, "
+        "model.safetensors and tokenizer.json, of LlamaForCausalLM, Qwen2ForCausalLM or GPT2LMHeadModel) to the GGUF "
+        "OUT with its matrices in --type T: Q8_0, Q4_0, Q4_1, "
         "Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K_S, Q3_K_M, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M, Q6_K, IQ4_XS, F16 or BF16. "
         "Per-tensor types follow llama-quantize: the output matrix Q6_K (Q8_0 when its rows are not a multiple "
         "of 256), the _S/_M mixtures give attn_v/ffn_down/attn_output of chosen layers a higher type, and rows "
         "not divisible by 256 fall back (Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0, Q2_K/Q3_K/IQ4_XS -> IQ4_NL). "
-        "Norms and biases are copied; metadata and tokenizer are carried over, general.file_type set. "
+        "Norms and biases are copied; metadata and tokenizer are carried over (for a HF model: config.json -> "
+        "<arch>.* keys, tokenizer.json -> tokenizer.ggml.*, tokenizer_config.json's chat template), "
+        "general.file_type set. "
         "Progress on stderr. OUT appears whole or not at all."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("Input GGUF (F32/F16/BF16 matrices)."));
+    parser.addPositionalArgument(QStringLiteral("IN"),
+                                 QStringLiteral("Input GGUF (F32/F16/BF16 matrices) or HF model directory."));
     parser.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("Output GGUF."));
     parser.addOptions({
         {QStringLiteral("type"), QStringLiteral("Target file type."), QStringLiteral("T")},
@@ -79,7 +85,7 @@ int quantizeCommand(const QStringList& arguments)
         }
         std::fflush(stderr);
     };
-    const auto result = quantizeGguf(in, out, type, options);
+    const auto result = quantizeModel(in, out, type, options);
     std::map<std::string, int> counts;
     for (const auto& c : result.tensors) ++counts[tensorTypeName(c.to)];
     std::string mix;

@@ -1,5 +1,12 @@
-// `edge-rt quantize`: a GGUF with F32/F16/BF16 matrices (or, with allowRequantize, quantised
-// ones, dequantised first) rewritten with its matrices in a target file type, tensor by tensor
+// `edge-rt quantize`: a model rewritten as a GGUF with its matrices in a target file type. The
+// input is a GGUF with F32/F16/BF16 matrices (or, with allowRequantize, quantised ones, dequantised
+// first; metadata and tokenizer copied), or a HF SafeTensors model — a directory with config.json,
+// model.safetensors (or a sharded index) and tokenizer.json / vocab.json + merges.txt, or one of
+// its .safetensors files — of an architecture edge-rt reads from HF (LlamaForCausalLM,
+// Qwen2ForCausalLM, GPT2LMHeadModel): its tensors get llama.cpp's GGUF names and layout (Llama
+// q/k rows permuted to interleaved RoPE pairs, GPT-2 Conv1D weights transposed), config.json
+// becomes the <arch>.* keys and the tokenizer the tokenizer.ggml.* keys (hf/hf-model-keys.h,
+// hf/hf-tokenizer-keys.h). Tensors are then chosen a type tensor by tensor
 // with llama-quantize's rules (llama.cpp src/llama-quant.cpp `llama_tensor_get_type`, c392e50,
 // no importance matrix; edge-rt's own code, engine/src/quant/tensor-type-rules.cpp):
 //   - quantised: tensors whose name ends in "weight" with 2+ dimensions, except norms
@@ -68,8 +75,12 @@ TensorQuantChoice chooseTensorType(const QuantFileType& type, const std::string&
                                    const std::vector<std::uint64_t>& dims, TensorType from,
                                    const QuantModelInfo& model);
 
-/// The per-tensor plan for `inputPath` (a GGUF) at `type`, without writing anything.
-/// Throws IoError / FormatError for an unreadable input, UsageError for an input tensor type
+/// The per-tensor plan for `inputPath` (a GGUF, or a HF model: see the file comment) at `type`,
+/// without writing anything. Tensor names are the output's (GGUF) names.
+/// Throws IoError / FormatError for an unreadable input (for a HF model also a missing or
+/// unsupported tokenizer, naming the file), ValidationError for a HF model edge-rt cannot read
+/// (unknown architecture, missing or mis-shaped tensors, naming config.json / the tensor),
+/// UsageError for an input tensor type
 /// edge-rt will not requantise (a quantised matrix without allowRequantize) or a row length no
 /// rule can place.
 std::vector<TensorQuantChoice> planQuantization(const std::string& inputPath, const QuantFileType& type,
@@ -90,7 +101,9 @@ struct QuantizeResult {
 
 /// Writes `outputPath` atomically (nothing is left on failure). Throws as planQuantization,
 /// FormatError naming the tensor and element of a NaN/Inf value, IoError on read/write failure.
-QuantizeResult quantizeGguf(const std::string& inputPath, const std::string& outputPath, const QuantFileType& type,
-                            const QuantizeOptions& options);
+/// Memory: O(MiB) per tensor streamed as stored; a HF tensor that needs a layout change (q/k
+/// permutation, Conv1D transpose, F16/BF16 norms) is held whole while it is written.
+QuantizeResult quantizeModel(const std::string& inputPath, const std::string& outputPath, const QuantFileType& type,
+                             const QuantizeOptions& options);
 
 }  // namespace edgert

@@ -391,6 +391,20 @@ TokenId BpeTokenizer::findToken(std::string_view text) const
     return it == m_idByText.end() ? -1 : it->second;
 }
 
+std::vector<BpeTokenizer::RankedMerge> BpeTokenizer::rankedMerges() const
+{
+    std::vector<std::pair<std::uint32_t, RankedMerge>> byRank;
+    byRank.reserve(m_merges.size());
+    for (const auto& [key, m] : m_merges)
+        byRank.push_back(
+            {m.rank, {static_cast<TokenId>(key >> 32), static_cast<TokenId>(key & 0xffffffffu), m.result}});
+    std::sort(byRank.begin(), byRank.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<RankedMerge> out;
+    out.reserve(byRank.size());
+    for (const auto& [rank, m] : byRank) out.push_back(m);
+    return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // GGUF
 

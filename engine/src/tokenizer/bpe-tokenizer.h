@@ -116,6 +116,16 @@ public:
     /// The id of the token whose text is `text`, or -1.
     TokenId findToken(std::string_view text) const;
 
+    /// One merge rule: the adjacent pair (left, right) becomes `result`.
+    struct RankedMerge {
+        TokenId left;
+        TokenId right;
+        TokenId result;
+    };
+    /// The merge rules in rank order (lowest rank, applied first, at index 0); a pair listed
+    /// twice keeps its first rank. For writing the vocabulary out (HF tokenizer.json -> GGUF).
+    std::vector<RankedMerge> rankedMerges() const;
+
     /// GPT-2's pre-tokenizer regex as byte ranges of `text` (exposed for tests).
     static std::vector<std::string_view> splitGpt2(std::string_view text);
 
