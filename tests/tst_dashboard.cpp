@@ -277,7 +277,8 @@ private slots:
         RunPage* page = m_window->runPage();
         page->maxTokensStepper()->setValue(500);
         QSignalSpy finished(bridge(), &EngineBridge::finished);
-        // Tap Stop as the fourth token appears: the tiny model is faster than any finger.
+        // Tap Stop as the fourth token appears. The tiny model is faster than any finger, but the
+        // run never gets more than kMaxTokensAheadOfGui tokens ahead of what this thread has seen.
         bool wasRunning = false, planLocked = false;
         quint64 poolDuringRun = 0;
         connect(bridge(), &EngineBridge::tokenGenerated, this, [&](const QString&, int index) {

@@ -414,7 +414,12 @@ void EngineBridge::requestReplan()
     ++m_planGeneration;
     if (!m_graph) return;
     m_replanPending = true;
-    if (!m_planning) planLoop();  // fire and forget: it emits planChanged / failed itself
+    if (m_planning) return;  // the running loop plans the newest values when its plan returns
+    // Planning starts on the next turn of the event loop, so everything changed in this turn (a
+    // slider drag delivers many values per turn) is planned once, whatever the workers' speed.
+    setPlanning(true);
+    QMetaObject::invokeMethod(
+        this, [this] { planLoop(); }, Qt::QueuedConnection);  // fire and forget: it emits planChanged / failed
 }
 
 QCoro::Task<bool> EngineBridge::planLoop()

@@ -16,12 +16,26 @@ double msBetween(Clock::time_point from, Clock::time_point to)
 }
 }  // namespace
 
-void RunChannel::push(RunEvent event)
+void RunChannel::requestStop()
 {
-    bool post = false;
+    m_stop.store(true);
     {
         std::lock_guard lock(m_mutex);
+    }  // a worker between its check and its wait sees the flag
+    m_taken.notify_all();
+}
+
+void RunChannel::push(RunEvent event)
+{
+    const bool token = std::holds_alternative<TokenPiece>(event);
+    bool post = false;
+    {
+        std::unique_lock lock(m_mutex);
+        if (token)
+            m_taken.wait_for(lock, std::chrono::milliseconds(kMaxTokenWaitMs),
+                             [this] { return m_tokensQueued < kMaxTokensAhead || stopRequested(); });
         m_events.push_back(std::move(event));
+        if (token) ++m_tokensQueued;
         if (!m_drainPosted) post = m_drainPosted = true;
     }
     if (post && m_notify) m_notify();
@@ -29,9 +43,15 @@ void RunChannel::push(RunEvent event)
 
 std::vector<RunEvent> RunChannel::take()
 {
-    std::lock_guard lock(m_mutex);
-    m_drainPosted = false;
-    return std::exchange(m_events, {});
+    std::vector<RunEvent> events;
+    {
+        std::lock_guard lock(m_mutex);
+        m_drainPosted = false;
+        m_tokensQueued = 0;
+        events = std::exchange(m_events, {});
+    }
+    m_taken.notify_all();
+    return events;
 }
 
 void RunChannel::sleepUnlessStopped(std::chrono::milliseconds duration)

@@ -3,7 +3,9 @@
 // RunChannel is shared by the bridge (GUI thread) and the run's worker: a stop flag the engine
 // polls between groups, and a queue of events. The worker pushes; the first push into an empty
 // queue calls `notify`, which posts one drain to the GUI thread, so a burst of tokens and group
-// events costs one queued call, not one per event.
+// events costs one queued call, not one per event. The worker runs at most kMaxTokensAhead tokens
+// ahead of what the GUI thread has taken (kMaxTokensAheadOfGui): on a Pi whose cores are busy with inference the UI can
+// fall behind, and Stop must stop close to the last token the user saw, not hundreds later.
 //
 // BridgeObserver is the RunObserver the worker hands Session::generate(): it forwards the text
 // the Session made printable, measures time to first token and prefill/decode rates, lets the thermal
@@ -19,6 +21,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -44,10 +47,17 @@ public:
     /// Set before the worker starts; called on the worker when the queue turns non-empty.
     void setNotify(std::function<void()> notify) { m_notify = std::move(notify); }
 
-    void requestStop() noexcept { m_stop.store(true); }
+    /// Tokens the worker may queue before it waits for the GUI thread to take them.
+    static constexpr int kMaxTokensAhead = kMaxTokensAheadOfGui;
+    /// Longest wait for the GUI thread (ms); a GUI stalled longer than this no longer holds the run.
+    static constexpr int kMaxTokenWaitMs = 10'000;
+
+    /// Any thread: asks the worker to stop (also wakes it from waiting on the GUI thread).
+    void requestStop();
     bool stopRequested() const noexcept { return m_stop.load(); }
 
-    /// Worker side: queues `event`; posts a drain when the queue was empty.
+    /// Worker side: queues `event`; posts a drain when the queue was empty. A token waits while
+    /// kMaxTokensAhead tokens are still untaken, until a take(), a stop, or kMaxTokenWaitMs.
     void push(RunEvent event);
     /// GUI side: everything queued so far, oldest first.
     std::vector<RunEvent> take();
@@ -59,7 +69,9 @@ public:
 private:
     std::atomic<bool> m_stop{false};
     std::mutex m_mutex;
+    std::condition_variable m_taken;  ///< signalled by take() and requestStop()
     std::vector<RunEvent> m_events;
+    int m_tokensQueued = 0;  ///< TokenPiece events in m_events
     bool m_drainPosted = false;
     std::function<void()> m_notify;
 };

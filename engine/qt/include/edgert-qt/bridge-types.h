@@ -17,6 +17,11 @@
 namespace edgert::qt {
 Q_NAMESPACE
 
+/// Tokens a run may generate beyond those the GUI thread has received (tokenGenerated): the worker
+/// waits when it is this far ahead, so Stop lands within this many tokens of the text on screen
+/// even when inference starves the GUI of CPU.
+inline constexpr int kMaxTokensAheadOfGui = 16;
+
 /// The two things a layer group does in a forward pass.
 enum class GroupPhase { Load, Compute };
 Q_ENUM_NS(GroupPhase)
