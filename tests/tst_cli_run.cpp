@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <clocale>
+
 namespace {
 
 struct Outcome {
@@ -109,6 +111,40 @@ private slots:
         }
         QVERIFY2(!o.err.contains(QLatin1Char('\r')), qPrintable(o.err));
         QVERIFY2(o.err.contains(QStringLiteral("fastest decode:")), qPrintable(o.err));  // the summary, on stderr
+    }
+
+    // Under a German locale (decimal comma) the CSV keeps one field per column and the JSON report
+    // its numbers: QCoreApplication adopts LANG, and printf would otherwise write "1,36".
+    void numbersStayCFormattedUnderAGermanLocale()
+    {
+        if (locale_t german = newlocale(LC_ALL_MASK, "de_DE.UTF-8", nullptr))
+            freelocale(german);
+        else
+            QSKIP("the de_DE.UTF-8 locale is not installed here (CI generates it: deploy/ci/locales.sh)");
+        const QString model = edgert::test::sharedModel("stories260K.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LANG"), QStringLiteral("de_DE.UTF-8"));
+        env.insert(QStringLiteral("LC_ALL"), QStringLiteral("de_DE.UTF-8"));
+        const auto csv =
+            runCli({QStringLiteral("benchmark"), QStringLiteral("--model"), model, QStringLiteral("--output"),
+                    QStringLiteral("csv"), QStringLiteral("--strategies"), QStringLiteral("sequential"),
+                    QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("-p"), QStringLiteral("8"),
+                    QStringLiteral("-n"), QStringLiteral("8"), QStringLiteral("-r"), QStringLiteral("1")},
+                   env);
+        QCOMPARE(csv.exitCode, 0);
+        const QStringList lines = csv.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(lines.at(1).split(QLatin1Char(',')).size(), lines.at(0).split(QLatin1Char(',')).size());
+        const auto run =
+            runCli({QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("-n"), QStringLiteral("8"),
+                    QStringLiteral("--temp"), QStringLiteral("0.5"), QStringLiteral("--seed"), QStringLiteral("3")},
+                   env);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.contains(QStringLiteral("sampling   temperature 0.50, top-k 40, top-p 0.95")),
+                 qPrintable(run.err));
+        QVERIFY2(QRegularExpression(QStringLiteral("decode +8 tokens in [0-9]+\\.[0-9]+ ms")).match(run.err).hasMatch(),
+                 qPrintable(run.err));
     }
 
     // run --report json carries the generated text, the threads, the context and the architecture.

@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include <clocale>
 #include <cstdio>
 #include <exception>
 
@@ -48,6 +49,10 @@ void printUsage(FILE* out)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
+    // QCoreApplication adopts the environment's locale (setlocale(LC_ALL, "")). Under a German
+    // LANG the C library would then write and read "1,5" for 1.5: CSV, JSON and every printed
+    // figure stay in the C format, and so do the numbers edge-rt parses (--temp, logits ids).
+    std::setlocale(LC_NUMERIC, "C");
     QCoreApplication::setApplicationName(QStringLiteral("edge-rt"));
     QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
 

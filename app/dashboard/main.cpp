@@ -15,10 +15,12 @@
 #include <QLibraryInfo>
 #include <QLineEdit>
 #include <QLocale>
+#include <QScreen>
 #include <QTranslator>
 
 #include <qcoro/qcorotask.h>
 
+#include <clocale>
 #include <cstdio>
 #include <cstring>
 #include <initializer_list>
@@ -119,6 +121,9 @@ int main(int argc, char** argv)
         qputenv("QT_IM_MODULE", "qtvirtualkeyboard");
 
     QApplication app(argc, argv);
+    // The engine's C-library number parsing and printing stay in the C format under any LANG (QApplication
+    // adopted the environment's locale); the UI formats numbers with QLocale.
+    std::setlocale(LC_NUMERIC, "C");
     nameApplication();
 
     QCommandLineParser parser;
@@ -172,6 +177,9 @@ int main(int argc, char** argv)
     if (settings.kiosk) {
         window.setWindowFlags(Qt::Window | Qt::FramelessWindowHint);
         QApplication::setOverrideCursor(Qt::BlankCursor);
+        // Without a window manager (X started by xinit for the dashboard alone) nothing acts on
+        // the full-screen request, so the window also takes the screen's geometry itself.
+        if (const QScreen* screen = window.screen()) window.setGeometry(screen->geometry());
         window.showFullScreen();
     } else {
         window.resize(1280, 760);
