@@ -181,6 +181,48 @@ private slots:
                                 "628 499 826 872 921 318 385"));
     }
 
+    // --strategy auto: at a budget where strategies stream, the report says what the cost model
+    // picked and why, and the tokens are those of every other strategy (bit-identical results).
+    void strategyAutoPicksAndExplains()
+    {
+        const QString model = edgert::test::sharedModel("tinystories-656k-q8_0.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        const QStringList common{QStringLiteral("run"),
+                                 QStringLiteral("--model"),
+                                 model,
+                                 QStringLiteral("-n"),
+                                 QStringLiteral("24"),
+                                 QStringLiteral("--ids"),
+                                 QStringLiteral("--memory-budget"),
+                                 QStringLiteral("600K")};
+        const auto picked = runCli(common + QStringList{QStringLiteral("--strategy"), QStringLiteral("auto")});
+        QVERIFY2(picked.exitCode == 0, qPrintable(picked.err));
+        const QRegularExpression line(QStringLiteral(
+            R"(\nauto       (sequential|greedy-grouping|speculative-prefetch): \d+ groups? \(\d+ streamed\), predicted )"
+            R"([0-9.]+ tokens/s \(.*memory [0-9.]+ GB/s, file [0-9.]+ GB/s)"));
+        const auto match = line.match(picked.err);
+        QVERIFY2(match.hasMatch(), qPrintable(picked.err));
+        QVERIFY2(picked.err.contains(QStringLiteral("plan       ") + match.captured(1) +
+                                     QStringLiteral(", budget 600.0 KiB")),
+                 qPrintable(picked.err));
+        const auto sequential =
+            runCli(common + QStringList{QStringLiteral("--strategy"), QStringLiteral("sequential")});
+        QVERIFY2(sequential.exitCode == 0, qPrintable(sequential.err));
+        QCOMPARE(picked.out.trimmed(), sequential.out.trimmed());
+        QCOMPARE(picked.out.trimmed(),
+                 QStringLiteral("147 201 282 215 286 598 1662 356 499 826 1363 1145 1652 615 242 1482 951 "
+                                "628 499 826 872 921 318 385"));
+
+        // Too small for every strategy: one error naming each, exit 1 (no crash).
+        const auto tooSmall = runCli({QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("-n"),
+                                      QStringLiteral("4"), QStringLiteral("--strategy"), QStringLiteral("auto"),
+                                      QStringLiteral("--memory-budget"), QStringLiteral("16K")});
+        QCOMPARE(tooSmall.status, QProcess::NormalExit);
+        QVERIFY(tooSmall.exitCode != 0);
+        QVERIFY2(tooSmall.err.contains(QStringLiteral("--strategy auto: no strategy fits the budget")),
+                 qPrintable(tooSmall.err));
+    }
+
     // Issue 15 item 13: the usage line names the subcommand, Qt's --help-all is not offered, and
     // options with a default show it.
     void helpNamesTheCommandAndShowsDefaults_data()

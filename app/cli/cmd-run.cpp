@@ -158,6 +158,7 @@ int runCommand(const QStringList& arguments)
         o[QStringLiteral("text")] =
             QString::fromStdString(turn.text);  // what was printed (control tokens per --special)
         o[QStringLiteral("strategy")] = QString::fromStdString(plan.strategy);
+        if (!loaded.autoChoice.empty()) o[QStringLiteral("strategy_auto")] = QString::fromStdString(loaded.autoChoice);
         o[QStringLiteral("budget_bytes")] = static_cast<double>(loaded.budgetBytes);
         o[QStringLiteral("groups")] = static_cast<int>(plan.groups.size());
         o[QStringLiteral("streamed_groups")] = static_cast<int>(plan.streamedGroupCount());

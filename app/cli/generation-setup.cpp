@@ -3,15 +3,19 @@
 #include "budget-option.h"
 #include "cli-common.h"
 
+#include "edgert/auto-choice.h"
 #include "edgert/error.h"
 #include "edgert/monitor/cpu-info.h"
 #include "edgert/monitor/memory-info.h"
 #include "edgert/monitor/process-memory.h"
 #include "edgert/monitor/thermal-zones.h"
+#include "edgert/roofline.h"
 #include "edgert/units.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <random>
+#include <thread>
 
 namespace edgert::cli {
 
@@ -37,7 +41,8 @@ void addGenerationOptions(QCommandLineParser& parser, const char* maxTokensDefau
                  "headroom) (default: enough to keep every weight resident)."),
              QStringLiteral("size")},
             {QStringLiteral("strategy"),
-             QStringLiteral("Partition strategy: sequential, greedy-grouping, speculative-prefetch."),
+             QStringLiteral("Partition strategy: sequential, greedy-grouping, speculative-prefetch, or auto (a cost "
+                            "model fed by this machine's measured memory and file read bandwidth picks one)."),
              QStringLiteral("name"), QStringLiteral("greedy-grouping")},
             {QStringList{QStringLiteral("n"), QStringLiteral("max-tokens")},
              QStringLiteral("Tokens to generate (per answer in chat)."), QStringLiteral("N"),
@@ -76,7 +81,7 @@ GenerationSetup parseGenerationOptions(const QCommandLineParser& parser)
 {
     GenerationSetup s;
     s.strategy = parser.value(QStringLiteral("strategy")).toStdString();
-    makeStrategy(s.strategy);  // validates the name before loading
+    if (s.strategy != "auto") makeStrategy(s.strategy);  // validates the name before loading
     auto& gen = s.params;
     gen.maxTokens = static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("n"), 1, 1u << 20));
     gen.sampler.temperature = static_cast<float>(parseDouble(parser, QStringLiteral("temp")));
@@ -162,8 +167,30 @@ LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
     }
     shape.nBatch =
         std::max<std::uint32_t>(1, std::min({setup.nBatch, shape.nCtx, wanted.nBatch ? wanted.nBatch : shape.nCtx}));
-    const auto strategy = makeStrategy(setup.strategy);
-    out.budgetBytes = setup.budgetBytes ? setup.budgetBytes : fullBudget(*strategy, makePlanInput(graph, shape));
+    const PlanInput input = makePlanInput(graph, shape);
+    std::unique_ptr<PartitionStrategy> strategy;
+    if (setup.strategy == "auto") {
+        // Every strategy fits at the budget that keeps everything resident in the fewest groups.
+        out.budgetBytes = setup.budgetBytes ? setup.budgetBytes : fullBudget(*makeStrategy("greedy-grouping"), input);
+        const auto names = strategyNames();
+        const bool streams = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+            const auto s = makeStrategy(n);
+            return s->minimumBudget(input) <= out.budgetBytes && out.budgetBytes < fullBudget(*s, input);
+        });
+        MachineBandwidth bw;
+        if (streams) {
+            // Measured before the baseline below, so the probe's buffers are not counted as the run's.
+            bw = probeMachineBandwidth(setup.modelPath, setup.threads, out.budgetBytes);
+            out.peakReset = resetPeakRss();
+            out.baselineRssBytes = readProcessMemory().rssBytes.valueOr(0);
+        }
+        const AutoStrategy choice = autoStrategy(input, out.budgetBytes, bw);
+        out.autoChoice = describeAutoChoice(choice, bw);
+        strategy = makeStrategy(choice.name);
+    } else {
+        strategy = makeStrategy(setup.strategy);
+        out.budgetBytes = setup.budgetBytes ? setup.budgetBytes : fullBudget(*strategy, input);
+    }
 
     // The budget against what the system can give (MemAvailable), before anything is leased.
     const auto memory = readMemoryInfo(setup.sysfsRoot);
@@ -188,6 +215,19 @@ LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
     return out;
 }
 
+MachineBandwidth probeMachineBandwidth(const std::string& modelPath, int threads, std::uint64_t budgetBytes)
+{
+    // Small enough not to strain a budget-sized cgroup, larger than the caches of a Pi 4 or a
+    // desktop's last-level cache share.
+    const std::uint64_t memoryProbe = std::clamp<std::uint64_t>(budgetBytes, 32ull << 20, 64ull << 20);
+    MachineBandwidth bw;
+    bw.memoryBytesPerSecond = measureMemoryReadBandwidth(threads, memoryProbe, 3);
+    bw.fileBytesPerSecond = measureFileReadBandwidth(modelPath, 64ull << 20).warmBytesPerSecond;
+    // Buffered reads copy out of the page cache on a CPU: they overlap compute only on a spare core.
+    bw.prefetchOverlaps = threads < static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return bw;
+}
+
 void printSetupReport(const GenerationSetup& setup, const LoadedEngine& loaded)
 {
     const auto& graph = *loaded.graph;
@@ -200,6 +240,7 @@ void printSetupReport(const GenerationSetup& setup, const LoadedEngine& loaded)
                  plan.strategy.c_str(), formatBytes(loaded.budgetBytes).c_str(),
                  countOf(plan.groups.size(), "group", "groups").c_str(), plan.streamedGroupCount(),
                  formatBytes(plan.pinnedBytes).c_str(), formatBytes(plan.streamedBytesPerPass).c_str());
+    if (!loaded.autoChoice.empty()) std::fprintf(stderr, "auto       %s\n", loaded.autoChoice.c_str());
     if (const auto note = weightsOutsideGroupsNote(graph.weightBytes(), plan.units); !note.empty())
         std::fprintf(stderr, "           %s\n", note.c_str());
     std::fprintf(stderr, "load       %.1f ms (KV cache of %u tokens, scratch and pinned weights, %d threads)\n",

@@ -3,6 +3,7 @@
 // in any format, plan, check the budget against MemAvailable, prepare the engine.
 #pragma once
 
+#include "edgert/auto-choice.h"
 #include "edgert/inference-engine.h"
 #include "edgert/session.h"
 #include "edgert/thermal-policy.h"
@@ -53,7 +54,13 @@ struct LoadedEngine {
     double loadMs = 0.0;  ///< prepare(): allocation and pinned reads
     std::uint64_t baselineRssBytes = 0;
     bool peakReset = false;
+    std::string autoChoice;  ///< --strategy auto: what it picked and why (one line), else empty
 };
+
+/// The bandwidths --strategy auto feeds its cost model: memory read bandwidth at `threads`
+/// (a buffer of 32-64 MiB, at most about the budget) and the model file's read rate as the run
+/// streams it. Takes ~0.1-0.5 s; called only when some strategy would stream at the budget.
+MachineBandwidth probeMachineBandwidth(const std::string& modelPath, int threads, std::uint64_t budgetBytes);
 
 /// Resets peak RSS, measures the baseline, opens setup.modelPath (GGUF, SafeTensors or HF
 /// directory), plans with the shape `shapeFor(tokenizer, model context)` (nCtx: the default

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace edgert {
 
@@ -26,24 +27,48 @@ inline constexpr unsigned kHeadroomPercent = 10;
 AutoBudget autoMemoryBudget();
 
 /// Bandwidths the cost model uses, bytes/s (from the roofline: measureMemoryReadBandwidth at the
-/// run's thread count, measureFileReadBandwidth's warm figure for a file the page cache holds).
+/// run's thread count; for the file, the read rate of the way the run streams: the device rate
+/// for O_DIRECT reads, the page-cache rate for buffered reads of a cached file).
 struct MachineBandwidth {
     double memoryBytesPerSecond = 0;
     double fileBytesPerSecond = 0;
+    /// Whether a prefetched read runs beside compute without taking its CPU time: true for
+    /// O_DIRECT reads (the device copies, the worker sleeps) or when a core is left over for the
+    /// worker; false for buffered reads (a memcpy out of the page cache) with every core computing.
+    bool prefetchOverlaps = true;
 };
 
 /// Predicted time of one decode pass (one token) of `plan`, seconds: every weight byte is read
 /// from memory once (weights / memory bandwidth); streamed bytes are read from the file too,
-/// overlapped with compute when the plan prefetches (max of the two) and added otherwise.
+/// overlapped with compute when the plan prefetches and bw.prefetchOverlaps (max of the two),
+/// added otherwise. Zero bandwidths count as infinitely fast.
 double predictedDecodeSeconds(const PartitionPlan& plan, const MachineBandwidth& bw);
 
+/// One strategy the cost model weighed: its plan's shape and predicted decode time, or why it
+/// could not plan at the budget.
+struct AutoCandidate {
+    std::string name;
+    bool fits = false;
+    double predictedSeconds = 0;  ///< when fits
+    std::size_t groups = 0;
+    std::size_t streamedGroups = 0;
+    std::string error;  ///< the BudgetError when !fits
+};
+
 /// The strategy of strategyNames() whose plan at `budgetBytes` has the least predicted decode time
-/// (ties: the earlier name). Returns its name and plan. Throws BudgetError when no strategy fits.
+/// (ties within 0.5 %: fewer groups, then the earlier name: fewer group boundaries cost less).
+/// Returns its name and plan and every candidate. Throws BudgetError when no strategy fits.
 struct AutoStrategy {
     std::string name;
     PartitionPlan plan;
     double predictedSeconds = 0;
+    std::vector<AutoCandidate> candidates;  ///< in strategyNames() order
 };
 AutoStrategy autoStrategy(const PlanInput& input, std::uint64_t budgetBytes, const MachineBandwidth& bw);
+
+/// One line saying what auto picked and why, e.g. "speculative-prefetch: 18 groups (16 streamed),
+/// predicted 7.1 tokens/s (sequential 5.0, greedy-grouping 5.0; memory 12.5 GB/s, file 1.9 GB/s,
+/// reads overlap compute)".
+std::string describeAutoChoice(const AutoStrategy& choice, const MachineBandwidth& bw);
 
 }  // namespace edgert

@@ -3,6 +3,7 @@
 #include "edgert/error.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -100,7 +101,7 @@ double predictedDecodeSeconds(const PartitionPlan& plan, const MachineBandwidth&
     const double compute = bw.memoryBytesPerSecond > 0 ? static_cast<double>(weights) / bw.memoryBytesPerSecond : 0.0;
     const double reads =
         bw.fileBytesPerSecond > 0 ? static_cast<double>(plan.streamedBytesPerPass) / bw.fileBytesPerSecond : 0.0;
-    return plan.prefetch ? std::max(compute, reads) : compute + reads;
+    return plan.prefetch && bw.prefetchOverlaps ? std::max(compute, reads) : compute + reads;
 }
 
 AutoStrategy autoStrategy(const PlanInput& input, std::uint64_t budgetBytes, const MachineBandwidth& bw)
@@ -109,19 +110,70 @@ AutoStrategy autoStrategy(const PlanInput& input, std::uint64_t budgetBytes, con
     bool found = false;
     std::string reasons;
     for (const auto& name : strategyNames()) {
+        AutoCandidate c;
+        c.name = name;
         try {
             auto plan = makeStrategy(name)->plan(input, budgetBytes);
-            const double t = predictedDecodeSeconds(plan, bw);
-            if (!found || t < best.predictedSeconds) {
-                best = {name, std::move(plan), t};
+            c.fits = true;
+            c.predictedSeconds = predictedDecodeSeconds(plan, bw);
+            c.groups = plan.groups.size();
+            c.streamedGroups = plan.streamedGroupCount();
+            // Better when clearly faster (0.5 %), or as fast with fewer groups.
+            const bool better =
+                !found || c.predictedSeconds < best.predictedSeconds * 0.995 ||
+                (c.predictedSeconds <= best.predictedSeconds * 1.005 && plan.groups.size() < best.plan.groups.size());
+            if (better) {
+                best.name = name;
+                best.plan = std::move(plan);
+                best.predictedSeconds = c.predictedSeconds;
                 found = true;
             }
         } catch (const BudgetError& e) {
+            c.error = e.what();
             reasons += "\n  " + name + ": " + e.what();
         }
+        best.candidates.push_back(std::move(c));
     }
     if (!found) throw BudgetError("--strategy auto: no strategy fits the budget:" + reasons);
     return best;
+}
+
+std::string describeAutoChoice(const AutoStrategy& choice, const MachineBandwidth& bw)
+{
+    const auto rate = [](double seconds) {
+        char text[32];
+        if (seconds > 0)
+            std::snprintf(text, sizeof text, "%.1f", 1.0 / seconds);
+        else
+            std::snprintf(text, sizeof text, "unbounded");
+        return std::string(text);
+    };
+    const auto gbs = [](double bytesPerSecond) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.1f GB/s", bytesPerSecond / 1e9);
+        return std::string(text);
+    };
+    if (choice.plan.streamedGroupCount() == 0 && bw.memoryBytesPerSecond <= 0)
+        return choice.name + ": " + std::to_string(choice.plan.groups.size()) +
+               (choice.plan.groups.size() == 1 ? " group" : " groups") +
+               ", every weight resident (no strategy streams at this budget: the fewest groups)";
+    std::string out = choice.name + ": " + std::to_string(choice.plan.groups.size()) +
+                      (choice.plan.groups.size() == 1 ? " group (" : " groups (") +
+                      std::to_string(choice.plan.streamedGroupCount()) + " streamed), predicted " +
+                      rate(choice.predictedSeconds) + " tokens/s (";
+    bool first = true;
+    for (const auto& c : choice.candidates) {
+        if (c.name == choice.name) continue;
+        out += (first ? "" : ", ") + c.name + " " + (c.fits ? rate(c.predictedSeconds) : std::string("does not fit"));
+        first = false;
+    }
+    out += std::string(first ? "" : "; ") + "memory " + gbs(bw.memoryBytesPerSecond) + ", file " +
+           gbs(bw.fileBytesPerSecond) +
+           (choice.plan.streamedGroupCount() == 0 ? ", nothing streamed"
+            : bw.prefetchOverlaps                 ? ", reads overlap compute"
+                                                  : ", reads take compute time") +
+           ")";
+    return out;
 }
 
 }  // namespace edgert
