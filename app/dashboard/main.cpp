@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstring>
 #include <initializer_list>
+#include <string>
 
 namespace {
 
@@ -50,6 +51,17 @@ bool hasArgument(int argc, char** argv, std::initializer_list<const char*> names
         for (const char* name : names)
             if (std::strcmp(argv[i], name) == 0) return true;
     return false;
+}
+
+/// The value of `--name VALUE` or `--name=VALUE` on the command line, read before QApplication exists.
+std::string argumentValue(int argc, char** argv, const char* name)
+{
+    const std::size_t length = std::strlen(name);
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], name) == 0 && i + 1 < argc) return argv[i + 1];
+        if (std::strncmp(argv[i], name, length) == 0 && argv[i][length] == '=') return argv[i] + length + 1;
+    }
+    return {};
 }
 
 void describe(QCommandLineParser& parser)
@@ -119,6 +131,15 @@ int main(int argc, char** argv)
     // explicit QT_IM_MODULE wins.
     if (hasArgument(argc, argv, {"--kiosk"}) && qEnvironmentVariableIsEmpty("QT_IM_MODULE"))
         qputenv("QT_IM_MODULE", "qtvirtualkeyboard");
+    // The virtual keyboard's layout follows the system locale, not the UI language: with
+    // `--lang de` on a Pi whose system is en_GB (Raspberry Pi OS's default) it would offer QWERTY
+    // without umlauts. `--lang` therefore sets LANG before Qt reads it (an LC_ALL in the
+    // environment still wins; numbers stay C-formatted below); a language set only by the
+    // configuration file does not.
+    if (const std::string lang = argumentValue(argc, argv, "--lang"); lang == "de")
+        qputenv("LANG", "de_DE.UTF-8");
+    else if (lang == "en")
+        qputenv("LANG", "en_US.UTF-8");
 
     QApplication app(argc, argv);
     // The engine's C-library number parsing and printing stay in the C format under any LANG (QApplication
