@@ -56,7 +56,9 @@ Problem makeProblem(TensorType type, std::size_t rows, std::size_t cols, std::si
     return p;
 }
 
-void runMatmul(benchmark::State& state, const KernelTable* table, TensorType type)
+// gemm: the table's prefill GEMM over packed panels (kernels/gemm-panels.h) instead of its rows
+// kernel, packing included.
+void runMatmul(benchmark::State& state, const KernelTable* table, TensorType type, bool gemm = false)
 {
     const auto rows = static_cast<std::size_t>(state.range(0));
     const auto cols = static_cast<std::size_t>(state.range(1));
@@ -64,7 +66,16 @@ void runMatmul(benchmark::State& state, const KernelTable* table, TensorType typ
     auto p = makeProblem(type, rows, cols, tokens);
     const auto stride = rowBytes(type, cols);
     for (auto _ : state) {
-        if (const auto kernel = table->blockRows(type)) {
+        if (gemm && table->blockGemm(type)) {
+            for (std::size_t t = 0; t < tokens; ++t)
+                table->quantizeActivations(p.x.data() + t * cols, p.xq.data() + t * cols / 32, cols);
+            table->blockGemm(type)(p.weights.data(), stride, 0, rows, p.xq.data(), tokens, cols / 32, p.y.data(), rows);
+        } else if (gemm) {
+            for (std::size_t t = 0; t < tokens; ++t)
+                table->quantizeActivationsQ8K(p.x.data() + t * cols, p.xk.data() + t * cols / kQK_K, cols);
+            table->superGemm(type)(p.weights.data(), stride, 0, rows, p.xk.data(), tokens, cols / kQK_K, p.y.data(),
+                                   rows);
+        } else if (const auto kernel = table->blockRows(type)) {
             for (std::size_t t = 0; t < tokens; ++t)
                 table->quantizeActivations(p.x.data() + t * cols, p.xq.data() + t * cols / 32, cols);
             kernel(p.weights.data(), stride, 0, rows, p.xq.data(), tokens, cols / 32, p.y.data(), rows);
@@ -99,6 +110,18 @@ void registerAll()
                 if (s[1] % traitsOf(type).blockElements == 0 &&
                     (s[0] < 131072 || (s[0] == 438000) == (traitsOf(type).blockElements != kQK_K)))
                     b->Args(s);
+        }
+    // Prefill GEMMs against the rows kernels above at prompt batches of 32 and 128 tokens.
+    const std::vector<std::vector<std::int64_t>> prefill{
+        {1536, 576, 32}, {1536, 576, 128}, {5632, 2048, 32}, {2048, 5632, 128}};
+    for (const KernelTable* table : availableKernels())
+        for (const auto type : {T::Q8_0, T::Q4_0, T::Q4_K}) {
+            if (!table->blockGemm(type) && !table->superGemm(type)) continue;
+            auto* b =
+                benchmark::RegisterBenchmark(("gemm/" + tensorTypeName(type) + "/" + table->name).c_str(),
+                                             [table, type](benchmark::State& s) { runMatmul(s, table, type, true); });
+            for (const auto& s : prefill)
+                if (s[1] % traitsOf(type).blockElements == 0) b->Args(s);
         }
 }
 

@@ -2,6 +2,7 @@
 // quantised matmuls (Q8_0, Q4_0 weights with 8-bit activations), float matmuls (F32, F16, BF16),
 // activation quantisation, and quantise/dequantise round trips — within named tolerances.
 #include "kernels/fp16.h"
+#include "kernels/gemm-panels.h"
 #include "kernels/kernel-table.h"
 #include "kernels/matmul.h"
 #include "kernels/quantize.h"
@@ -10,6 +11,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace edgert;
@@ -406,6 +408,123 @@ private slots:
         if (mode == kRandom && R == 40)
             qInfo("%s: worst |err|/sum|w*x|: integer scheme %.2e, vs f32 activations %.2e, tables vs generic %.2e",
                   tensorTypeName(type).c_str(), worstExact, worstF32, worstSimd);
+    }
+
+    // ---- prefill GEMMs over packed panels (kernels/gemm-panels.h) ------------------------------
+
+    void gemmKernelsMatchScalarTwinAndRows_data()
+    {
+        QTest::addColumn<TensorType>("type");
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("tokens");
+        for (const auto type : {TensorType::Q8_0, TensorType::Q4_0, TensorType::Q4_K})
+            for (int mode = 0; mode < kBlockModes; ++mode)
+                // Rows not a multiple of the panel, columns past one chunk (72 blocks, 9 super-blocks),
+                // token counts with every tail of the 4-token tile.
+                for (auto [rows, cols, tokens] :
+                     {std::tuple{8, 256, 4}, std::tuple{37, 2304, 5}, std::tuple{21, 2304, 11}, std::tuple{64, 512, 7},
+                      std::tuple{3, 4608, 6}})
+                    QTest::newRow(qPrintable(QStringLiteral("%1_%2_%3x%4_t%5")
+                                                 .arg(QString::fromStdString(tensorTypeName(type)))
+                                                 .arg(QLatin1String(kBlockModeNames[mode]))
+                                                 .arg(rows)
+                                                 .arg(cols)
+                                                 .arg(tokens)))
+                        << type << mode << rows << cols << tokens;
+    }
+    // (1) The scalar twin is within float rounding of the generic rows kernel; (2) every table's
+    // GEMM equals the twin bit for bit; (3) a split of the rows (as the threads split them) gives
+    // the same bits as one call; (4) matmul at 1 and 2 threads (which takes the GEMM from
+    // kGemmMinTokens tokens on) agree.
+    void gemmKernelsMatchScalarTwinAndRows()
+    {
+        QFETCH(TensorType, type);
+        QFETCH(int, mode);
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        QFETCH(int, tokens);
+        const auto R = static_cast<std::size_t>(rows), C = static_cast<std::size_t>(cols),
+                   T = static_cast<std::size_t>(tokens);
+        QVERIFY(T >= kGemmMinTokens);
+        std::mt19937 rng(static_cast<unsigned>(static_cast<int>(type) * 613 + mode * 17 + rows + cols + tokens));
+        const auto rb = rowBytes(type, C);
+        std::vector<std::byte> w(R * rb);
+        fillBlocks(type, static_cast<BlockMode>(mode), w.data(), w.size(), rng);
+        auto x = randomVector(T * C, rng, 1.0f);
+        if (mode == kAllEqual) std::fill(x.begin(), x.end(), -0.75f);
+        std::vector<std::byte> ws(preparedInputBytes(T, C));
+        const auto in = prepareInput(x.data(), T, C, ws.data());
+        const bool super = type == TensorType::Q4_K;
+
+        const auto twinOf = [&](std::size_t r0, std::size_t r1, std::vector<float>& y) {
+            if (type == TensorType::Q8_0) q8_0GemmReference(w.data(), rb, r0, r1, in.xq, T, C / 32, y.data(), R);
+            if (type == TensorType::Q4_0) q4_0GemmReference(w.data(), rb, r0, r1, in.xq, T, C / 32, y.data(), R);
+            if (type == TensorType::Q4_K) q4_kGemmReference(w.data(), rb, r0, r1, in.xk, T, C / 256, y.data(), R);
+        };
+        std::vector<float> twin(T * R, std::nanf("")), generic(T * R, std::nanf(""));
+        twinOf(0, R, twin);
+        if (super)
+            genericKernels().superRows(type)(w.data(), rb, 0, R, in.xk, T, C / 256, generic.data(), R);
+        else
+            genericKernels().blockRows(type)(w.data(), rb, 0, R, in.xq, T, C / 32, generic.data(), R);
+        std::vector<float> wd(R * C);
+        for (std::size_t r = 0; r < R; ++r) dequantizeRow(type, w.data() + r * rb, wd.data() + r * C, C);
+        for (std::size_t t = 0; t < T; ++t)
+            for (std::size_t r = 0; r < R; ++r) {
+                double m = 0;
+                for (std::size_t i = 0; i < C; ++i) {
+                    const double xq =
+                        super ? in.xk[(t * C + i) / 256].d * static_cast<float>(in.xk[(t * C + i) / 256].qs[i % 256])
+                              : in.xq[(t * C + i) / 32].d * static_cast<float>(in.xq[(t * C + i) / 32].qs[i % 32]);
+                    m += std::abs(static_cast<double>(wd[r * C + i]) * xq);
+                }
+                const std::size_t i = t * R + r;
+                QVERIFY2(std::isfinite(twin[i]) && std::abs(twin[i] - generic[i]) <= kSimdVsScalarRelative * m + 1e-30,
+                         qPrintable(QStringLiteral("scalar GEMM twin vs generic rows at %1: %2 vs %3")
+                                        .arg(i)
+                                        .arg(twin[i])
+                                        .arg(generic[i])));
+            }
+        const auto sameBits = [](const std::vector<float>& a, const std::vector<float>& b) {
+            return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+        };
+        std::vector<float> split(T * R, std::nanf(""));
+        const std::size_t cut = std::min<std::size_t>(R, 16);
+        twinOf(0, cut, split);
+        twinOf(cut, R, split);
+        QVERIFY2(sameBits(split, twin), "twin: rows split at 16 differ from one call");
+        int tablesWithGemm = 0;
+        for (const KernelTable* k : availableKernels()) {
+            std::vector<float> y(T * R, std::nanf(""));
+            if (super) {
+                if (!k->superGemm(type)) continue;
+                k->superGemm(type)(w.data(), rb, 0, cut, in.xk, T, C / 256, y.data(), R);
+                k->superGemm(type)(w.data(), rb, cut, R, in.xk, T, C / 256, y.data(), R);
+            } else {
+                if (!k->blockGemm(type)) continue;
+                k->blockGemm(type)(w.data(), rb, 0, cut, in.xq, T, C / 32, y.data(), R);
+                k->blockGemm(type)(w.data(), rb, cut, R, in.xq, T, C / 32, y.data(), R);
+            }
+            ++tablesWithGemm;
+            for (std::size_t i = 0; i < T * R; ++i)
+                QVERIFY2(std::memcmp(&y[i], &twin[i], sizeof(float)) == 0,
+                         qPrintable(QStringLiteral("%1 GEMM vs scalar twin at %2: %3 vs %4")
+                                        .arg(QLatin1String(k->name))
+                                        .arg(i)
+                                        .arg(y[i])
+                                        .arg(twin[i])));
+        }
+#if defined(__x86_64__)
+        QVERIFY2(tablesWithGemm >= 1, "expected a SIMD GEMM on this architecture");
+#endif
+        const WeightView view{type, w.data(), R, C};
+        std::vector<float> one(T * R), two(T * R);
+        matmul(view, in, one.data(), 1);
+        matmul(view, in, two.data(), 2);
+        QVERIFY(sameBits(one, two));
+        if (activeKernels().superGemm(type) || activeKernels().blockGemm(type)) QVERIFY(sameBits(one, twin));
     }
 
     void q8kActivationsMatchReference()

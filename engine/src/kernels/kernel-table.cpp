@@ -32,6 +32,20 @@ SuperRowsKernel KernelTable::superRows(TensorType type) const
     }
 }
 
+QuantRowsKernel KernelTable::blockGemm(TensorType type) const
+{
+    switch (type) {
+        case TensorType::Q8_0: return q8_0Gemm;
+        case TensorType::Q4_0: return q4_0Gemm;
+        default: return nullptr;
+    }
+}
+
+SuperRowsKernel KernelTable::superGemm(TensorType type) const
+{
+    return type == TensorType::Q4_K ? q4_kGemm : nullptr;
+}
+
 FloatRowsKernel KernelTable::floatRows(TensorType type) const
 {
     switch (type) {

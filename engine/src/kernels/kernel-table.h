@@ -57,11 +57,20 @@ struct KernelTable {
     FloatRowsKernel bf16 = nullptr;
     QuantizeActivationsKernel quantizeActivations = nullptr;
     QuantizeQ8KKernel quantizeActivationsQ8K = nullptr;
+    // Prefill GEMMs over packed 8-row panels (kernels/gemm-panels.h), same signatures and results
+    // within float rounding of the rows kernels; used from kGemmMinTokens tokens on. Null where a
+    // table has none (the generic table: its scalar twins are the *GemmReference functions).
+    QuantRowsKernel q8_0Gemm = nullptr;
+    QuantRowsKernel q4_0Gemm = nullptr;
+    SuperRowsKernel q4_kGemm = nullptr;
 
     /// The block-32 kernel of `type`, or nullptr when the type is not a block-32 type.
     QuantRowsKernel blockRows(TensorType type) const;
     /// The super-block kernel of `type`, or nullptr when the type is not a super-block type.
     SuperRowsKernel superRows(TensorType type) const;
+    /// The block-32 / super-block prefill GEMM of `type`, or nullptr when this table has none.
+    QuantRowsKernel blockGemm(TensorType type) const;
+    SuperRowsKernel superGemm(TensorType type) const;
     /// The float kernel of `type` (F32/F16/BF16), or nullptr.
     FloatRowsKernel floatRows(TensorType type) const;
 };

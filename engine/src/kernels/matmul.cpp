@@ -2,6 +2,7 @@
 
 #include "edgert/error.h"
 #include "kernels/fp16.h"
+#include "kernels/gemm-panels.h"
 #include "kernels/kernel-table.h"
 #include "kernels/parallel.h"
 #include "kernels/quantize.h"
@@ -158,6 +159,14 @@ void runRows(const KernelTable& k, const WeightView& w, const PreparedInput& in,
              std::size_t r1)
 {
     const std::size_t stride = rowBytes(w.type, w.cols);
+    // Prompt batches: the panel GEMM (the choice depends on the batch only, never on the rows
+    // or the thread, so every split of the rows gives the same bits).
+    if (in.nTokens >= kGemmMinTokens) {
+        if (const QuantRowsKernel gemm = k.blockGemm(w.type))
+            return gemm(w.data, stride, r0, r1, in.xq, in.nTokens, w.cols / kActBlock, y, w.rows);
+        if (const SuperRowsKernel gemm = k.superGemm(w.type))
+            return gemm(w.data, stride, r0, r1, in.xk, in.nTokens, w.cols / kQK_K, y, w.rows);
+    }
     if (const QuantRowsKernel kernel = k.blockRows(w.type))
         kernel(w.data, stride, r0, r1, in.xq, in.nTokens, w.cols / kActBlock, y, w.rows);
     else if (const SuperRowsKernel superKernel = k.superRows(w.type))

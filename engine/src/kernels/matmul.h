@@ -3,7 +3,9 @@
 // Fast path: prepareInput() quantises the activations once (32-value blocks for the block-32
 // weight types, and Q8_K super-blocks for the K-quants / IQ4_XS when cols % 256 == 0) into a
 // caller-provided workspace (leased from the memory pool), then matmul() runs the CPU's best
-// kernel table (kernel-table.h), splitting rows across OpenMP threads. The same prepared input
+// kernel table (kernel-table.h), splitting rows across the thread pool (kernels/parallel.h).
+// Prompt batches of kGemmMinTokens tokens or more take the table's panel GEMM where it has one
+// (Q8_0, Q4_0, Q4_K: kernels/gemm-panels.h), one token the rows kernels. The same prepared input
 // serves several weights (Wq, Wk, Wv share one).
 #pragma once
 

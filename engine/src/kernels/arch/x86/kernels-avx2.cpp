@@ -5,6 +5,7 @@
 #if defined(__x86_64__)
 
 #include "kernels/arch/x86/cpu-x86.h"
+#include "kernels/gemm-panels.h"
 #include "tensor/quant-blocks.h"
 
 #include <immintrin.h>
@@ -18,6 +19,7 @@ namespace edgert::kernels {
 namespace {
 #include "kernels/arch/x86/kernels-x86.inc"
 #include "kernels/arch/x86/kernels-x86-superblocks.inc"
+#include "kernels/arch/x86/gemm-x86.inc"
 }  // namespace
 
 const KernelTable* x86Avx2Kernels()
@@ -41,6 +43,9 @@ const KernelTable* x86Avx2Kernels()
         .bf16 = bf16RowsAvx2,
         .quantizeActivations = quantizeActivationsAvx2,
         .quantizeActivationsQ8K = quantizeActivationsQ8KAvx2,
+        .q8_0Gemm = q8_0GemmAvx2,
+        .q4_0Gemm = q4_0GemmAvx2,
+        .q4_kGemm = q4_kGemmAvx2,
     });
     return cpuHasAvx2() ? &table : nullptr;
 }
