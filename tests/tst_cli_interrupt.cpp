@@ -1,10 +1,18 @@
 // Clean interruption of the real CLI (app/cli/interrupt.h): SIGINT / SIGTERM during `run` and
 // `benchmark` on real models stop at the next layer-group boundary, the report is still printed,
 // marked interrupted, with the pool back to 0 B, and the exit status is 128 + signal; a second
-// SIGINT ends the process at once.
+// SIGINT ends the process at once. In `chat`, SIGINT stops the answer and the conversation goes on,
+// SIGTERM stops it and ends the chat (143); at the prompt a first SIGINT only says that a second
+// one exits, and SIGTERM exits at once.
+//
+// The chat tests wait for states, not for time: the CLI's stdout is a pipe the test fills before
+// the CLI starts, so the answer's first write blocks until the test reads, and the test signals
+// once /proc/<pid>/syscall shows the CLI blocked in write(1, ...) (mid-answer) or in read(0, ...)
+// (at the prompt). Nothing depends on how fast either process runs.
 #include "test-support.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -13,7 +21,11 @@
 #include <QTest>
 
 #include <csignal>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 namespace {
 
@@ -60,6 +72,147 @@ Interrupted interruptCli(const QStringList& args, qsizetype minOutput, const std
     r.out = QString::fromUtf8(out + p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+/// The system call the process's main thread is in, from /proc/<pid>/syscall ("NR arg0 ..."):
+/// {NR, first argument}; {-1, 0} when it runs in user space, is gone, or the file is unreadable.
+std::pair<long, unsigned long> currentSyscall(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/syscall").arg(pid));
+    if (!f.open(QIODevice::ReadOnly)) return {-1, 0};
+    const QList<QByteArray> fields = f.readAll().simplified().split(' ');
+    bool ok = false;
+    const long nr = fields.value(0).toLong(&ok);
+    if (!ok || fields.size() < 2) return {-1, 0};
+    return {nr, fields[1].toULong(nullptr, 16)};
+}
+
+/// A chat process whose stdout is a pipe filled to capacity before the process starts: its first
+/// write to stdout blocks until the test drains the pipe. stdin and stderr are QProcess's.
+class BlockedChat {
+public:
+    explicit BlockedChat(const QStringList& args)
+    {
+        int fds[2];
+        if (::pipe2(fds, O_CLOEXEC) != 0) return;
+        m_read = fds[0];
+        m_write = fds[1];
+        ::fcntl(m_write, F_SETPIPE_SZ, 4096);
+        const int capacity = ::fcntl(m_write, F_GETPIPE_SZ);
+        m_filler = QByteArray(capacity, '#');
+        if (::write(m_write, m_filler.constData(), static_cast<std::size_t>(capacity)) != capacity) return;
+        const int childStdout = m_write;
+        m_process.setChildProcessModifier([childStdout] { ::dup2(childStdout, STDOUT_FILENO); });
+        m_process.start(QStringLiteral(EDGERT_CLI_PATH), QStringList{QStringLiteral("chat")} + args);
+        m_started = m_process.waitForStarted(10000);
+        ::close(m_write);  // the child holds the only write end now: EOF when it exits
+        m_write = -1;
+    }
+    ~BlockedChat()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished();
+        }
+        if (m_read >= 0) ::close(m_read);
+        if (m_write >= 0) ::close(m_write);
+    }
+    BlockedChat(const BlockedChat&) = delete;
+    BlockedChat& operator=(const BlockedChat&) = delete;
+
+    bool started() const { return m_started; }
+    qint64 pid() const { return m_process.processId(); }
+    void say(const QByteArray& line)
+    {
+        m_process.write(line);
+        m_process.waitForBytesWritten(10000);
+    }
+    void closeInput() { m_process.closeWriteChannel(); }
+
+    /// Waits (polling, up to 60 s) until the CLI's main thread sits in system call `nr` with first
+    /// argument `fd`; false if it never does or the process ends.
+    bool waitForSyscall(long nr, unsigned long fd)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 60000 && m_process.state() == QProcess::Running) {
+            if (currentSyscall(pid()) == std::pair<long, unsigned long>{nr, fd}) return true;
+            m_process.waitForReadyRead(10);  // also collects stderr
+            m_err += m_process.readAllStandardError();
+        }
+        return false;
+    }
+    /// Waits (up to 60 s) until stderr contains `text`.
+    bool waitForStderr(const QByteArray& text)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (!m_err.contains(text) && timer.elapsed() < 60000 && m_process.state() == QProcess::Running) {
+            m_process.waitForReadyRead(10);
+            m_err += m_process.readAllStandardError();
+        }
+        m_err += m_process.readAllStandardError();
+        return m_err.contains(text);
+    }
+    /// Drains stdout until the process ends (up to 120 s); false on timeout. out() then holds what
+    /// the CLI wrote (the filler removed).
+    bool finish()
+    {
+        QElapsedTimer timer;
+        timer.start();
+        for (;;) {
+            pollfd pfd{m_read, POLLIN, 0};
+            if (::poll(&pfd, 1, 10) > 0) {
+                char buffer[4096];
+                const ssize_t n = ::read(m_read, buffer, sizeof buffer);
+                if (n > 0) {
+                    m_out.append(buffer, n);
+                    continue;
+                }
+                if (n == 0 && m_process.state() == QProcess::NotRunning) break;  // EOF: it exited
+            }
+            m_process.waitForFinished(10);
+            m_err += m_process.readAllStandardError();
+            if (timer.elapsed() > 120000) return false;
+        }
+        m_process.waitForFinished();
+        m_err += m_process.readAllStandardError();
+        if (m_out.startsWith(m_filler)) m_out.remove(0, m_filler.size());
+        return true;
+    }
+    int exitCode() const { return m_process.exitCode(); }
+    QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
+    const QByteArray& out() const { return m_out; }
+    QString err() const { return QString::fromUtf8(m_err); }
+
+private:
+    QProcess m_process;
+    int m_read = -1, m_write = -1;
+    bool m_started = false;
+    QByteArray m_filler, m_out, m_err;
+};
+
+/// Chat on the kit's instruct-templated Qwen2, one thread, greedy.
+QStringList chatArgs()
+{
+    return {QStringLiteral("--model"),   edgert::test::sharedModel(QStringLiteral("kit/arch/qwen2-Q8_0.gguf")),
+            QStringLiteral("-n"),        QStringLiteral("24"),
+            QStringLiteral("--ctx"),     QStringLiteral("512"),
+            QStringLiteral("--threads"), QStringLiteral("1")};
+}
+
+/// The "stop: ..." of each "[turn N: ...]" statistics line (chat prints them with stdin piped).
+QStringList turnStops(const QString& err)
+{
+    static const QRegularExpression re(QStringLiteral(R"(\[turn \d+: .*stop: ([a-z -]+);)"));
+    QStringList stops;
+    for (auto it = re.globalMatch(err); it.hasNext();) stops.push_back(it.next().captured(1));
+    return stops;
+}
+
+bool syscallsReadable()
+{
+    return QFile(QStringLiteral("/proc/self/syscall")).open(QIODevice::ReadOnly);
 }
 
 }  // namespace
@@ -203,6 +356,109 @@ private slots:
         QCOMPARE(p.exitCode(), 130);
         QVERIFY2(err.contains(QStringLiteral("second signal (SIGINT): exiting now")), qPrintable(err));
         QVERIFY2(!err.contains(QStringLiteral("peak RSS")), qPrintable(err));
+    }
+
+    // SIGINT mid-answer: the answer stops at a group boundary ("[stopped by SIGINT]", stop
+    // cancelled) and the next line gets a whole answer; chat ends normally at end of input.
+    void chatSigintStopsTheAnswerAndTheChatGoesOn()
+    {
+        if (!syscallsReadable()) QSKIP("/proc/self/syscall is not readable here: cannot see where the CLI waits");
+        EDGERT_REQUIRE_FILE(chatArgs().at(1));
+        BlockedChat chat(chatArgs());
+        QVERIFY(chat.started());
+        chat.say("Once upon a time\n");
+        QVERIFY2(chat.waitForSyscall(SYS_write, STDOUT_FILENO), qPrintable(chat.err()));  // mid-answer
+        ::kill(static_cast<pid_t>(chat.pid()), SIGINT);
+        chat.say("The dog\n");
+        chat.closeInput();
+        QVERIFY2(chat.finish(), qPrintable(chat.err()));
+        QCOMPARE(chat.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(chat.exitCode() == 0, qPrintable(chat.err()));
+        QVERIFY2(chat.err().contains(QStringLiteral("[stopped by SIGINT]")), qPrintable(chat.err()));
+        const QStringList stops = turnStops(chat.err());
+        QCOMPARE(stops.size(), 2);
+        QCOMPARE(stops[0], QStringLiteral("cancelled"));
+        QVERIFY2(stops[1] != QLatin1String("cancelled"), qPrintable(chat.err()));
+        QVERIFY2(chat.err().contains(QStringLiteral("--- edge-rt chat: 2 turn(s) ---")), qPrintable(chat.err()));
+        // Two answers, each followed by a blank line; the second is not empty.
+        QVERIFY2(chat.out().endsWith("\n\n") && chat.out().count("\n\n") >= 2, chat.out().constData());
+        QVERIFY2(!chat.out().trimmed().isEmpty(), chat.out().constData());
+    }
+
+    // SIGTERM mid-answer: the answer stops and the chat ends with its report, exit 143, although
+    // stdin stays open.
+    void chatSigtermStopsTheAnswerAndEndsTheChat()
+    {
+        if (!syscallsReadable()) QSKIP("/proc/self/syscall is not readable here: cannot see where the CLI waits");
+        EDGERT_REQUIRE_FILE(chatArgs().at(1));
+        BlockedChat chat(chatArgs());
+        QVERIFY(chat.started());
+        chat.say("Once upon a time\n");
+        QVERIFY2(chat.waitForSyscall(SYS_write, STDOUT_FILENO), qPrintable(chat.err()));
+        ::kill(static_cast<pid_t>(chat.pid()), SIGTERM);
+        QVERIFY2(chat.finish(), qPrintable(chat.err()));
+        QCOMPARE(chat.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(chat.exitCode(), 143);
+        QVERIFY2(chat.err().contains(QStringLiteral("[stopped by SIGTERM]")), qPrintable(chat.err()));
+        QCOMPARE(turnStops(chat.err()), QStringList{QStringLiteral("cancelled")});
+        QVERIFY2(chat.err().contains(QStringLiteral("--- edge-rt chat: 1 turn(s) (ended by SIGTERM) ---")),
+                 qPrintable(chat.err()));
+        QVERIFY2(chat.err().contains(QStringLiteral("peak RSS")), qPrintable(chat.err()));
+    }
+
+    // At the prompt a first SIGINT only says what a second one does; the next line is answered in
+    // full. A second SIGINT there exits at once (130); SIGTERM there exits at once (143).
+    void chatSigintAtThePromptOnlyWarns()
+    {
+        if (!syscallsReadable()) QSKIP("/proc/self/syscall is not readable here: cannot see where the CLI waits");
+        EDGERT_REQUIRE_FILE(chatArgs().at(1));
+        BlockedChat chat(chatArgs());
+        QVERIFY(chat.started());
+        QVERIFY2(chat.waitForSyscall(SYS_read, STDIN_FILENO), qPrintable(chat.err()));  // at the prompt
+        ::kill(static_cast<pid_t>(chat.pid()), SIGINT);
+        QVERIFY2(chat.waitForStderr("[Ctrl-C again exits now; /exit or Ctrl-D leaves the chat]"),
+                 qPrintable(chat.err()));
+        chat.say("Once upon a time\n");
+        chat.closeInput();
+        QVERIFY2(chat.finish(), qPrintable(chat.err()));
+        QCOMPARE(chat.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(chat.exitCode() == 0, qPrintable(chat.err()));
+        QVERIFY2(!chat.err().contains(QStringLiteral("[stopped")), qPrintable(chat.err()));
+        const QStringList stops = turnStops(chat.err());
+        QCOMPARE(stops.size(), 1);
+        QVERIFY2(stops[0] != QLatin1String("cancelled"), qPrintable(chat.err()));
+    }
+
+    void chatSecondSignalAtThePromptExits_data()
+    {
+        QTest::addColumn<std::vector<int>>("toSend");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("note");
+        QTest::newRow("SIGINT twice") << std::vector<int>{SIGINT, SIGINT} << 130
+                                      << QStringLiteral("second signal (SIGINT): exiting now");
+        QTest::newRow("SIGTERM") << std::vector<int>{SIGTERM} << 143
+                                 << QStringLiteral("SIGTERM while waiting for input: exiting now");
+    }
+    void chatSecondSignalAtThePromptExits()
+    {
+        QFETCH(std::vector<int>, toSend);
+        QFETCH(int, exitCode);
+        QFETCH(QString, note);
+        if (!syscallsReadable()) QSKIP("/proc/self/syscall is not readable here: cannot see where the CLI waits");
+        EDGERT_REQUIRE_FILE(chatArgs().at(1));
+        BlockedChat chat(chatArgs());
+        QVERIFY(chat.started());
+        QVERIFY2(chat.waitForSyscall(SYS_read, STDIN_FILENO), qPrintable(chat.err()));
+        for (std::size_t i = 0; i < toSend.size(); ++i) {
+            // Each signal after the first once the one before it was handled (its note is out).
+            if (i > 0) QVERIFY2(chat.waitForStderr("[Ctrl-C again exits now"), qPrintable(chat.err()));
+            ::kill(static_cast<pid_t>(chat.pid()), toSend[i]);
+        }
+        QVERIFY2(chat.finish(), qPrintable(chat.err()));  // stdin is still open
+        QCOMPARE(chat.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(chat.exitCode(), exitCode);
+        QVERIFY2(chat.err().contains(note), qPrintable(chat.err()));
+        QVERIFY(chat.out().isEmpty());
     }
 };
 

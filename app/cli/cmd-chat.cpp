@@ -10,6 +10,7 @@
 #include "cli-config.h"
 #include "commands.h"
 #include "generation-setup.h"
+#include "interrupt.h"
 #include "prompt-input.h"
 
 #include "edgert/chat-session.h"
@@ -19,7 +20,6 @@
 
 #include <QCommandLineParser>
 
-#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -32,35 +32,8 @@ namespace edgert::cli {
 
 namespace {
 
-/// Set by SIGINT: the answer being generated stops at the next group boundary.
-std::atomic<bool> g_interrupted{false};
-
-void onInterrupt(int)
-{
-    g_interrupted.store(true);
-}
-
-/// SIGINT stops the current answer instead of the program while a chat runs; the previous
-/// handler comes back when the chat ends.
-class InterruptGuard {
-public:
-    InterruptGuard()
-    {
-        struct sigaction sa {};
-        sa.sa_handler = onInterrupt;
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESTART;  // a Ctrl-C at the prompt does not end the line editor's read
-        sigaction(SIGINT, &sa, &m_previous);
-    }
-    ~InterruptGuard() { sigaction(SIGINT, &m_previous, nullptr); }
-    InterruptGuard(const InterruptGuard&) = delete;
-    InterruptGuard& operator=(const InterruptGuard&) = delete;
-
-private:
-    struct sigaction m_previous {};
-};
-
-/// Streams the answer's text to stdout; stops when SIGINT arrived.
+/// Streams the answer's text to stdout. Wrapped in an InterruptObserver, so the answer stops at
+/// the next layer-group boundary once SIGINT or SIGTERM arrived.
 class AnswerPrinter : public RunObserver {
 public:
     void onText(std::string_view text, std::size_t /*index*/) override
@@ -68,8 +41,10 @@ public:
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
     }
-    bool shouldStop() override { return g_interrupted.load(); }
 };
+
+/// What a first Ctrl-C at the prompt says (InterruptScope::setIdle): the chat goes on.
+constexpr const char* kIdleInterruptNote = "\n[Ctrl-C again exits now; /exit or Ctrl-D leaves the chat]\n";
 
 /// One line from the user: libedit with history on a terminal, else a plain line of stdin.
 /// nullopt at end of input (Ctrl-D).
@@ -159,6 +134,11 @@ int chatCommand(const QStringList& arguments)
         return RunShape{std::min<std::uint32_t>(modelContext, 2048), setup.nBatch};
     });
     printSetupReport(setup, loaded);
+    // Ctrl-C (SIGINT) stops the answer being generated at the next layer-group boundary and the
+    // chat goes on; a second one while that answer stops, or two at the prompt, exit at once.
+    // SIGTERM stops the answer and ends the chat (status 143), or exits at once at the prompt.
+    // Installed before the template line, so a front end that sees that line can signal.
+    InterruptScope interrupts;
     std::fprintf(stderr, "template   %s (from %s); context policy: %s\n", chatTemplate.name().c_str(),
                  chatTemplate.source.c_str(), contextPolicyName(setup.session.contextPolicy));
     if (!chatTemplate.note.empty()) std::fprintf(stderr, "note       %s\n", chatTemplate.note.c_str());
@@ -168,10 +148,17 @@ int chatCommand(const QStringList& arguments)
     {
         ChatSession chat(*loaded.engine, std::move(chatTemplate), setup.session);
         chat.setSystemPrompt(parser.value(QStringLiteral("system")).toStdString());
-        InterruptGuard interrupts;
         if (terminal) rl_catch_signals = 0;  // SIGINT is ours: it stops an answer
         std::optional<ChatTurnResult> last;
-        while (const std::optional<std::string> line = readUserLine(terminal)) {
+        for (;;) {
+            InterruptScope::setIdle(true, kIdleInterruptNote);
+            // A SIGTERM that came while an answer or a command ran ends the chat here; one that
+            // comes from now on while idle exits at once.
+            if (InterruptScope::signalNumber() == SIGTERM) break;
+            const std::optional<std::string> line = readUserLine(terminal);
+            InterruptScope::setIdle(false);
+            InterruptScope::clear();  // a Ctrl-C at the prompt does not stop the next answer
+            if (!line) break;
             if (*line == "/exit" || *line == "/quit") break;
             if (*line == "/help") {
                 printHelp();
@@ -194,16 +181,16 @@ int chatCommand(const QStringList& arguments)
             }
             if (line->empty()) continue;
 
-            g_interrupted.store(false);
             AnswerPrinter printer;
-            ChatTurnResult r = chat.say(*line, setup.params, &printer);
+            InterruptObserver observer(&printer);
+            ChatTurnResult r = chat.say(*line, setup.params, &observer);
             ++turns;
             std::fputs("\n\n", stdout);
             std::fflush(stdout);
             if (!r.accepted)
                 std::fprintf(stderr, "[context full: %s]\n", r.turn.message.c_str());
             else if (r.turn.generation.stopReason == StopReason::Cancelled)
-                std::fprintf(stderr, "[stopped]\n");
+                std::fprintf(stderr, "[stopped by %s]\n", InterruptScope::signalName());
             else if (!r.turn.message.empty())
                 std::fprintf(stderr, "[%s]\n", r.turn.message.c_str());
             if (verbose) printTurnStats(turns, r, chat.session());
@@ -212,9 +199,10 @@ int chatCommand(const QStringList& arguments)
     }
     if (terminal) std::fputc('\n', stdout);
     loaded.engine.reset();  // every lease back in the pool before the report reads it
-    std::fprintf(stderr, "--- edge-rt chat: %zu turn(s) ---\n", turns);
+    const bool terminated = InterruptScope::signalNumber() == SIGTERM;
+    std::fprintf(stderr, "--- edge-rt chat: %zu turn(s)%s ---\n", turns, terminated ? " (ended by SIGTERM)" : "");
     printMemoryReport(loaded);
-    return 0;
+    return terminated ? InterruptScope::exitStatus() : 0;
 }
 
 }  // namespace edgert::cli

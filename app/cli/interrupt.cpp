@@ -10,6 +10,10 @@ namespace {
 
 std::atomic<int> g_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free flag");
+std::atomic<bool> g_idle{false};
+std::atomic<const char*> g_idleNote{nullptr};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<const char*>::is_always_lock_free,
+              "the signal handler needs lock-free state");
 
 void writeStderr(const char* text)
 {
@@ -26,7 +30,16 @@ void writeStderr(const char* text)
 extern "C" void edgertOnInterruptSignal(int sig)
 {
     int expected = 0;
-    if (g_signal.compare_exchange_strong(expected, sig)) return;  // first: stop at the next group
+    if (g_signal.compare_exchange_strong(expected, sig)) {  // first: stop at the next group
+        if (g_idle.load()) {
+            if (sig == SIGTERM) {
+                writeStderr("\nedge-rt: SIGTERM while waiting for input: exiting now\n");
+                ::_exit(128 + sig);
+            }
+            if (const char* note = g_idleNote.load()) writeStderr(note);
+        }
+        return;
+    }
     writeStderr(sig == SIGTERM ? "\nedge-rt: second signal (SIGTERM): exiting now\n"
                                : "\nedge-rt: second signal (SIGINT): exiting now\n");
     ::_exit(128 + sig);
@@ -36,6 +49,7 @@ extern "C" void edgertOnInterruptSignal(int sig)
 
 InterruptScope::InterruptScope(Syscalls syscalls)
 {
+    setIdle(false);
     g_signal.store(0);
     struct sigaction sa {};
     sa.sa_handler = edgertOnInterruptSignal;
@@ -47,6 +61,7 @@ InterruptScope::InterruptScope(Syscalls syscalls)
 
 InterruptScope::~InterruptScope()
 {
+    setIdle(false);
     ::sigaction(SIGINT, &m_oldInt, nullptr);
     ::sigaction(SIGTERM, &m_oldTerm, nullptr);
 }
@@ -64,6 +79,12 @@ int InterruptScope::signalNumber()
 void InterruptScope::clear()
 {
     g_signal.store(0);
+}
+
+void InterruptScope::setIdle(bool idle, const char* idleNote)
+{
+    g_idleNote.store(idle ? idleNote : nullptr);
+    g_idle.store(idle);
 }
 
 int InterruptScope::exitStatus()

@@ -1,4 +1,4 @@
-// Clean interruption of long-running commands (run, benchmark; chat reuses the scope).
+// Clean interruption of long-running commands (run, benchmark, and chat's answers).
 //
 // While an InterruptScope lives, SIGINT and SIGTERM no longer kill the process: the first one
 // only sets a flag, which the run polls between layer groups (RunObserver::shouldStop, see
@@ -7,6 +7,10 @@
 // 143 for SIGTERM), as a shell reports a process killed by that signal. A second signal while
 // the first is being handled exits at once (status 128 + signal, a one-line note on stderr):
 // Ctrl-C twice always works, whatever the run is doing.
+//
+// A REPL (chat) marks the time it waits for input as idle (setIdle): nothing runs that could stop
+// at a boundary, so there SIGTERM exits at once and a first SIGINT only writes a note saying that a
+// second one exits; once a line is read the REPL clears the request and runs the answer.
 //
 // The handler is async-signal-safe: it stores into a lock-free std::atomic and, on the second
 // signal, calls only write(2) and _exit(2). The previous dispositions are restored when the
@@ -42,6 +46,10 @@ public:
     /// Forgets the request, so the next signal again only asks to stop (a REPL that stopped one
     /// answer and goes back to its prompt calls this; run and benchmark never do).
     static void clear();
+    /// Marks the wait for input of a REPL (true) or its work (false, the default). While idle, a
+    /// first SIGTERM exits at once (status 143, a note on stderr) and a first SIGINT writes
+    /// `idleNote` (NUL-terminated, kept by the caller for the scope's life; may be nullptr) to stderr.
+    static void setIdle(bool idle, const char* idleNote = nullptr);
 
 private:
     struct sigaction m_oldInt {};
