@@ -28,20 +28,8 @@ fail() {
   exit 1
 }
 
-# clang 14 and its sanitizer/libFuzzer runtimes; python3 for make-seeds.sh (Debian 12).
-packages=(clang-14 libclang-rt-14-dev python3)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "fuzz: installing ${missing[*]}"
-  sudo_cmd=()
-  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo --preserve-env=DEBIAN_FRONTEND)
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+# clang 14, its sanitizer/libFuzzer runtimes, LLVM's OpenMP and python3 (make-seeds.sh).
+bash deploy/ci/clang-deps.sh
 phase_done "dependencies"
 
 targets=(gguf safetensors safetensors_index json config hf_config hf_tokenizer spm bpe)
