@@ -136,6 +136,34 @@ private slots:
         QCOMPARE(ours.getUInt("general.file_type"), kit.getUInt("general.file_type"));
     }
 
+    // Blocks are quantised independently and written in order, so the thread count cannot change
+    // a byte: K-quant mixtures (Q4_K + Q6_K), IQ4_XS and an affine block-32 type on 1 and 3
+    // threads (more threads than this machine's cores, so the OpenMP split is uneven).
+    void threadCountDoesNotChangeBytes_data()
+    {
+        QTest::addColumn<QString>("type");
+        for (const char* t : {"Q4_K_M", "IQ4_XS", "Q5_1"}) QTest::newRow(t) << QString::fromLatin1(t);
+    }
+    void threadCountDoesNotChangeBytes()
+    {
+        QFETCH(QString, type);
+        QTemporaryDir dir;
+        const std::string in = test::sharedModel("kit/kquant/kq-llama-d256-Q8_0.gguf").toStdString();
+        std::vector<QByteArray> files;
+        for (const int threads : {1, 3}) {
+            const std::string out = dir.filePath(QStringLiteral("t%1.gguf").arg(threads)).toStdString();
+            QuantizeOptions o;
+            o.threads = threads;
+            o.allowRequantize = true;
+            quantizeModel(in, out, quantFileType(type.toStdString()), o);
+            QFile f(QString::fromStdString(out));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            files.push_back(f.readAll());
+        }
+        QVERIFY(files[0].size() > 1000000);
+        QVERIFY(files[0] == files[1]);
+    }
+
     void fallbacksForRowsNotDivisibleBy256()
     {
         // stories260K: dim 64, FFN 172. Q4_K_M: Q4_K falls back to Q5_0 (64 = 2 blocks of 32);

@@ -11,9 +11,28 @@
 // code is edge-rt's own.
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 
 namespace edgert::quant {
+
+/// v rounded half to even to an int without a libm call: adding 1.5·2^23 leaves the rounded
+/// integer in the low mantissa bits (|v| is clamped to 4e6 first, where that holds).
+inline int roundToInt(float v)
+{
+    // std::clamp without its reference-returning branches, so loops over it vectorise.
+    float c = v < -4.0e6f ? -4.0e6f : v;
+    c = 4.0e6f < c ? 4.0e6f : c;
+    return std::bit_cast<std::int32_t>(c + 12582912.0f) - 0x4B400000;
+}
+
+/// std::clamp(v, lo, hi) for ints, branch-free (vectorisable).
+inline int clampInt(int v, int lo, int hi)
+{
+    const int c = v < lo ? lo : v;
+    return hi < c ? hi : c;
+}
 
 /// The values a quant index stands for, in ascending order: a uniform range lo..hi (Q4_0: −8..7)
 /// or a table (IQ4_NL's 16 non-linear levels).
@@ -24,12 +43,28 @@ public:
     static LevelSet table(const std::int8_t* values, int count);
 
     int count() const { return m_count; }
+    bool isTable() const { return m_table != nullptr; }
+    /// A uniform set's lowest level (lo).
+    int lowest() const { return m_lo; }
+    /// A table's midpoint between levels i and i + 1.
+    float midpoint(int i) const { return m_midpoints[i]; }
     float value(int index) const
     {
         return m_table ? static_cast<float>(m_table[index]) : static_cast<float>(m_lo + index);
     }
-    /// Index of the level nearest v (the lower one on a tie); ends clamp.
-    int nearest(float v) const;
+    /// Index of the level nearest v (the lower one on a tie); ends clamp. Inline: the
+    /// quantisers call it once per value and candidate scale.
+    int nearest(float v) const
+    {
+        if (!m_table) {
+            if (!(v == v)) return 0;  // NaN: callers reject non-finite input first; stay in range regardless
+            return std::clamp(roundToInt(v), m_lo, m_lo + m_count - 1) - m_lo;
+        }
+        // The number of midpoints below v (a tie goes to the lower level); branch-free.
+        int index = 0;
+        for (int i = 0; i + 1 < m_count; ++i) index += v > m_midpoints[i] ? 1 : 0;
+        return index;
+    }
 
 private:
     const std::int8_t* m_table = nullptr;
