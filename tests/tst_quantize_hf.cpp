@@ -11,12 +11,16 @@
 //    naming the file and key or tensor, and no output file appears.
 #include "edgert/error.h"
 #include "edgert/gguf-reader.h"
+#include "edgert/gguf-writer.h"
 #include "edgert/inference-engine.h"
 #include "edgert/model-graph.h"
 #include "edgert/quantize.h"
 #include "edgert/tokenizer.h"
+#include "hf/hf-tokenizer-keys.h"
 #include "kit-reference.h"
 #include "test-support.h"
+#include "tokenizer/bpe-pre-tokenizers.h"
+#include "tokenizer/bpe-tokenizer.h"
 
 #include <QDir>
 #include <QFile>
@@ -25,8 +29,12 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 using namespace edgert;
 
@@ -112,6 +120,187 @@ void copyHfDir(const QString& to, const QString& drop = {}, const std::function<
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
         f.write(text);
     }
+}
+
+/// llama.cpp's test-tokenizer-0 vectors of a vocab GGUF: texts (.inp, separated by
+/// "\n__ggml_vocab_test__\n") and their ids without BOS (.out, one line each).
+std::vector<std::pair<std::string, std::vector<TokenId>>> vocabVectors(const QString& base)
+{
+    std::ifstream inp((base + QStringLiteral(".inp")).toStdString(), std::ios::binary);
+    std::ifstream out((base + QStringLiteral(".out")).toStdString(), std::ios::binary);
+    const std::string all((std::istreambuf_iterator<char>(inp)), std::istreambuf_iterator<char>());
+    const std::string sep = "\n__ggml_vocab_test__\n";
+    std::vector<std::pair<std::string, std::vector<TokenId>>> cases;
+    std::string line;
+    for (std::size_t pos = 0; pos < all.size();) {
+        auto next = all.find(sep, pos);
+        if (next == std::string::npos) next = all.size();
+        std::getline(out, line);
+        std::istringstream ids(line);
+        std::vector<TokenId> v;
+        for (TokenId id; ids >> id;) v.push_back(id);
+        cases.emplace_back(all.substr(pos, next - pos), std::move(v));
+        pos = next + sep.size();
+    }
+    return cases;
+}
+
+/// `text` as a JSON string literal.
+std::string jsonString(std::string_view text)
+{
+    std::string out = "\"";
+    for (const char ch : text) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (u < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", u);
+            out += buf;
+        } else {
+            out += ch;
+        }
+    }
+    return out + "\"";
+}
+
+/// The HF tokenizer.json a byte-level GGUF vocabulary (tokenizer.ggml.model gpt2) stands for:
+/// its tokens, merges and control tokens, and the pre-tokenizer its tokenizer.ggml.pre names
+/// (Split regexes + ByteLevel, or GPT-2's ByteLevel regex alone). Written as text: QJsonObject
+/// inserts are linear, too slow for 150K tokens.
+std::string tokenizerJsonOf(const GgufFile& f)
+{
+    const auto tokens = f.arrayStrings("tokenizer.ggml.tokens");
+    const auto types = f.arrayInts("tokenizer.ggml.token_type");
+    const auto merges = f.arrayStrings("tokenizer.ggml.merges");
+    const auto* spec = tokenizer::findBpePreTokenizer(f.findString("tokenizer.ggml.pre").value_or("gpt-2"));
+    std::string vocab, added, mergeList, pre;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        vocab += (i ? "," : "") + jsonString(tokens[i]) + ":" + std::to_string(i);
+        if (types[i] == 3 || types[i] == 4)
+            added += std::string(added.empty() ? "" : ",") + "{\"id\":" + std::to_string(i) +
+                     ",\"content\":" + jsonString(tokens[i]) + ",\"special\":" + (types[i] == 3 ? "true" : "false") +
+                     "}";
+    }
+    for (std::size_t i = 0; i < merges.size(); ++i) mergeList += (i ? "," : "") + jsonString(merges[i]);
+    const bool gpt2Only = spec->patterns == std::vector<std::string_view>{tokenizer::kGpt2Pattern};
+    if (!gpt2Only)
+        for (const auto& p : spec->patterns)
+            pre += "{\"type\":\"Split\",\"pattern\":{\"Regex\":" + jsonString(p) +
+                   "},\"behavior\":\"Isolated\",\"invert\":false},";
+    pre += std::string("{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"use_regex\":") +
+           (gpt2Only ? "true" : "false") + "}";
+    std::string post = "null";
+    if (f.findBool("tokenizer.ggml.add_bos_token").value_or(spec->addBos.value_or(false))) {
+        const std::string bos = jsonString(tokens[f.findUInt("tokenizer.ggml.bos_token_id").value_or(0)]);
+        post = "{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":" + bos +
+               ",\"type_id\":0}},{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}]}";
+    }
+    return "{\"model\":{\"type\":\"BPE\",\"vocab\":{" + vocab + "},\"merges\":[" + mergeList +
+           "],\"ignore_merges\":" + (spec->ignoreMerges ? "true" : "false") + "},\"added_tokens\":[" + added +
+           "],\"pre_tokenizer\":{\"type\":\"Sequence\",\"pretokenizers\":[" + pre + "]},\"post_processor\":" + post +
+           "}";
+}
+
+void writeFile(const QString& path, const std::string& bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    QCOMPARE(f.write(bytes.data(), static_cast<qint64>(bytes.size())), static_cast<qint64>(bytes.size()));
+}
+
+/// The HF checkpoint directory (config.json, model.safetensors F32, tokenizer.json,
+/// tokenizer_config.json) that llama.cpp's converter would turn into the kit's Llama-family GGUF
+/// `gguf` (tied embeddings): names mapped back, Llama q/k rows back from interleaved RoPE pairs
+/// to rotate-half order, rope_freqs as the config.json rope_scaling it was computed from.
+void writeHfCheckpointOf(const GgufFile& gguf, const QString& dir)
+{
+    const std::string arch = gguf.findString("general.architecture").value_or("");
+    const std::string a = arch + ".";
+    const auto u = [&](const std::string& k) { return gguf.findUInt(a + k).value_or(0); };
+    const auto num = [&](const std::string& k) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.9g",
+                      static_cast<double>(static_cast<float>(gguf.findFloat(a + k).value_or(0))));
+        return std::string(buf);
+    };
+    const std::uint64_t nHeads = u("attention.head_count"), nKv = u("attention.head_count_kv");
+    const std::uint64_t headDim = u("embedding_length") / nHeads;
+    std::string config =
+        "{\"architectures\":[\"" + std::string(arch == "qwen2" ? "Qwen2ForCausalLM" : "LlamaForCausalLM") +
+        "\"],\"hidden_size\":" + std::to_string(u("embedding_length")) +
+        ",\"intermediate_size\":" + std::to_string(u("feed_forward_length")) +
+        ",\"num_hidden_layers\":" + std::to_string(u("block_count")) +
+        ",\"num_attention_heads\":" + std::to_string(nHeads) + ",\"num_key_value_heads\":" + std::to_string(nKv) +
+        ",\"max_position_embeddings\":" + std::to_string(u("context_length")) +
+        ",\"rms_norm_eps\":" + num("attention.layer_norm_rms_epsilon") + ",\"rope_theta\":" + num("rope.freq_base") +
+        ",\"vocab_size\":" + std::to_string(gguf.arrayCount("tokenizer.ggml.tokens")) +
+        ",\"tie_word_embeddings\":true,\"bos_token_id\":" +
+        std::to_string(gguf.findUInt("tokenizer.ggml.bos_token_id").value_or(0)) +
+        ",\"eos_token_id\":" + std::to_string(gguf.findUInt("tokenizer.ggml.eos_token_id").value_or(0));
+    if (gguf.findTensor("rope_freqs.weight"))  // Llama 3.2's rope_scaling (kit README section 3)
+        config +=
+            ",\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":32.0,\"low_freq_factor\":1.0,"
+            "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":8192}";
+    writeFile(QDir(dir).filePath(QStringLiteral("config.json")), config + "}");
+
+    const std::map<std::string, std::string> names{{"attn_norm.weight", "input_layernorm.weight"},
+                                                   {"attn_q.weight", "self_attn.q_proj.weight"},
+                                                   {"attn_q.bias", "self_attn.q_proj.bias"},
+                                                   {"attn_k.weight", "self_attn.k_proj.weight"},
+                                                   {"attn_k.bias", "self_attn.k_proj.bias"},
+                                                   {"attn_v.weight", "self_attn.v_proj.weight"},
+                                                   {"attn_v.bias", "self_attn.v_proj.bias"},
+                                                   {"attn_output.weight", "self_attn.o_proj.weight"},
+                                                   {"ffn_norm.weight", "post_attention_layernorm.weight"},
+                                                   {"ffn_gate.weight", "mlp.gate_proj.weight"},
+                                                   {"ffn_up.weight", "mlp.up_proj.weight"},
+                                                   {"ffn_down.weight", "mlp.down_proj.weight"}};
+    std::string header, data;
+    for (const auto& t : gguf.tensors()) {
+        std::string name;
+        if (t.name == "token_embd.weight")
+            name = "model.embed_tokens.weight";
+        else if (t.name == "output_norm.weight")
+            name = "model.norm.weight";
+        else if (t.name == "rope_freqs.weight")
+            continue;
+        else {
+            const auto dot = t.name.find('.', 4);
+            name = "model.layers." + t.name.substr(4, dot - 4) + "." + names.at(t.name.substr(dot + 1));
+        }
+        QCOMPARE(t.type, TensorType::F32);
+        std::vector<float> v(t.sizeBytes / sizeof(float));
+        gguf.readTensor(t, v.data());
+        const bool q = t.name.ends_with("attn_q.weight"), k = t.name.ends_with("attn_k.weight");
+        if (arch == "llama" && (q || k)) {  // interleaved pairs -> rotate-half rows, per head
+            const std::uint64_t cols = t.dims[0], heads = q ? nHeads : nKv;
+            std::vector<float> hf(v.size());
+            for (std::uint64_t h = 0; h < heads; ++h)
+                for (std::uint64_t i = 0; i < headDim / 2; ++i)
+                    for (std::uint64_t half = 0; half < 2; ++half)
+                        std::copy_n(
+                            v.begin() + static_cast<std::ptrdiff_t>((h * headDim + 2 * i + half) * cols), cols,
+                            hf.begin() + static_cast<std::ptrdiff_t>((h * headDim + half * headDim / 2 + i) * cols));
+            v = std::move(hf);
+        }
+        std::string shape = t.dims.size() == 2 ? std::to_string(t.dims[1]) + "," + std::to_string(t.dims[0])
+                                               : std::to_string(t.dims[0]);
+        header += (header.empty() ? "" : ",") + jsonString(name) + ":{\"dtype\":\"F32\",\"shape\":[" + shape +
+                  "],\"data_offsets\":[" + std::to_string(data.size()) + "," +
+                  std::to_string(data.size() + v.size() * sizeof(float)) + "]}";
+        data.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
+    }
+    header = "{" + header + "}";
+    header.resize((header.size() + 7) / 8 * 8, ' ');
+    std::string file(8, '\0');
+    const std::uint64_t n = header.size();
+    std::memcpy(file.data(), &n, 8);
+    writeFile(QDir(dir).filePath(QStringLiteral("model.safetensors")), file + header + data);
+    writeFile(QDir(dir).filePath(QStringLiteral("tokenizer.json")), tokenizerJsonOf(gguf));
+    writeFile(QDir(dir).filePath(QStringLiteral("tokenizer_config.json")),
+              "{\"chat_template\":" + jsonString(gguf.findString("tokenizer.chat_template").value_or("")) + "}");
 }
 
 }  // namespace
@@ -235,6 +424,100 @@ private slots:
         // And 48 steps from a story prompt, identical to the HF directory's.
         const auto prompt = tokenizer->encode(prompts()[1]);
         QCOMPARE(greedyIds(gguf, prompt, 48), greedyIds(hf, prompt, 48));
+    }
+
+    // The byte-level path of hf-tokenizer-keys (no HF checkpoint of GPT-2 or Qwen2 fits in
+    // ../shared, their vocabularies do): llama.cpp's vocab GGUF -> the tokenizer.json it stands
+    // for -> edge-rt's HF tokenizer -> GGUF keys -> a GGUF tokenizer, which must name the same
+    // pre-tokenizer, carry the same tokens and merges, and give llama.cpp's ids on its test vectors.
+    void byteLevelTokenizerRoundTrip_data()
+    {
+        QTest::addColumn<QString>("vocab");
+        QTest::addColumn<QString>("pre");
+        QTest::newRow("gpt-2") << QStringLiteral("vocab/ggml-vocab-gpt-2.gguf") << QStringLiteral("gpt-2");
+        QTest::newRow("qwen2") << QStringLiteral("vocab/ggml-vocab-qwen2.gguf") << QStringLiteral("qwen2");
+    }
+    void byteLevelTokenizerRoundTrip()
+    {
+        QFETCH(QString, vocab);
+        QFETCH(QString, pre);
+        const QString base = test::sharedModel(vocab);
+        const GgufFile original(base.toStdString());
+        QTemporaryDir dir;
+        {
+            QFile json(dir.filePath(QStringLiteral("tokenizer.json")));
+            QVERIFY(json.open(QIODevice::WriteOnly));
+            json.write(QByteArray::fromStdString(tokenizerJsonOf(original)));
+        }
+        const auto hf = BpeTokenizer::fromTokenizerJson(dir.filePath(QStringLiteral("tokenizer.json")).toStdString());
+        GgufWriter w;
+        w.setString("general.architecture", "gpt2");
+        hf::setTokenizerKeys(w, *hf, dir.path().toStdString());
+        const std::string out = dir.filePath(QStringLiteral("vocab.gguf")).toStdString();
+        w.write(out);
+        const GgufFile converted(out);
+        QCOMPARE(converted.findString("tokenizer.ggml.model").value_or(""), std::string("gpt2"));
+        QCOMPARE(QString::fromStdString(converted.findString("tokenizer.ggml.pre").value_or("")), pre);
+        QCOMPARE(converted.arrayStrings("tokenizer.ggml.tokens"), original.arrayStrings("tokenizer.ggml.tokens"));
+        QCOMPARE(converted.arrayStrings("tokenizer.ggml.merges"), original.arrayStrings("tokenizer.ggml.merges"));
+        const auto tok = Tokenizer::fromGguf(converted);
+        const auto cases = vocabVectors(base);
+        QVERIFY(cases.size() > 20);
+        for (const auto& [text, ids] : cases) {
+            QCOMPARE(tok->encode(text, false), ids);
+            QCOMPARE(hf->encode(text, false), ids);
+        }
+    }
+
+    // The HF mapping of the other Llama-family checkpoints edge-rt reads (no trained one fits in
+    // ../shared): the kit's qwen2 (q/k/v biases, NeoX RoPE), llama3rope (Llama 3 RoPE scaling,
+    // permuted q/k) and smollm2like (smollm pre-tokenizer) written back as the HF checkpoints
+    // llama.cpp's converter would read, then quantised: every tensor byte-identical to llama.cpp's
+    // Q8_0 file of the model, rope_freqs within 1e-6 (config.json -> factors in float), every
+    // <arch>.* key and the tokenizer keys equal, and the same prompt ids.
+    void kitArchitecturesThroughHfLayout_data()
+    {
+        QTest::addColumn<QString>("name");
+        for (const char* n : {"qwen2", "llama3rope", "smollm2like"}) QTest::newRow(n) << QString::fromLatin1(n);
+    }
+    void kitArchitecturesThroughHfLayout()
+    {
+        QFETCH(QString, name);
+        const GgufFile f32(test::sharedModel(QStringLiteral("kit/arch/%1-F32.gguf").arg(name)).toStdString());
+        const GgufFile kit(test::sharedModel(QStringLiteral("kit/arch/%1-Q8_0.gguf").arg(name)).toStdString());
+        QTemporaryDir hfDirectory, out;
+        writeHfCheckpointOf(f32, hfDirectory.path());
+        const GgufFile ours(quantiseHf(out, hfDirectory.path(), "Q8_0"));
+        QCOMPARE(ours.tensors().size(), kit.tensors().size());
+        for (const auto& t : kit.tensors()) {
+            const auto* o = ours.findTensor(t.name);
+            QVERIFY2(o, t.name.c_str());
+            QCOMPARE(o->dims, t.dims);
+            QCOMPARE(tensorTypeName(o->type), tensorTypeName(t.type));
+            if (t.name != "rope_freqs.weight") {
+                QVERIFY2(tensorBytes(ours, *o) == tensorBytes(kit, t), t.name.c_str());
+                continue;
+            }
+            std::vector<float> a(t.dims[0]), b(t.dims[0]);
+            ours.readTensor(*o, a.data());
+            kit.readTensor(t, b.data());
+            for (std::size_t i = 0; i < a.size(); ++i) QVERIFY(std::fabs(a[i] - b[i]) <= 1e-6f * b[i]);
+        }
+        const std::string arch = kit.findString("general.architecture").value_or("");
+        QCOMPARE(ours.findString("general.architecture").value_or(""), arch);
+        for (const auto& [key, value] : kit.metadata())
+            if (key.starts_with(arch + ".") || key == "tokenizer.ggml.model" || key == "tokenizer.ggml.pre" ||
+                key == "tokenizer.ggml.tokens" || key == "tokenizer.ggml.token_type" ||
+                key == "tokenizer.ggml.merges" || key == "tokenizer.ggml.bos_token_id" ||
+                key == "tokenizer.ggml.eos_token_id" || key == "tokenizer.ggml.add_bos_token" ||
+                key == "tokenizer.chat_template") {
+                QVERIFY2(ours.has(key), key.c_str());
+                QVERIFY2(ours.valueToString(*ours.find(key)) == kit.valueToString(value), key.c_str());
+            }
+        QCOMPARE(ours.arrayStrings("tokenizer.ggml.tokens"), kit.arrayStrings("tokenizer.ggml.tokens"));
+        QCOMPARE(ours.arrayStrings("tokenizer.ggml.merges"), kit.arrayStrings("tokenizer.ggml.merges"));
+        const auto a = Tokenizer::fromGguf(ours), b = Tokenizer::fromGguf(kit);
+        for (const auto& p : prompts()) QCOMPARE(a->encode(p), b->encode(p));
     }
 
     void safetensorsFilePathWorks()
