@@ -36,8 +36,8 @@ private slots:
         QTest::addColumn<QString>("model");
         QTest::addColumn<std::vector<int>>("golden");
         QTest::newRow("stories260K") << test::sharedModel("stories260K.gguf") << test::goldenIdsStories260K();
-        QTest::newRow("tinystories656k_q8_0") << test::sharedModel("tinystories-656k-q8_0.gguf")
-                                              << test::goldenIdsTinyStories656K();
+        QTest::newRow("tinystories656k_q8_0")
+            << test::sharedModel("tinystories-656k-q8_0.gguf") << test::goldenIdsTinyStories656K();
     }
     void everyStrategyAndBudgetGivesReferenceIds()
     {
@@ -48,31 +48,45 @@ private slots:
         const RunShape shape{static_cast<std::uint32_t>(golden.size() + 1), 1};
         const auto input = makePlanInput(*graph, shape);
         int runs = 0, streamedRuns = 0;
-        for (const auto& name : strategyNames()) {
-            const auto strategy = makeStrategy(name);
-            const auto minimum = strategy->minimumBudget(input);
-            const auto full = strategy->plan(input, 1ull << 40).plannedPeakBytes();
-            for (const auto budget : budgetsBetween(minimum, full, 6)) {
-                MemoryPool pool(budget);
-                {
-                    auto engine = IdleEngine(graph, EngineOptions{2}).plan(*strategy, budget, shape).prepare(pool);
-                    const TokenId bos[1] = {engine.tokenizer().bos()};
-                    GenerationParams params;
-                    params.maxTokens = static_cast<std::uint32_t>(golden.size());
-                    const auto result = engine.generate(bos, params);
-                    QVERIFY2(std::vector<int>(result.tokens.begin(), result.tokens.end()) == golden,
-                             qPrintable(QStringLiteral("%1 at %2 bytes diverged").arg(QString::fromStdString(name)).arg(budget)));
-                    QVERIFY(pool.peakBytes() <= budget);
-                    if (!engine.plan().allPinned()) {
-                        ++streamedRuns;
-                        QVERIFY(result.streamedBytesRead > 0);
+        // Layer groups read through the page cache and with O_DIRECT (io/direct-reader.h).
+        for (const bool direct : {false, true})
+            for (const auto& name : strategyNames()) {
+                const auto strategy = makeStrategy(name);
+                const auto minimum = strategy->minimumBudget(input);
+                const auto full = strategy->plan(input, 1ull << 40).plannedPeakBytes();
+                for (const auto budget : budgetsBetween(minimum, full, 6)) {
+                    MemoryPool pool(budget);
+                    {
+                        auto engine =
+                            IdleEngine(graph, EngineOptions{2, direct}).plan(*strategy, budget, shape).prepare(pool);
+                        // Direct unless the filesystem refused O_DIRECT, which the engine then says.
+                        QVERIFY2(engine.directReads() == direct || (direct && !engine.weightReadNotes().empty()),
+                                 engine.weightReadNotes().c_str());
+
+                        const TokenId bos[1] = {engine.tokenizer().bos()};
+                        GenerationParams params;
+                        params.maxTokens = static_cast<std::uint32_t>(golden.size());
+                        const auto result = engine.generate(bos, params);
+                        QVERIFY2(std::vector<int>(result.tokens.begin(), result.tokens.end()) == golden,
+                                 qPrintable(QStringLiteral("%1 at %2 bytes (direct reads: %3) diverged")
+                                                .arg(QString::fromStdString(name))
+                                                .arg(budget)
+                                                .arg(direct)));
+                        QVERIFY(pool.peakBytes() <= budget);
+                        if (engine.directReads())
+                            QVERIFY(engine.directBytesRead() > 0);
+                        else
+                            QCOMPARE(engine.directBytesRead(), std::uint64_t{0});
+                        if (!engine.plan().allPinned()) {
+                            ++streamedRuns;
+                            QVERIFY(result.streamedBytesRead > 0);
+                        }
                     }
+                    QCOMPARE(pool.usedBytes(), std::uint64_t{0});
+                    QCOMPARE(pool.liveBuffers(), std::uint64_t{0});
+                    ++runs;
                 }
-                QCOMPARE(pool.usedBytes(), std::uint64_t{0});
-                QCOMPARE(pool.liveBuffers(), std::uint64_t{0});
-                ++runs;
             }
-        }
         QVERIFY(streamedRuns > 0);
         qInfo("%d runs, %d with streamed groups", runs, streamedRuns);
     }
@@ -143,7 +157,8 @@ private slots:
         for (const char* m : {"stories260K.gguf", "tinystories-656k-q8_0.gguf"})
             for (const auto& s : strategyNames())
                 for (const char* b : {"min", "full"})
-                    QTest::newRow(qPrintable(QStringLiteral("%1/%2/%3").arg(QLatin1String(m), QString::fromStdString(s), QLatin1String(b))))
+                    QTest::newRow(qPrintable(
+                        QStringLiteral("%1/%2/%3").arg(QLatin1String(m), QString::fromStdString(s), QLatin1String(b))))
                         << test::sharedModel(QLatin1String(m)) << QString::fromStdString(s) << QString::fromLatin1(b);
     }
     void measuredPeakRssStaysWithinBudget()
@@ -156,26 +171,28 @@ private slots:
         const RunShape shape{25, 1};
         const auto s = makeStrategy(strategy.toStdString());
         const auto input = makePlanInput(graph, shape);
-        const auto bytes = budget == QLatin1String("min") ? s->minimumBudget(input) : s->plan(input, 1ull << 40).plannedPeakBytes();
+        const auto bytes =
+            budget == QLatin1String("min") ? s->minimumBudget(input) : s->plan(input, 1ull << 40).plannedPeakBytes();
         QProcess cli;
         cli.start(QStringLiteral(EDGERT_CLI_PATH),
                   {QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("--strategy"), strategy,
-                   QStringLiteral("--memory-budget"), QString::number(bytes), QStringLiteral("-n"), QStringLiteral("24"),
-                   QStringLiteral("--ids"), QStringLiteral("--report"), QStringLiteral("json")});
+                   QStringLiteral("--memory-budget"), QString::number(bytes), QStringLiteral("-n"),
+                   QStringLiteral("24"), QStringLiteral("--ids"), QStringLiteral("--report"), QStringLiteral("json")});
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 0);
         const auto report = QJsonDocument::fromJson(cli.readAllStandardError().trimmed().split('\n').last()).object();
         QVERIFY(report.value(QStringLiteral("peak_rss_measured")).toBool());
         const double above = report.value(QStringLiteral("peak_rss_above_baseline_bytes")).toDouble();
         const double poolPeak = report.value(QStringLiteral("pool_peak_bytes")).toDouble();
-        qInfo("%s: budget %llu, pool peak %.0f, peak RSS above baseline %.0f bytes", qPrintable(QString(QTest::currentDataTag())),
-              static_cast<unsigned long long>(bytes), poolPeak, above);
+        qInfo("%s: budget %llu, pool peak %.0f, peak RSS above baseline %.0f bytes",
+              qPrintable(QString(QTest::currentDataTag())), static_cast<unsigned long long>(bytes), poolPeak, above);
         const QString rss = test::checkPeakRssWithinBudget(bytes, above, poolPeak);
         QVERIFY2(rss.isEmpty(), qPrintable(rss));
         QCOMPARE(report.value(QStringLiteral("pool_end_bytes")).toDouble(), 0.0);
         QVERIFY(report.value(QStringLiteral("pool_peak_bytes")).toDouble() <= static_cast<double>(bytes));
         const auto tokens = report.value(QStringLiteral("tokens")).toArray();
-        const auto& golden = model.contains(QLatin1String("260K")) ? test::goldenIdsStories260K() : test::goldenIdsTinyStories656K();
+        const auto& golden =
+            model.contains(QLatin1String("260K")) ? test::goldenIdsStories260K() : test::goldenIdsTinyStories656K();
         QCOMPARE(tokens.size(), static_cast<qsizetype>(golden.size()));
         for (qsizetype i = 0; i < tokens.size(); ++i) QCOMPARE(tokens[i].toInt(), golden[static_cast<std::size_t>(i)]);
     }

@@ -6,6 +6,7 @@
 #include "background-load.h"
 #include "budget-option.h"
 #include "cli-common.h"
+#include "generation-setup.h"
 #include "cli-config.h"
 #include "commands.h"
 #include "interrupt.h"
@@ -67,6 +68,8 @@ struct Row {
     double loadMs = 0;
     Stat prefill, decode;  // tokens/s
     double overlapPercent = -1;
+    bool directReads = false;   // layer groups read with O_DIRECT (after any fallback)
+    std::string weightReadWhy;  // --weight-reads: why direct or buffered; a fallback note
     QJsonArray timeline;
     int repetitions = 0;       // completed (the interrupted one is not counted)
     bool interrupted = false;  // a signal stopped this combination before all repetitions ran
@@ -140,6 +143,10 @@ int benchmarkCommand(const QStringList& arguments)
              QStringLiteral("64")},
             {QStringLiteral("output"), QStringLiteral("table, csv or json."), QStringLiteral("format"),
              QStringLiteral("table")},
+            {QStringLiteral("weight-reads"),
+             QStringLiteral("How layer groups are read: direct (O_DIRECT), buffered (page cache) or auto (direct when "
+                            "the page cache cannot keep the streamed bytes beside the budget), per combination."),
+             QStringLiteral("mode"), QStringLiteral("auto")},
             {QStringLiteral("roofline"),
              QStringLiteral("Measure memory and file read bandwidth and relate the results to them.")},
             {QStringLiteral("timeline"),
@@ -185,6 +192,8 @@ int benchmarkCommand(const QStringList& arguments)
     } else {
         threadCounts.push_back(defaultThreads());
     }
+    const std::string weightReads = parser.value(QStringLiteral("weight-reads")).toStdString();
+    resolveWeightReads(weightReads, 0, 0);  // validates the word before loading
     auto budgetSpecs = splitList(parser.value(QStringLiteral("sweep-memory")));
     for (auto& b : budgetSpecs)
         if (b != "min" && b != "full") b = std::to_string(parseBudget(b));  // "auto" resolves once, here
@@ -248,7 +257,11 @@ int benchmarkCommand(const QStringList& arguments)
                              countOf(static_cast<unsigned>(threads), "thread", "threads").c_str());
                 std::fflush(stderr);
                 try {
-                    auto planned = IdleEngine(graph, EngineOptions{threads}).plan(*strategy, row.budget, shape);
+                    const WeightReadChoice reads = resolveWeightReads(
+                        weightReads, row.budget, strategy->plan(input, row.budget).streamedBytesPerPass);
+                    row.weightReadWhy = reads.reason;
+                    auto planned =
+                        IdleEngine(graph, EngineOptions{threads, reads.direct}).plan(*strategy, row.budget, shape);
                     const auto& plan = planned.plan();
                     row.groups = plan.groups.size();
                     row.streamedGroups = plan.streamedGroupCount();
@@ -290,6 +303,8 @@ int benchmarkCommand(const QStringList& arguments)
                         row.prefill = Stat::of(prefillRates);
                         row.decode = Stat::of(decodeRates);
                         row.overlapPercent = recorder.overlapPercent();
+                        row.directReads = ready.directReads();
+                        if (const auto note = ready.weightReadNotes(); !note.empty()) row.weightReadWhy += "; " + note;
                         for (const auto& e : recorder.events) {
                             QJsonObject o;
                             o[QStringLiteral("group")] = static_cast<int>(e.group);
@@ -326,6 +341,7 @@ int benchmarkCommand(const QStringList& arguments)
     // ---- roofline ---------------------------------------------------------------------------
     std::map<int, double> memoryBandwidth;
     FileReadBandwidth fileBandwidth;
+    double directBandwidth = 0;  // O_DIRECT read rate of the model file (0: refused)
     const bool interrupted = InterruptScope::requested();
     const int exitStatus = interrupted ? InterruptScope::exitStatus() : 0;
     if (interrupted)
@@ -336,16 +352,22 @@ int benchmarkCommand(const QStringList& arguments)
         std::fprintf(stderr, "roofline: skipped (interrupted)\n");
     if (roofline) {
         std::fprintf(stderr, "roofline: measuring memory read bandwidth and file read bandwidth ...\n");
-        for (int t : threadCounts) memoryBandwidth[t] = measureMemoryReadBandwidth(t);
+        // 512 MiB, or half of what the machine / its cgroup has left (a cgroup sized for the budget).
+        const std::uint64_t probe = std::clamp<std::uint64_t>(
+            autoMemoryBudget().availableBytes / 2 / (16ull << 20) * (16ull << 20), 16ull << 20, 512ull << 20);
+        for (int t : threadCounts) memoryBandwidth[t] = measureMemoryReadBandwidth(t, probe);
         fileBandwidth = measureFileReadBandwidth(modelPath);
+        directBandwidth = measureDirectReadBandwidth(modelPath);
     }
     const auto achievedGBs = [&](const Row& r) {
         return static_cast<double>(r.weightBytesPerToken) * r.decode.mean / 1e9;
     };
+    // The file rate a row's streamed reads can reach: the device's (O_DIRECT) or the page cache's.
+    const auto fileRate = [&](const Row& r) {
+        return r.directReads && directBandwidth > 0 ? directBandwidth : fileBandwidth.warmBytesPerSecond;
+    };
     const auto diskBoundTokS = [&](const Row& r) {
-        return r.streamedBytesPerPass > 0
-                   ? fileBandwidth.warmBytesPerSecond / static_cast<double>(r.streamedBytesPerPass)
-                   : 0.0;
+        return r.streamedBytesPerPass > 0 ? fileRate(r) / static_cast<double>(r.streamedBytesPerPass) : 0.0;
     };
 
     if (parser.isSet(QStringLiteral("timeline"))) {
@@ -396,6 +418,8 @@ int benchmarkCommand(const QStringList& arguments)
             o[QStringLiteral("decode_tokens_per_second")] = r.decode.mean;
             o[QStringLiteral("decode_sd")] = r.decode.sd;
             if (r.overlapPercent >= 0) o[QStringLiteral("prefetch_overlap_percent")] = r.overlapPercent;
+            o[QStringLiteral("weight_reads")] = r.directReads ? QStringLiteral("direct") : QStringLiteral("buffered");
+            o[QStringLiteral("weight_reads_reason")] = QString::fromStdString(r.weightReadWhy);
             if (roofline) {
                 o[QStringLiteral("decode_gb_per_second")] = achievedGBs(r);
                 o[QStringLiteral("memory_bandwidth_gb_per_second")] = memoryBandwidth[r.threads] / 1e9;
@@ -416,6 +440,7 @@ int benchmarkCommand(const QStringList& arguments)
             root[QStringLiteral("memory_read_gb_per_second_by_threads")] = bw;
             root[QStringLiteral("file_read_warm_gb_per_second")] = fileBandwidth.warmBytesPerSecond / 1e9;
             root[QStringLiteral("file_read_cold_gb_per_second")] = fileBandwidth.coldBytesPerSecond / 1e9;
+            root[QStringLiteral("file_read_direct_gb_per_second")] = directBandwidth / 1e9;
         }
         if (!llama.empty()) {
             QJsonArray lb;
@@ -505,9 +530,12 @@ int benchmarkCommand(const QStringList& arguments)
     if (roofline) {
         std::fprintf(notes, "roofline: memory read");
         for (auto [t, v] : memoryBandwidth) std::fprintf(notes, " %.1f GB/s (%d thr)", v / 1e9, t);
-        std::fprintf(notes, "; model file read %.2f GB/s cached, %.2f GB/s cold (evicted); %s weights read per token\n",
+        std::fprintf(notes,
+                     "; model file read %.2f GB/s cached, %.2f GB/s cold (evicted), %.2f GB/s O_DIRECT; %s weights "
+                     "read per token; the disk-bound limit uses the O_DIRECT rate for rows read with O_DIRECT, the "
+                     "cached rate for the others\n",
                      fileBandwidth.warmBytesPerSecond / 1e9, fileBandwidth.coldBytesPerSecond / 1e9,
-                     formatBytes(weightBytesPerToken).c_str());
+                     directBandwidth / 1e9, formatBytes(weightBytesPerToken).c_str());
     }
     if (!llama.empty()) {
         // edge-rt's fastest row per thread count against llama-bench at that thread count.
@@ -534,22 +562,29 @@ int benchmarkCommand(const QStringList& arguments)
         // --strategy auto's choice per (threads, budget) against the best measured row there.
         std::fprintf(notes,
                      "\nstrategy auto (cost model: every weight byte at the memory bandwidth, streamed bytes at the "
-                     "file read bandwidth %.2f GB/s, overlapped when prefetching):\n",
-                     fileBandwidth.warmBytesPerSecond / 1e9);
+                     "file read rate of the rows' reads, O_DIRECT %.2f GB/s or cached %.2f GB/s, overlapped when "
+                     "prefetching and the reads leave the compute cores free):\n",
+                     directBandwidth / 1e9, fileBandwidth.warmBytesPerSecond / 1e9);
         for (int t : threadCounts)
             for (const auto& spec : budgetSpecs) {
                 if (spec == "min") continue;  // each strategy's own minimum: no common budget to choose at
                 const Row* best = nullptr;
                 std::uint64_t budget = 0;
+                bool direct = false;
                 for (const auto& r : rows) {
                     if (r.threads != t || r.budgetSpec != spec || !r.error.empty()) continue;
                     budget = std::max(budget, r.budget);
+                    direct = direct || (r.directReads && r.streamedBytesPerPass > 0);
                     if (!best || r.decode.mean > best->decode.mean) best = &r;
                 }
                 if (!best) continue;
-                // Buffered reads copy out of the page cache on a CPU: they overlap only on a spare core.
-                const MachineBandwidth bw{memoryBandwidth[t], fileBandwidth.warmBytesPerSecond,
-                                          t < static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
+                // O_DIRECT reads: the device copies, the worker sleeps, so they overlap compute. Buffered
+                // reads copy out of the page cache on a CPU: they overlap only on a spare core.
+                const MachineBandwidth bw =
+                    direct && directBandwidth > 0
+                        ? MachineBandwidth{memoryBandwidth[t], directBandwidth, true}
+                        : MachineBandwidth{memoryBandwidth[t], fileBandwidth.warmBytesPerSecond,
+                                           t < static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
                 try {
                     const auto choice = autoStrategy(input, budget, bw);
                     const Row* picked = nullptr;
@@ -571,6 +606,11 @@ int benchmarkCommand(const QStringList& arguments)
                 }
             }
     }
+    std::fprintf(notes, "\nweight reads (--weight-reads %s):\n", weightReads.c_str());
+    for (const auto& r : rows)
+        if (r.error.empty())
+            std::fprintf(notes, "  %s, %s, %d thr: %s (%s)\n", r.strategy.c_str(), formatBytes(r.budget).c_str(),
+                         r.threads, r.directReads ? "O_DIRECT" : "page cache", r.weightReadWhy.c_str());
     std::fprintf(notes,
                  "measured: pool MiB = memory pool peak; RSS MiB = peak RSS above the pre-run baseline (VmHWM, "
                  "/proc/self/status); tokens/s = mean ± sd over %s.\n",

@@ -198,6 +198,7 @@ int chatCommand(const QStringList& arguments)
         }
     }
     if (terminal) std::fputc('\n', stdout);
+    recordReads(loaded);
     loaded.engine.reset();  // every lease back in the pool before the report reads it
     const bool terminated = InterruptScope::signalNumber() == SIGTERM;
     std::fprintf(stderr, "--- edge-rt chat: %zu turn(s)%s ---\n", turns, terminated ? " (ended by SIGTERM)" : "");

@@ -136,6 +136,7 @@ int runCommand(const QStringList& arguments)
         printer.finish();
     }
     const double loadMs = loaded.loadMs;
+    recordReads(loaded);
     loaded.engine.reset();  // every lease back in the pool before the report reads it
     const GenerationResult& result = turn.generation;
     const auto& plan = loaded.plan;
@@ -179,6 +180,11 @@ int runCommand(const QStringList& arguments)
             static_cast<double>(peakRss > baseRss ? peakRss - baseRss : 0);
         o[QStringLiteral("peak_rss_measured")] = loaded.peakReset && after.peakRssBytes.available();
         o[QStringLiteral("streamed_bytes_read")] = static_cast<double>(result.streamedBytesRead);
+        o[QStringLiteral("weight_reads")] = loaded.reads.direct ? QStringLiteral("direct") : QStringLiteral("buffered");
+        o[QStringLiteral("weight_reads_reason")] = QString::fromStdString(loaded.weightReadReason);
+        o[QStringLiteral("weight_reads_note")] = QString::fromStdString(loaded.reads.notes);
+        o[QStringLiteral("direct_bytes_read")] = static_cast<double>(loaded.reads.directBytes);
+        o[QStringLiteral("buffered_bytes_read")] = static_cast<double>(loaded.reads.bufferedBytes);
         o[QStringLiteral("stop_reason")] = QString::fromLatin1(stopReasonName(result.stopReason));
         o[QStringLiteral("interrupted")] = interrupted;
         if (interrupted) o[QStringLiteral("signal")] = QString::fromLatin1(InterruptScope::signalName());
@@ -219,8 +225,11 @@ int runCommand(const QStringList& arguments)
                  turn.stopString.empty() ? "" : " ",
                  turn.stopString.empty() ? "" : ("'" + turn.stopString + "'").c_str());
     if (!turn.message.empty()) std::fprintf(stderr, "context    %s\n", turn.message.c_str());
-    std::fprintf(stderr, "streamed   %s read from disk over %s\n", formatBytes(result.streamedBytesRead).c_str(),
-                 countOf(result.forwardPasses, "forward pass", "forward passes").c_str());
+    std::fprintf(stderr,
+                 "streamed   %s read from disk over %s (all loads: %s with O_DIRECT, %s through the page cache)\n",
+                 formatBytes(result.streamedBytesRead).c_str(),
+                 countOf(result.forwardPasses, "forward pass", "forward passes").c_str(),
+                 formatBytes(loaded.reads.directBytes).c_str(), formatBytes(loaded.reads.bufferedBytes).c_str());
     for (const auto& e : thermalEvents)
         std::fprintf(stderr, "thermal    %s: %s\n", describe(e.action).data(), e.reason.c_str());
     printMemoryReport(loaded);

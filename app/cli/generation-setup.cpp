@@ -44,6 +44,11 @@ void addGenerationOptions(QCommandLineParser& parser, const char* maxTokensDefau
              QStringLiteral("Partition strategy: sequential, greedy-grouping, speculative-prefetch, or auto (a cost "
                             "model fed by this machine's measured memory and file read bandwidth picks one)."),
              QStringLiteral("name"), QStringLiteral("greedy-grouping")},
+            {QStringLiteral("weight-reads"),
+             QStringLiteral("How layer groups are read: direct (O_DIRECT into the pool buffers, no page-cache "
+                            "copy), buffered (through the page cache), or auto (direct when the page cache cannot "
+                            "keep the streamed bytes beside the budget)."),
+             QStringLiteral("mode"), QStringLiteral("auto")},
             {QStringList{QStringLiteral("n"), QStringLiteral("max-tokens")},
              QStringLiteral("Tokens to generate (per answer in chat)."), QStringLiteral("N"),
              QString::fromLatin1(maxTokensDefault)},
@@ -82,6 +87,9 @@ GenerationSetup parseGenerationOptions(const QCommandLineParser& parser)
     GenerationSetup s;
     s.strategy = parser.value(QStringLiteral("strategy")).toStdString();
     if (s.strategy != "auto") makeStrategy(s.strategy);  // validates the name before loading
+    s.weightReads = parser.value(QStringLiteral("weight-reads")).toStdString();
+    if (s.weightReads != "auto" && s.weightReads != "direct" && s.weightReads != "buffered")
+        throw UsageError("--weight-reads expects auto, direct or buffered, got '" + s.weightReads + "'");
     auto& gen = s.params;
     gen.maxTokens = static_cast<std::uint32_t>(parseUnsigned(parser, QStringLiteral("n"), 1, 1u << 20));
     gen.sampler.temperature = static_cast<float>(parseDouble(parser, QStringLiteral("temp")));
@@ -179,8 +187,17 @@ LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
         });
         MachineBandwidth bw;
         if (streams) {
+            // The read mode of the least-streaming strategy that fits decides the file rate probed.
+            std::uint64_t leastStreamed = ~0ull;
+            for (const auto& n : names) try {
+                    leastStreamed =
+                        std::min(leastStreamed, makeStrategy(n)->plan(input, out.budgetBytes).streamedBytesPerPass);
+                } catch (const BudgetError&) {
+                }
+            const bool direct =
+                leastStreamed != ~0ull && resolveWeightReads(setup.weightReads, out.budgetBytes, leastStreamed).direct;
             // Measured before the baseline below, so the probe's buffers are not counted as the run's.
-            bw = probeMachineBandwidth(setup.modelPath, setup.threads, out.budgetBytes);
+            bw = probeMachineBandwidth(setup.modelPath, setup.threads, out.budgetBytes, direct);
             out.peakReset = resetPeakRss();
             out.baselineRssBytes = readProcessMemory().rssBytes.valueOr(0);
         }
@@ -191,6 +208,10 @@ LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
         strategy = makeStrategy(setup.strategy);
         out.budgetBytes = setup.budgetBytes ? setup.budgetBytes : fullBudget(*strategy, input);
     }
+    const WeightReadChoice reads = resolveWeightReads(setup.weightReads, out.budgetBytes,
+                                                      strategy->plan(input, out.budgetBytes).streamedBytesPerPass);
+    idle.setDirectReads(reads.direct);
+    out.weightReadReason = reads.reason;
 
     // The budget against what the system can give (MemAvailable), before anything is leased.
     const auto memory = readMemoryInfo(setup.sysfsRoot);
@@ -215,17 +236,46 @@ LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
     return out;
 }
 
-MachineBandwidth probeMachineBandwidth(const std::string& modelPath, int threads, std::uint64_t budgetBytes)
+MachineBandwidth probeMachineBandwidth(const std::string& modelPath, int threads, std::uint64_t budgetBytes,
+                                       bool directReads)
 {
     // Small enough not to strain a budget-sized cgroup, larger than the caches of a Pi 4 or a
     // desktop's last-level cache share.
     const std::uint64_t memoryProbe = std::clamp<std::uint64_t>(budgetBytes, 32ull << 20, 64ull << 20);
     MachineBandwidth bw;
     bw.memoryBytesPerSecond = measureMemoryReadBandwidth(threads, memoryProbe, 3);
-    bw.fileBytesPerSecond = measureFileReadBandwidth(modelPath, 64ull << 20).warmBytesPerSecond;
-    // Buffered reads copy out of the page cache on a CPU: they overlap compute only on a spare core.
-    bw.prefetchOverlaps = threads < static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (directReads) {
+        // The device's rate (O_DIRECT bypasses the cache); the device copies, so reads overlap compute.
+        bw.fileBytesPerSecond = measureDirectReadBandwidth(modelPath, 0, 64ull << 20);
+        bw.prefetchOverlaps = true;
+    }
+    if (bw.fileBytesPerSecond <= 0) {
+        // Buffered reads copy out of the page cache on a CPU: they overlap compute only on a spare core.
+        bw.fileBytesPerSecond = measureFileReadBandwidth(modelPath, 64ull << 20).warmBytesPerSecond;
+        bw.prefetchOverlaps = threads < static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    }
     return bw;
+}
+
+WeightReadChoice resolveWeightReads(const std::string& option, std::uint64_t budgetBytes,
+                                    std::uint64_t streamedBytesPerPass)
+{
+    if (option == "direct") return {true, "--weight-reads direct"};
+    if (option == "buffered") return {false, "--weight-reads buffered"};
+    if (option != "auto") throw UsageError("--weight-reads expects auto, direct or buffered, got '" + option + "'");
+    if (streamedBytesPerPass == 0) return chooseWeightReads(0, "", budgetBytes, 0);
+    const AutoBudget available = autoMemoryBudget();
+    return chooseWeightReads(available.availableBytes, available.source, budgetBytes, streamedBytesPerPass);
+}
+
+LoadedEngine::ReadFigures readFigures(const ReadyEngine& engine)
+{
+    return {engine.directReads(), engine.weightReadNotes(), engine.directBytesRead(), engine.bufferedBytesRead()};
+}
+
+void recordReads(LoadedEngine& loaded)
+{
+    if (loaded.engine) loaded.reads = readFigures(*loaded.engine);
 }
 
 void printSetupReport(const GenerationSetup& setup, const LoadedEngine& loaded)
@@ -243,6 +293,10 @@ void printSetupReport(const GenerationSetup& setup, const LoadedEngine& loaded)
     if (!loaded.autoChoice.empty()) std::fprintf(stderr, "auto       %s\n", loaded.autoChoice.c_str());
     if (const auto note = weightsOutsideGroupsNote(graph.weightBytes(), plan.units); !note.empty())
         std::fprintf(stderr, "           %s\n", note.c_str());
+    LoadedEngine::ReadFigures reads = loaded.reads;
+    if (loaded.engine) reads = readFigures(*loaded.engine);
+    std::fprintf(stderr, "reads      %s (%s)%s%s\n", reads.direct ? "O_DIRECT" : "through the page cache",
+                 loaded.weightReadReason.c_str(), reads.notes.empty() ? "" : "; ", reads.notes.c_str());
     std::fprintf(stderr, "load       %.1f ms (KV cache of %u tokens, scratch and pinned weights, %d threads)\n",
                  loaded.loadMs, loaded.shape.nCtx, setup.threads);
     std::fprintf(stderr, "system     %s\n", systemInfoLine(setup.threads).c_str());

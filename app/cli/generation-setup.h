@@ -21,7 +21,8 @@ namespace edgert::cli {
 struct GenerationSetup {
     std::string modelPath;
     std::string strategy;
-    std::uint64_t budgetBytes = 0;  ///< 0: what keeps every weight resident
+    std::string weightReads = "auto";  ///< --weight-reads: auto, direct or buffered
+    std::uint64_t budgetBytes = 0;     ///< 0: what keeps every weight resident
     GenerationParams params;
     bool randomSeed = false;  ///< no --seed with --temp > 0: the seed was drawn (report prints it)
     int threads = 1;
@@ -54,13 +55,26 @@ struct LoadedEngine {
     double loadMs = 0.0;  ///< prepare(): allocation and pinned reads
     std::uint64_t baselineRssBytes = 0;
     bool peakReset = false;
-    std::string autoChoice;  ///< --strategy auto: what it picked and why (one line), else empty
+    std::string autoChoice;        ///< --strategy auto: what it picked and why (one line), else empty
+    std::string weightReadReason;  ///< why the weights are read with O_DIRECT or through the page cache
+    /// What the engine's readers did (recordReads() copies it before the engine is released).
+    struct ReadFigures {
+        bool direct = false;  ///< every file read with O_DIRECT (no fallback)
+        std::string notes;    ///< fallback notes
+        std::uint64_t directBytes = 0, bufferedBytes = 0;
+    } reads;
 };
 
 /// The bandwidths --strategy auto feeds its cost model: memory read bandwidth at `threads`
 /// (a buffer of 32-64 MiB, at most about the budget) and the model file's read rate as the run
 /// streams it. Takes ~0.1-0.5 s; called only when some strategy would stream at the budget.
-MachineBandwidth probeMachineBandwidth(const std::string& modelPath, int threads, std::uint64_t budgetBytes);
+MachineBandwidth probeMachineBandwidth(const std::string& modelPath, int threads, std::uint64_t budgetBytes,
+                                       bool directReads);
+
+/// --weight-reads: "direct" or "buffered" as asked (reason "--weight-reads direct"), "auto" by
+/// chooseWeightReads() on autoMemoryBudget()'s available bytes. UsageError for another word.
+WeightReadChoice resolveWeightReads(const std::string& option, std::uint64_t budgetBytes,
+                                    std::uint64_t streamedBytesPerPass);
 
 /// Resets peak RSS, measures the baseline, opens setup.modelPath (GGUF, SafeTensors or HF
 /// directory), plans with the shape `shapeFor(tokenizer, model context)` (nCtx: the default
@@ -68,6 +82,11 @@ MachineBandwidth probeMachineBandwidth(const std::string& modelPath, int threads
 /// --strict-memory fails) when the budget exceeds MemAvailable, prepares.
 LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
                         const std::function<RunShape(const Tokenizer&, std::uint32_t)>& shapeFor);
+
+/// The engine's read figures: O_DIRECT or not, fallback notes, bytes read each way.
+LoadedEngine::ReadFigures readFigures(const ReadyEngine& engine);
+/// loaded.reads = readFigures(*loaded.engine) (call before releasing the engine).
+void recordReads(LoadedEngine& loaded);
 
 /// The report lines both commands print: model, plan, load, sampling (with the seed).
 void printSetupReport(const GenerationSetup& setup, const LoadedEngine& loaded);

@@ -71,4 +71,19 @@ AutoStrategy autoStrategy(const PlanInput& input, std::uint64_t budgetBytes, con
 /// reads overlap compute)".
 std::string describeAutoChoice(const AutoStrategy& choice, const MachineBandwidth& bw);
 
+/// What `--weight-reads auto` picks for a run and why.
+struct WeightReadChoice {
+    bool direct = false;  ///< O_DIRECT (EngineOptions::directReads), else through the page cache
+    std::string reason;   ///< one clause, e.g. "the page cache cannot keep the 354.6 MiB streamed per pass ..."
+};
+
+/// O_DIRECT when the page cache cannot keep the bytes streamed per pass beside the run: when
+/// `availableBytes` (AutoBudget::availableBytes, measured before loading) minus the budget is less
+/// than `streamedBytesPerPass` — every pass would then evict and re-read them, paying a copy and
+/// competing with the budget (a cgroup charges cached pages like the process's own). Otherwise,
+/// and when nothing is streamed, reads go through the page cache, which then serves each pass
+/// at memory speed. `source` names where availableBytes came from (for the reason).
+WeightReadChoice chooseWeightReads(std::uint64_t availableBytes, const std::string& source, std::uint64_t budgetBytes,
+                                   std::uint64_t streamedBytesPerPass);
+
 }  // namespace edgert

@@ -87,6 +87,10 @@ struct GenerationResult {
 
 struct EngineOptions {
     int threads = 1;  ///< compute threads for kernels (OpenMP)
+    /// Read layer groups (pinned at load, streamed every pass) with O_DIRECT into the pool
+    /// buffers instead of through the page cache; falls back to the page cache, with a note
+    /// (ReadyEngine::weightReadNotes), where the filesystem refuses O_DIRECT. Same results.
+    bool directReads = false;
 };
 
 class PlannedEngine;
@@ -99,6 +103,10 @@ public:
     const Tokenizer& tokenizer() const { return *m_tokenizer; }
     /// Plans with `strategy` (BudgetError when the budget is below its minimum).
     PlannedEngine plan(const PartitionStrategy& strategy, std::uint64_t budgetBytes, const RunShape& shape) &&;
+
+    /// Switches EngineOptions::directReads before planning (e.g. once the plan's streamed bytes
+    /// are known).
+    void setDirectReads(bool on) { m_options.directReads = on; }
 
 private:
     friend class PlannedEngine;
@@ -179,6 +187,13 @@ public:
     /// Bytes read from disk for streamed groups and forward passes run, since prepare().
     std::uint64_t streamedBytesRead() const;
     std::uint64_t forwardPasses() const;
+    /// True while every model file is read with O_DIRECT (EngineOptions::directReads, no fallback).
+    bool directReads() const;
+    /// Why reads fell back to the page cache ("" when they did not, or were never direct).
+    std::string weightReadNotes() const;
+    /// Bytes of layer groups read with O_DIRECT / through the page cache since prepare().
+    std::uint64_t directBytesRead() const;
+    std::uint64_t bufferedBytesRead() const;
 
 private:
     friend class PlannedEngine;

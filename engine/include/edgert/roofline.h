@@ -22,4 +22,11 @@ struct FileReadBandwidth {
 /// the page cache (cold) and once cached (warm). Throws IoError when the file cannot be read.
 FileReadBandwidth measureFileReadBandwidth(const std::string& path, std::uint64_t maxBytes = 1ull << 30);
 
+/// Reads up to `maxBytes` of `path` from `offset` on with O_DIRECT in 8 MiB requests into a
+/// page-aligned buffer: the device's rate, whatever the page cache holds (what streamed groups
+/// see with EngineOptions::directReads). Returns 0 when the filesystem refuses O_DIRECT (EINVAL).
+/// Throws IoError when the file cannot be opened or read.
+double measureDirectReadBandwidth(const std::string& path, std::uint64_t offset = 0,
+                                  std::uint64_t maxBytes = 256ull << 20);
+
 }  // namespace edgert

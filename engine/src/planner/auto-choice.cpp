@@ -1,6 +1,7 @@
 #include "edgert/auto-choice.h"
 
 #include "edgert/error.h"
+#include "edgert/units.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -136,6 +137,23 @@ AutoStrategy autoStrategy(const PlanInput& input, std::uint64_t budgetBytes, con
     }
     if (!found) throw BudgetError("--strategy auto: no strategy fits the budget:" + reasons);
     return best;
+}
+
+WeightReadChoice chooseWeightReads(std::uint64_t availableBytes, const std::string& source, std::uint64_t budgetBytes,
+                                   std::uint64_t streamedBytesPerPass)
+{
+    WeightReadChoice c;
+    if (streamedBytesPerPass == 0) {
+        c.reason = "nothing is streamed: the pinned weights are read once";
+        return c;
+    }
+    const std::uint64_t room = availableBytes > budgetBytes ? availableBytes - budgetBytes : 0;
+    const std::string figures = formatBytes(room) + " left beside the " + formatBytes(budgetBytes) + " budget of " +
+                                formatBytes(availableBytes) + " available per " + source;
+    c.direct = room < streamedBytesPerPass;
+    c.reason = (c.direct ? "the page cache cannot keep the " : "the page cache can keep the ") +
+               formatBytes(streamedBytesPerPass) + " streamed per pass (" + figures + ")";
+    return c;
 }
 
 std::string describeAutoChoice(const AutoStrategy& choice, const MachineBandwidth& bw)

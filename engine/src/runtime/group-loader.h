@@ -1,10 +1,12 @@
-// Loads a layer group's tensors from the model file into one pool buffer with pread(2):
-// tensors are placed in unit order, each 64-byte aligned (the layout unitWeightBytes() sums).
+// Loads a layer group's tensors from the model file into one pool buffer: units in order, each
+// laid out by unitLayout() (runtime/unit-layout.h: file spans at page-congruent offsets, so the
+// readers can use O_DIRECT), the layout unitWeightBytes() sums.
 #pragma once
 
 #include "edgert/memory-pool.h"
 #include "edgert/model-graph.h"
 #include "edgert/partition-planner.h"
+#include "runtime/model-readers.h"
 
 #include <array>
 #include <cstddef>
@@ -28,13 +30,15 @@ struct LoadedGroup {
 };
 
 /// Leases the group's footprint from `pool` (BudgetError if it does not fit) and reads every
-/// tensor of the group into it (IoError on a failed read). Thread-safe for distinct groups.
+/// tensor of the group into it with `readers` (IoError naming file and offset on a failed or
+/// short read). Thread-safe for distinct groups.
 LoadedGroup loadGroup(const ValidatedModelGraph& graph, const PartitionPlan& plan, std::size_t groupIndex,
-                      MemoryPool& pool);
+                      MemoryPool& pool, const ModelReaders& readers);
 
 /// Reads the group's tensors into `destination` (a stream slot of `capacityBytes`, already
-/// leased; BudgetError when the group does not fit). The result's views point into it.
+/// leased, page-aligned for O_DIRECT; BudgetError when the group does not fit). The result's
+/// views point into it.
 LoadedGroup loadGroupInto(const ValidatedModelGraph& graph, const PartitionPlan& plan, std::size_t groupIndex,
-                          std::byte* destination, std::size_t capacityBytes);
+                          std::byte* destination, std::size_t capacityBytes, const ModelReaders& readers);
 
 }  // namespace edgert

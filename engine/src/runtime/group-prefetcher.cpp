@@ -4,8 +4,9 @@
 
 namespace edgert {
 
-GroupPrefetcher::GroupPrefetcher(const ValidatedModelGraph& graph, const PartitionPlan& plan)
-    : m_graph(graph), m_plan(plan), m_thread([this] { workerLoop(); })
+GroupPrefetcher::GroupPrefetcher(const ValidatedModelGraph& graph, const PartitionPlan& plan,
+                                 const ModelReaders& readers)
+    : m_graph(graph), m_plan(plan), m_readers(readers), m_thread([this] { workerLoop(); })
 {
 }
 
@@ -77,7 +78,7 @@ void GroupPrefetcher::workerLoop()
         std::exception_ptr error;
         const auto started = Clock::now();
         try {
-            result = loadGroupInto(m_graph, m_plan, group, slot, capacity);
+            result = loadGroupInto(m_graph, m_plan, group, slot, capacity, m_readers);
         } catch (...) {
             error = std::current_exception();
         }

@@ -18,7 +18,7 @@ class GroupPrefetcher {
 public:
     using Clock = std::chrono::steady_clock;
 
-    GroupPrefetcher(const ValidatedModelGraph& graph, const PartitionPlan& plan);
+    GroupPrefetcher(const ValidatedModelGraph& graph, const PartitionPlan& plan, const ModelReaders& readers);
     ~GroupPrefetcher();
     GroupPrefetcher(const GroupPrefetcher&) = delete;
     GroupPrefetcher& operator=(const GroupPrefetcher&) = delete;
@@ -39,6 +39,7 @@ private:
 
     const ValidatedModelGraph& m_graph;
     const PartitionPlan& m_plan;
+    const ModelReaders& m_readers;
     std::byte* m_slot = nullptr;
     std::size_t m_capacity = 0;
     mutable std::mutex m_mutex;

@@ -5,6 +5,7 @@
 #include "models/common/model-forward.h"
 #include "runtime/group-loader.h"
 #include "runtime/group-prefetcher.h"
+#include "runtime/model-readers.h"
 #include "runtime/run-layout.h"
 
 #include <chrono>
@@ -17,11 +18,11 @@ using Clock = std::chrono::steady_clock;
 const char* stopReasonName(StopReason reason)
 {
     switch (reason) {
-    case StopReason::MaxTokens: return "max tokens";
-    case StopReason::EndOfSequence: return "end of sequence";
-    case StopReason::ContextFull: return "context full";
-    case StopReason::Cancelled: return "cancelled";
-    case StopReason::StopString: return "stop string";
+        case StopReason::MaxTokens: return "max tokens";
+        case StopReason::EndOfSequence: return "end of sequence";
+        case StopReason::ContextFull: return "context full";
+        case StopReason::Cancelled: return "cancelled";
+        case StopReason::StopString: return "stop string";
     }
     return "?";
 }
@@ -64,6 +65,7 @@ struct ReadyEngine::Impl {
     PoolBuffer kvBuffer;
     PoolBuffer scratchBuffer;
     ScratchLayout layout;
+    std::unique_ptr<ModelReaders> readers;           // before the prefetcher, which reads with them
     std::vector<std::optional<LoadedGroup>> pinned;  // by group index
     std::vector<PoolBuffer> streamSlots;             // plan.streamSlots() buffers of plan.streamSlotBytes
     std::size_t prefetchSlot = 0;                    // slot the outstanding prefetch loads into
@@ -115,7 +117,8 @@ struct ReadyEngine::Impl {
                     if (prefetcher) prefetcher->discard();  // a stale request (after a cancel)
                     busySlot = 0;
                     started = Clock::now();
-                    streamed = loadGroupInto(*graph, plan, gi, streamSlots[0].data(), streamSlots[0].sizeBytes());
+                    streamed =
+                        loadGroupInto(*graph, plan, gi, streamSlots[0].data(), streamSlots[0].sizeBytes(), *readers);
                     finished = Clock::now();
                 }
                 streamedBytesRead += streamed->bytesRead;
@@ -135,7 +138,8 @@ struct ReadyEngine::Impl {
             const LoadedGroup& weights = group.pinned ? *pinned[gi] : *streamed;
             const auto computeStart = Clock::now();
             for (const auto& unit : weights.units) {
-                if (unit.layer >= 0) forward->block(unit, n, position, threads);
+                if (unit.layer >= 0)
+                    forward->block(unit, n, position, threads);
                 else
                     forward->head(unit, n, allRows ? n : 1, threads);
             }
@@ -190,19 +194,21 @@ ReadyEngine PlannedEngine::prepareWith(MemoryPool& pool, std::shared_ptr<MemoryP
     impl->kvBuffer = pool.allocate(kvCacheBytes(hp, m_shape.nCtx), "KV cache");
     impl->layout = ScratchLayout::compute(hp, m_shape, impl->graph->tokenEmbedding());
     impl->scratchBuffer = pool.allocate(impl->layout.totalBytes, "activations and scratch");
+    impl->readers = std::make_unique<ModelReaders>(
+        *impl->graph, impl->options.directReads ? io::DirectReader::Mode::Direct : io::DirectReader::Mode::Buffered);
     impl->pinned.resize(impl->plan.groups.size());
     for (std::size_t g = 0; g < impl->plan.groups.size(); ++g)
-        if (impl->plan.groups[g].pinned) impl->pinned[g] = loadGroup(*impl->graph, impl->plan, g, pool);
+        if (impl->plan.groups[g].pinned) impl->pinned[g] = loadGroup(*impl->graph, impl->plan, g, pool, *impl->readers);
     for (std::size_t k = 0; k < impl->plan.streamSlots(); ++k)
         impl->streamSlots.push_back(pool.allocate(impl->plan.streamSlotBytes, "stream slot " + std::to_string(k)));
     if (impl->plan.prefetch && impl->plan.streamedGroupCount() > 0)
-        impl->prefetcher = std::make_unique<GroupPrefetcher>(*impl->graph, impl->plan);
+        impl->prefetcher = std::make_unique<GroupPrefetcher>(*impl->graph, impl->plan, *impl->readers);
 
     std::byte* s = impl->scratchBuffer.data();
     const auto& L = impl->layout;
     const auto f = [&](std::uint64_t off) { return reinterpret_cast<float*>(s + off); };
-    Activations act{f(L.x),  f(L.xb),  f(L.xb2),    f(L.q),          f(L.k), f(L.v), f(L.att),
-                    f(L.hb), f(L.hb2), f(L.logits), s + L.embedRow, s + L.xq};
+    Activations act{f(L.x),   f(L.xb), f(L.xb2), f(L.q),      f(L.k),         f(L.v),
+                    f(L.att), f(L.hb), f(L.hb2), f(L.logits), s + L.embedRow, s + L.xq};
     auto* kv = impl->kvBuffer.as<float>();
     const std::size_t half = std::size_t{hp.nLayers} * m_shape.nCtx * hp.kvDim();
     impl->forward = makeForward(*impl->graph, act, KvCacheView{kv, kv + half, m_shape.nCtx});
@@ -216,14 +222,43 @@ ReadyEngine::ReadyEngine(ReadyEngine&&) noexcept = default;
 ReadyEngine& ReadyEngine::operator=(ReadyEngine&&) noexcept = default;
 ReadyEngine::~ReadyEngine() = default;
 
-const PartitionPlan& ReadyEngine::plan() const { return m_impl->plan; }
-const std::shared_ptr<const MemoryPool>& ReadyEngine::pool() const { return m_impl->poolView; }
-std::uint64_t ReadyEngine::streamedBytesRead() const { return m_impl->streamedBytesRead; }
-std::uint64_t ReadyEngine::forwardPasses() const { return m_impl->passes; }
+const PartitionPlan& ReadyEngine::plan() const
+{
+    return m_impl->plan;
+}
+const std::shared_ptr<const MemoryPool>& ReadyEngine::pool() const
+{
+    return m_impl->poolView;
+}
+std::uint64_t ReadyEngine::streamedBytesRead() const
+{
+    return m_impl->streamedBytesRead;
+}
+std::uint64_t ReadyEngine::forwardPasses() const
+{
+    return m_impl->passes;
+}
+bool ReadyEngine::directReads() const
+{
+    return m_impl->readers->mode() == io::DirectReader::Mode::Direct;
+}
+std::string ReadyEngine::weightReadNotes() const
+{
+    return m_impl->readers->notes();
+}
+std::uint64_t ReadyEngine::directBytesRead() const
+{
+    return m_impl->readers->directBytes();
+}
+std::uint64_t ReadyEngine::bufferedBytesRead() const
+{
+    return m_impl->readers->bufferedBytes();
+}
 std::span<TokenCandidate> ReadyEngine::samplerWorkspace()
 {
     auto& d = *m_impl;
-    return {reinterpret_cast<TokenCandidate*>(d.scratchBuffer.data() + d.layout.candidates), d.graph->hparams().vocabSize};
+    return {reinterpret_cast<TokenCandidate*>(d.scratchBuffer.data() + d.layout.candidates),
+            d.graph->hparams().vocabSize};
 }
 void ReadyEngine::rewind(std::uint32_t position)
 {
@@ -232,15 +267,30 @@ void ReadyEngine::rewind(std::uint32_t position)
                          std::to_string(m_impl->position) + " tokens");
     m_impl->position = position;
 }
-const Tokenizer& ReadyEngine::tokenizer() const { return *m_impl->tokenizer; }
-const ValidatedModelGraph& ReadyEngine::graph() const { return *m_impl->graph; }
-double ReadyEngine::loadMs() const { return m_impl->loadMs; }
+const Tokenizer& ReadyEngine::tokenizer() const
+{
+    return *m_impl->tokenizer;
+}
+const ValidatedModelGraph& ReadyEngine::graph() const
+{
+    return *m_impl->graph;
+}
+double ReadyEngine::loadMs() const
+{
+    return m_impl->loadMs;
+}
 const RunShape& ReadyEngine::shape() const
 {
     return m_impl->shape;
 }
-std::uint32_t ReadyEngine::position() const { return m_impl->position; }
-void ReadyEngine::resetContext() { m_impl->position = 0; }
+std::uint32_t ReadyEngine::position() const
+{
+    return m_impl->position;
+}
+void ReadyEngine::resetContext()
+{
+    m_impl->position = 0;
+}
 void ReadyEngine::setThreads(int threads)
 {
     if (threads < 1) throw UsageError("thread count must be at least 1");

@@ -1,5 +1,7 @@
 #include "runtime/run-layout.h"
 
+#include "runtime/unit-layout.h"
+
 #include "edgert/memory-pool.h"
 #include "edgert/sampler.h"
 #include "kernels/matmul.h"
@@ -67,9 +69,7 @@ std::vector<const TensorRef*> unitTensors(const ValidatedModelGraph& graph, int 
 
 std::uint64_t unitWeightBytes(const ValidatedModelGraph& graph, int layer)
 {
-    std::uint64_t total = 0;
-    for (const auto* t : unitTensors(graph, layer)) total += alignUp(t->sizeBytes);
-    return total;
+    return unitLayout(graph, layer).bytes;
 }
 
 PlanInput makePlanInput(const ValidatedModelGraph& graph, const RunShape& shape)

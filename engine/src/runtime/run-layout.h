@@ -49,7 +49,7 @@ struct UnitTensor {
 /// group buffer: a block's present roles in role order; the head's norm, projection, norm bias.
 std::vector<UnitTensor> unitTensorsByRole(const ValidatedModelGraph& graph, int layer);
 std::vector<const TensorRef*> unitTensors(const ValidatedModelGraph& graph, int layer);
-/// Bytes a unit's tensors occupy in a group buffer.
+/// Bytes a unit's tensors occupy in a group buffer (unitLayout(graph, layer).bytes).
 std::uint64_t unitWeightBytes(const ValidatedModelGraph& graph, int layer);
 
 }  // namespace edgert

@@ -1,0 +1,54 @@
+#include "runtime/unit-layout.h"
+
+#include "io/direct-reader.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace edgert {
+
+UnitLayout unitLayout(const ValidatedModelGraph& graph, int layer)
+{
+    constexpr std::uint64_t page = io::kDirectAlignment;
+    UnitLayout out;
+    for (const auto& t : unitTensorsByRole(graph, layer)) {
+        out.tensors.push_back({t.role, t.ref, 0});
+        out.tensorFileBytes += t.ref->fileBytes();
+    }
+    std::vector<std::size_t> asStored;
+    for (std::size_t i = 0; i < out.tensors.size(); ++i)
+        (out.tensors[i].ref->transform == LoadTransform::None ? asStored : out.transformed).push_back(i);
+    std::sort(asStored.begin(), asStored.end(), [&](std::size_t a, std::size_t b) {
+        const auto& x = *out.tensors[a].ref;
+        const auto& y = *out.tensors[b].ref;
+        return x.file != y.file ? std::less<const MappedFile*>()(x.file, y.file) : x.fileOffset < y.fileOffset;
+    });
+
+    std::uint64_t at = 0;
+    FileSpan* span = nullptr;
+    for (std::size_t i : asStored) {
+        const TensorRef& t = *out.tensors[i].ref;
+        const std::uint64_t spanEnd = span ? span->fileOffset + span->length : 0;
+        const bool extends = span && span->file == t.file && t.fileOffset >= spanEnd && t.fileOffset - spanEnd < page;
+        if (!extends) {
+            if (span) at = span->offset + span->length;
+            // The next offset at or after `at` congruent to the tensor's file offset.
+            const std::uint64_t shift = (t.fileOffset % page + page - at % page) % page;
+            out.spans.push_back({t.file, t.fileOffset, 0, at + shift});
+            span = &out.spans.back();
+        }
+        const std::uint64_t end = std::max(span->fileOffset + span->length, t.fileOffset + t.sizeBytes);
+        span->length = end - span->fileOffset;
+        out.tensors[i].offset = span->offset + (t.fileOffset - span->fileOffset);
+    }
+    if (span) at = span->offset + span->length;
+    for (std::size_t i : out.transformed) {
+        at = alignUp(at);
+        out.tensors[i].offset = at;
+        at += out.tensors[i].ref->sizeBytes;
+    }
+    out.bytes = alignUp(at, page);
+    return out;
+}
+
+}  // namespace edgert
