@@ -13,6 +13,17 @@ void rmsNorm(const float* x, const float* weight, float* y, std::size_t n, float
     for (std::size_t i = 0; i < n; ++i) y[i] = x[i] * scale * weight[i];
 }
 
+float dotF32(const float* a, const float* b, std::size_t n)
+{
+    float lane[8] = {};
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (std::size_t j = 0; j < 8; ++j) lane[j] += a[i + j] * b[i + j];
+    for (std::size_t j = 0; i < n; ++i, ++j) lane[j] += a[i] * b[i];
+    for (std::size_t j = 0; j < 4; ++j) lane[j] += lane[j + 4];
+    return (lane[0] + lane[2]) + (lane[1] + lane[3]);
+}
+
 void softmax(float* x, std::size_t n)
 {
     const float max = *std::max_element(x, x + n);
@@ -42,8 +53,8 @@ void ropeInterleaved(float* vec, std::size_t nHeads, std::size_t headDim, std::s
                      float freqBase)
 {
     for (std::size_t i = 0; i < ropeDim; i += 2) {
-        const float theta = static_cast<float>(pos) *
-                            std::pow(freqBase, -static_cast<float>(i) / static_cast<float>(ropeDim));
+        const float theta =
+            static_cast<float>(pos) * std::pow(freqBase, -static_cast<float>(i) / static_cast<float>(ropeDim));
         const float c = std::cos(theta), s = std::sin(theta);
         for (std::size_t h = 0; h < nHeads; ++h) {
             float* v = vec + h * headDim + i;

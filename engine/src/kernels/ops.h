@@ -15,6 +15,13 @@ void softmax(float* x, std::size_t n);
 /// SwiGLU gate (Shazeer 2020): gate[i] = silu(gate[i]) * up[i], silu(v) = v / (1 + e^-v).
 void swiglu(float* gate, const float* up, std::size_t n);
 
+/// Dot product of a and b (n,), f32, summed in 8 interleaved partial sums (lane j takes
+/// elements i with i % 8 == j, then the lanes are added pairwise: (0+4, 1+5, 2+6, 3+7) -> (0+2,
+/// 1+3) -> 0+1): a fixed order, so the result is the same on every CPU and thread, and the
+/// compiler keeps the 8 lanes in SIMD registers (an attention score at head size 64 is 8 vector
+/// multiply-adds instead of 64 dependent scalar adds).
+float dotF32(const float* a, const float* b, std::size_t n);
+
 /// x[i] += y[i]
 void addInPlace(float* x, const float* y, std::size_t n);
 

@@ -30,9 +30,7 @@ void causalAttention(const float* q, const float* keys, const float* values, flo
             const float* qh = q + t * qDim + h * hd;
             for (std::size_t p = 0; p < nPos; ++p) {
                 const float* k = keys + (first + p) * kvDim + kvHead * hd;
-                float s = 0.0f;
-                for (std::size_t i = 0; i < hd; ++i) s += qh[i] * k[i];
-                a[p] = s * scale;
+                a[p] = kernels::dotF32(qh, k, hd) * scale;
             }
             if (cap > 0.0f)
                 for (std::size_t p = 0; p < nPos; ++p) a[p] = cap * std::tanh(a[p] / cap);
