@@ -31,6 +31,25 @@ using detail::Clock;
 using detail::RunChannel;
 using detail::ThermalGate;
 
+namespace detail {
+
+/// Everything a run's worker needs, captured on the GUI thread.
+struct RunJob {
+    std::shared_ptr<const ValidatedModelGraph> graph;
+    std::string strategy;
+    std::uint64_t budgetBytes = 0;
+    RunShape shape;
+    RunRequest request;
+    int threads = 1;
+    std::shared_ptr<detail::PoolSlot> pool;  ///< the worker puts the engine's pool here
+    std::shared_ptr<ThermalGate> thermal;
+    std::shared_ptr<RunChannel> channel;
+};
+
+}  // namespace detail
+
+using detail::RunJob;
+
 namespace {
 
 /// A worker's answer: a value or the reason there is none. Copyable (QFuture needs it).
@@ -92,19 +111,6 @@ LoadedModel loadModel(const QString& path, int contextTokens, int batchTokens)
     m.graph = std::move(graph);
     return m;
 }
-
-/// Everything a run's worker needs, captured on the GUI thread.
-struct RunJob {
-    std::shared_ptr<const ValidatedModelGraph> graph;
-    std::string strategy;
-    std::uint64_t budgetBytes = 0;
-    RunShape shape;
-    RunRequest request;
-    int threads = 1;
-    std::shared_ptr<detail::PoolSlot> pool;  ///< the worker puts the engine's pool here
-    std::shared_ptr<ThermalGate> thermal;
-    std::shared_ptr<RunChannel> channel;
-};
 
 /// Attaches a run to the thermal gate for its duration (the policy's sink and sleeps use it).
 class ThermalAttachment {
@@ -534,16 +540,7 @@ QCoro::Task<std::optional<RunReport>> EngineBridge::run(RunRequest request)
     }
     ensureThermalGate();
 
-    auto job = std::make_shared<RunJob>();
-    job->graph = m_graph;
-    job->strategy = m_strategy.toStdString();
-    job->budgetBytes = m_budgetBytes;
-    job->shape = m_model.shape;
-    job->request = request;
-    job->threads = m_threads;
-    job->thermal = m_thermal;
-    job->pool = m_pool = std::make_shared<detail::PoolSlot>();
-    job->channel = openRunChannel();
+    auto job = std::make_shared<RunJob>(newRunJob(request));
     const auto channel = job->channel;
     emit runningChanged(true);
     emit runStarted(m_plan);
@@ -563,6 +560,21 @@ QCoro::Task<std::optional<RunReport>> EngineBridge::run(RunRequest request)
     emit statsUpdated(outcome.value->stats);
     emit finished(*outcome.value);
     co_return outcome.value;
+}
+
+RunJob EngineBridge::newRunJob(const RunRequest& request)
+{
+    RunJob job;
+    job.graph = m_graph;
+    job.strategy = m_strategy.toStdString();
+    job.budgetBytes = m_budgetBytes;
+    job.shape = m_model.shape;
+    job.request = request;
+    job.threads = m_threads;
+    job.thermal = m_thermal;
+    job.pool = m_pool = std::make_shared<detail::PoolSlot>();
+    job.channel = openRunChannel();
+    return job;
 }
 
 std::shared_ptr<RunChannel> EngineBridge::openRunChannel()
@@ -625,15 +637,7 @@ QCoro::Task<std::optional<ChatReport>> EngineBridge::chatTurn(RunRequest request
     ensureThermalGate();
 
     auto job = std::make_shared<ChatJob>();
-    job->run.graph = m_graph;
-    job->run.strategy = m_strategy.toStdString();
-    job->run.budgetBytes = m_budgetBytes;
-    job->run.shape = m_model.shape;
-    job->run.request = request;
-    job->run.threads = m_threads;
-    job->run.thermal = m_thermal;
-    job->run.pool = m_pool = std::make_shared<detail::PoolSlot>();
-    job->run.channel = openRunChannel();
+    job->run = newRunJob(request);
     job->modelPath = m_model.path.toStdString();
     job->systemPrompt = systemPrompt.toStdString();
     job->state = m_chat;

@@ -46,6 +46,7 @@ namespace edgert::qt {
 
 namespace detail {
 struct ChatState;
+struct RunJob;
 class RunChannel;
 struct ThermalGate;
 class PoolSlot;
@@ -159,6 +160,9 @@ private:
     QCoro::Task<bool> planLoop();
     void requestReplan();
     void drain(const std::shared_ptr<detail::RunChannel>& channel);
+    /// What a run's or chat turn's worker needs, from the current model, plan settings and
+    /// request; opens the run's channel and pool slot (they become m_runChannel and m_pool).
+    detail::RunJob newRunJob(const RunRequest& request);
     /// A new run channel whose events drain on the GUI thread; becomes m_runChannel.
     std::shared_ptr<detail::RunChannel> openRunChannel();
     void setPlanning(bool planning);
