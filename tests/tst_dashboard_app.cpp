@@ -3,7 +3,6 @@
 #include "test-support.h"
 
 #include <QColor>
-#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QProcess>
@@ -22,6 +21,14 @@ struct Result {
     QString err;
 };
 
+/// The dashboards this test starts keep their settings (recent models) here, not in the user's
+/// configuration nor in a folder another test process shares.
+QString configHome()
+{
+    static const QTemporaryDir dir;
+    return dir.path();
+}
+
 /// `display` false: as on a console or over ssh, with no platform chosen and no display to reach.
 Result runDashboard(const QStringList& arguments, bool display = true)
 {
@@ -33,16 +40,19 @@ Result runDashboard(const QStringList& arguments, bool display = true)
         for (const char* name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
             env.remove(QString::fromLatin1(name));
     }
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), QDir::tempPath() + QStringLiteral("/edgert-dashboard-test-config"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome());
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(EDGERT_DASHBOARD_PATH), arguments);
     if (!p.waitForFinished(kProcessTimeoutMs)) {
         p.kill();
         p.waitForFinished();
-        return {};
+        return {-1, QString::fromUtf8(p.readAllStandardOutput()),
+                QStringLiteral("(killed: still running after %1 ms) ").arg(kProcessTimeoutMs) +
+                    QString::fromUtf8(p.readAllStandardError())};
     }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    const QString crashed = p.exitStatus() == QProcess::NormalExit ? QString() : QStringLiteral("(crashed) ");
+    return {crashed.isEmpty() ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            crashed + QString::fromUtf8(p.readAllStandardError())};
 }
 
 int distinctColours(const QImage& image)
