@@ -5,6 +5,10 @@
 #include <QString>
 #include <QTest>
 
+#include <cstdio>
+#include <string>
+#include <string_view>
+
 // Sanitizer builds (ASan/TSan, GCC or clang): the process's measured RSS then includes shadow
 // memory and the allocator's quarantine, which no memory budget can account for.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -64,6 +68,27 @@ inline const std::vector<int>& goldenIdsTinyStories656K()
     static const std::vector<int> ids{147,  201, 282, 215,  286, 598, 1662, 356, 499, 826, 1363, 1145,
                                       1652, 615, 242, 1482, 951, 628, 499,  826, 872, 921, 318,  385};
     return ids;
+}
+
+/// `text` as a JSON string literal: quotes and backslashes escaped, control bytes as \u00XX, every
+/// other byte as it is (so a test can write the bytes of a vocabulary into a tokenizer.json).
+inline std::string jsonString(std::string_view text)
+{
+    std::string out = "\"";
+    for (const char ch : text) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (u < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
+            out += escaped;
+        } else {
+            out += ch;
+        }
+    }
+    return out + '"';
 }
 
 }  // namespace edgert::test

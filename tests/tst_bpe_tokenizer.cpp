@@ -183,25 +183,7 @@ std::vector<std::string> readTexts(const QString& path)
     return texts;
 }
 
-/// `text` as a JSON string literal.
-std::string jsonString(std::string_view text)
-{
-    std::string out = "\"";
-    for (const char ch : text) {
-        const auto u = static_cast<unsigned char>(ch);
-        if (ch == '"' || ch == '\\') {
-            out += '\\';
-            out += ch;
-        } else if (u < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
-            out += escaped;
-        } else {
-            out += ch;
-        }
-    }
-    return out + '"';
-}
+using edgert::test::jsonString;
 
 /// A HF tokenizer.json for a GGUF byte-level vocabulary with the given pre_tokenizer, built as
 /// tests/fixtures/hf-tokenizers/record-ids.py builds it for HF tokenizers. Written as text: a

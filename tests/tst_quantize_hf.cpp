@@ -145,25 +145,7 @@ std::vector<std::pair<std::string, std::vector<TokenId>>> vocabVectors(const QSt
     return cases;
 }
 
-/// `text` as a JSON string literal.
-std::string jsonString(std::string_view text)
-{
-    std::string out = "\"";
-    for (const char ch : text) {
-        const auto u = static_cast<unsigned char>(ch);
-        if (ch == '"' || ch == '\\') {
-            out += '\\';
-            out += ch;
-        } else if (u < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", u);
-            out += buf;
-        } else {
-            out += ch;
-        }
-    }
-    return out + "\"";
-}
+using edgert::test::jsonString;
 
 /// The HF tokenizer.json a byte-level GGUF vocabulary (tokenizer.ggml.model gpt2) stands for:
 /// its tokens, merges and control tokens, and the pre-tokenizer its tokenizer.ggml.pre names
