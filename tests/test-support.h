@@ -1,13 +1,17 @@
 // Shared helpers for the Qt Test suites: locating the real models in ../shared/models.
 #pragma once
 
+#include <QFile>
 #include <QFileInfo>
 #include <QString>
 #include <QTest>
 
+#include <cstdint>
 #include <cstdio>
+#include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // Sanitizer builds (ASan/TSan, GCC or clang): the process's measured RSS then includes shadow
 // memory and the allocator's quarantine, which no memory budget can account for.
@@ -89,6 +93,51 @@ inline std::string jsonString(std::string_view text)
         }
     }
     return out + '"';
+}
+
+/// The line that ends every text of llama.cpp's tokenizer test vectors (test-tokenizer-0's
+/// `models/ggml-vocab-*.gguf.inp`, copied to ../shared/models/vocab at c392e50).
+inline constexpr std::string_view kVocabTestSeparator = "\n__ggml_vocab_test__\n";
+
+/// The texts of a `.inp` vector file, in file order: each is ended by kVocabTestSeparator (a last
+/// text without one is kept too). Empty when the file cannot be read.
+inline std::vector<std::string> readVocabTestTexts(const QString& inpPath)
+{
+    QFile file(inpPath);
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    const std::string all = file.readAll().toStdString();
+    std::vector<std::string> texts;
+    for (std::size_t pos = 0; pos < all.size();) {
+        auto next = all.find(kVocabTestSeparator, pos);
+        if (next == std::string::npos) next = all.size();
+        texts.push_back(all.substr(pos, next - pos));
+        pos = next + kVocabTestSeparator.size();
+    }
+    return texts;
+}
+
+/// One tokenizer test vector: a text and the ids llama.cpp encodes it to, without BOS.
+struct VocabTestVector {
+    std::string text;
+    std::vector<std::int32_t> ids;
+};
+
+/// The vectors of `base`.inp and `base`.out (base: the vocabulary GGUF's path): text i with the ids
+/// of line i of the .out file (space-separated; empty when the .out file has fewer lines).
+inline std::vector<VocabTestVector> readVocabTestVectors(const QString& base)
+{
+    std::vector<VocabTestVector> vectors;
+    for (auto& text : readVocabTestTexts(base + QStringLiteral(".inp"))) vectors.push_back({std::move(text), {}});
+    QFile out(base + QStringLiteral(".out"));
+    if (!out.open(QIODevice::ReadOnly)) return vectors;
+    std::istringstream lines(out.readAll().toStdString());
+    std::string line;
+    for (auto& vector : vectors) {
+        if (!std::getline(lines, line)) break;
+        std::istringstream ids(line);
+        for (std::int32_t id; ids >> id;) vector.ids.push_back(id);
+    }
+    return vectors;
 }
 
 }  // namespace edgert::test

@@ -30,42 +30,6 @@ using namespace edgert;
 
 namespace {
 
-struct VocabCase {
-    std::string text;
-    std::vector<TokenId> ids;
-};
-
-/// llama.cpp's test-tokenizer-0 format: texts separated by "\n__ggml_vocab_test__\n", ids one line each.
-std::vector<VocabCase> readVectors(const QString& base)
-{
-    std::ifstream inp((base + QStringLiteral(".inp")).toStdString(), std::ios::binary);
-    std::ifstream out((base + QStringLiteral(".out")).toStdString(), std::ios::binary);
-    std::stringstream raw;
-    raw << inp.rdbuf();
-    const std::string all = raw.str();
-    const std::string sep = "\n__ggml_vocab_test__\n";
-    std::vector<std::string> texts;
-    for (std::size_t pos = 0; pos < all.size();) {
-        const auto next = all.find(sep, pos);
-        if (next == std::string::npos) {
-            texts.push_back(all.substr(pos));
-            break;
-        }
-        texts.push_back(all.substr(pos, next - pos));
-        pos = next + sep.size();
-    }
-    std::vector<VocabCase> cases;
-    std::string line;
-    for (const auto& t : texts) {
-        std::getline(out, line);
-        std::istringstream ids(line);
-        VocabCase c{t, {}};
-        for (TokenId id; ids >> id;) c.ids.push_back(id);
-        cases.push_back(std::move(c));
-    }
-    return cases;
-}
-
 QString gpt2Vocab()
 {
     return test::sharedModel(QStringLiteral("vocab/ggml-vocab-gpt-2.gguf"));
@@ -82,7 +46,7 @@ QString idsText(const std::vector<TokenId>& ids)
 /// mismatch; returns the number of cases.
 int checkVectors(const Tokenizer& tokenizer, const QString& base = gpt2Vocab())
 {
-    const auto cases = readVectors(base);
+    const auto cases = test::readVocabTestVectors(base);
     int failures = 0;
     for (const auto& c : cases) {
         const auto got = tokenizer.encode(c.text, false);
@@ -164,23 +128,6 @@ QJsonObject gpt2TokenizerJson(const Gpt2Vocab& v, bool mergesAsPairs)
 QString hfFixture(const QString& name)
 {
     return QStringLiteral(EDGERT_FIXTURES_DIR "/hf-tokenizers/") + name;
-}
-
-/// Texts in llama.cpp's .inp format (separated by kSeparator lines, the last one ending the file).
-std::vector<std::string> readTexts(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    const std::string all = f.readAll().toStdString();
-    const std::string sep = "\n__ggml_vocab_test__\n";
-    std::vector<std::string> texts;
-    for (std::size_t pos = 0; pos < all.size();) {
-        const auto next = all.find(sep, pos);
-        texts.push_back(all.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
-        if (next == std::string::npos) break;
-        pos = next + sep.size();
-    }
-    return texts;
 }
 
 using edgert::test::jsonString;
@@ -383,7 +330,7 @@ private slots:
     {
         const GgufFile f(gpt2Vocab().toStdString());
         const auto tokenizer = Tokenizer::fromGguf(f);
-        for (const auto& c : readVectors(gpt2Vocab())) {
+        for (const auto& c : test::readVocabTestVectors(gpt2Vocab())) {
             std::string decoded;
             for (auto id : c.ids) decoded += tokenizer->tokenToPiece(id);
             QCOMPARE(decoded, c.text);
@@ -432,8 +379,8 @@ private slots:
     {
         std::string sample;
         for (const char* vocab : {"gpt-2", "llama-bpe", "qwen2", "llama-spm"})
-            for (const auto& c :
-                 readVectors(test::sharedModel(QStringLiteral("vocab/ggml-vocab-%1.gguf").arg(QLatin1String(vocab)))))
+            for (const auto& c : test::readVocabTestVectors(
+                     test::sharedModel(QStringLiteral("vocab/ggml-vocab-%1.gguf").arg(QLatin1String(vocab)))))
                 sample += c.text + "\n";
         std::string text;
         while (text.size() < (std::size_t{1} << 20)) text += sample;
@@ -488,7 +435,7 @@ private slots:
         const QJsonObject config = QJsonDocument::fromJson(configFile.readAll()).object();
         const QString texts = test::sharedModel(config[QStringLiteral("texts")].toString());
         EDGERT_REQUIRE_FILE(texts);
-        std::vector<std::string> cases = readTexts(texts);
+        std::vector<std::string> cases = test::readVocabTestTexts(texts);
         for (const auto v : config[QStringLiteral("extra_texts")].toArray())
             cases.push_back(v.toString().toStdString());
 

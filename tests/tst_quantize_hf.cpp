@@ -122,29 +122,6 @@ void copyHfDir(const QString& to, const QString& drop = {}, const std::function<
     }
 }
 
-/// llama.cpp's test-tokenizer-0 vectors of a vocab GGUF: texts (.inp, separated by
-/// "\n__ggml_vocab_test__\n") and their ids without BOS (.out, one line each).
-std::vector<std::pair<std::string, std::vector<TokenId>>> vocabVectors(const QString& base)
-{
-    std::ifstream inp((base + QStringLiteral(".inp")).toStdString(), std::ios::binary);
-    std::ifstream out((base + QStringLiteral(".out")).toStdString(), std::ios::binary);
-    const std::string all((std::istreambuf_iterator<char>(inp)), std::istreambuf_iterator<char>());
-    const std::string sep = "\n__ggml_vocab_test__\n";
-    std::vector<std::pair<std::string, std::vector<TokenId>>> cases;
-    std::string line;
-    for (std::size_t pos = 0; pos < all.size();) {
-        auto next = all.find(sep, pos);
-        if (next == std::string::npos) next = all.size();
-        std::getline(out, line);
-        std::istringstream ids(line);
-        std::vector<TokenId> v;
-        for (TokenId id; ids >> id;) v.push_back(id);
-        cases.emplace_back(all.substr(pos, next - pos), std::move(v));
-        pos = next + sep.size();
-    }
-    return cases;
-}
-
 using edgert::test::jsonString;
 
 /// The HF tokenizer.json a byte-level GGUF vocabulary (tokenizer.ggml.model gpt2) stands for:
@@ -443,7 +420,7 @@ private slots:
         QCOMPARE(converted.arrayStrings("tokenizer.ggml.tokens"), original.arrayStrings("tokenizer.ggml.tokens"));
         QCOMPARE(converted.arrayStrings("tokenizer.ggml.merges"), original.arrayStrings("tokenizer.ggml.merges"));
         const auto tok = Tokenizer::fromGguf(converted);
-        const auto cases = vocabVectors(base);
+        const auto cases = test::readVocabTestVectors(base);
         QVERIFY(cases.size() > 20);
         for (const auto& [text, ids] : cases) {
             QCOMPARE(tok->encode(text, false), ids);

@@ -6,7 +6,6 @@
 //  - the SentencePiece merge rules on a hand-made vocabulary (priority, ties, byte fallback,
 //    user-defined and control tokens), written as a minimal GGUF v3 file;
 //  - TextStreamer's UTF-8 reassembly; FormatError for malformed or unsupported vocabularies.
-#include "test-support.h"
 #include "edgert/error.h"
 #include "edgert/gguf-reader.h"
 #include "edgert/tokenizer.h"
@@ -32,8 +31,6 @@ namespace {
 constexpr const char* kLlamaSpmVocab = "models/vocab/ggml-vocab-llama-spm.gguf";
 constexpr const char* kStories260K = "models/stories260K.gguf";
 constexpr const char* kTinyStories656K = "models/tinystories-656k-q8_0.gguf";
-/// llama.cpp test-tokenizer-0 separates its inputs with this line.
-constexpr std::string_view kVectorSeparator = "\n__ggml_vocab_test__\n";
 /// Vectors in ggml-vocab-llama-spm.gguf.inp / .out at llama.cpp c392e509.
 constexpr int kLlamaSpmVectorCount = 46;
 /// Upper bound for encoding kLongTextBytes with the 32000-token vocab: generous for a shared
@@ -296,24 +293,14 @@ void TestTokenizer::llamaSpmMatchesLlamaCppVectors_data()
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<QString>("expected");
 
-    const std::string inputs = readFile(sharedPath(kLlamaSpmVocab) + ".inp");
-    QString outputs = QString::fromStdString(readFile(sharedPath(kLlamaSpmVocab) + ".out"));
-    if (inputs.empty() || outputs.isEmpty()) {
+    const auto vectors = test::readVocabTestVectors(sharedPath(kLlamaSpmVocab));
+    if (vectors.empty()) {
         QTest::newRow("vector files missing") << QByteArray() << QString();  // skipped in the test
         return;
     }
-    if (outputs.endsWith(u'\n')) outputs.chop(1);
-    const QStringList expected = outputs.split(u'\n');
-
-    int index = 0;
-    for (std::size_t pos = 0; pos < inputs.size(); ++index) {
-        std::size_t next = inputs.find(kVectorSeparator, pos);
-        if (next == std::string::npos) next = inputs.size();
-        const std::string text = inputs.substr(pos, next - pos);
-        pos = next + kVectorSeparator.size();
-        QTest::addRow("%02d \"%s\"", index, preview(text).constData())
-            << QByteArray::fromStdString(text) << expected.value(index, QStringLiteral("<missing in .out>"));
-    }
+    for (std::size_t index = 0; index < vectors.size(); ++index)
+        QTest::addRow("%02d \"%s\"", static_cast<int>(index), preview(vectors[index].text).constData())
+            << QByteArray::fromStdString(vectors[index].text) << idsToString(vectors[index].ids);
 }
 
 void TestTokenizer::llamaSpmMatchesLlamaCppVectors()
@@ -336,12 +323,8 @@ void TestTokenizer::llamaSpmVectorFilesAgree()
     const QString vocab = sharedPath(kLlamaSpmVocab);
     EDGERT_REQUIRE_FILE(vocab + ".inp");
     EDGERT_REQUIRE_FILE(vocab + ".out");
-    const std::string inputs = readFile(vocab + ".inp");
     const std::string outputs = readFile(vocab + ".out");
-    int nInputs = 0;
-    for (std::size_t pos = 0; (pos = inputs.find(kVectorSeparator, pos)) != std::string::npos; ++nInputs)
-        pos += kVectorSeparator.size();
-    QCOMPARE(nInputs, kLlamaSpmVectorCount);
+    QCOMPARE(static_cast<int>(test::readVocabTestTexts(vocab + ".inp").size()), kLlamaSpmVectorCount);
     QCOMPARE(static_cast<int>(std::count(outputs.begin(), outputs.end(), '\n')), kLlamaSpmVectorCount);
 }
 
