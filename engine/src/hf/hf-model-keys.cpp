@@ -34,34 +34,24 @@ void setModelKeys(GgufWriter& w, const ValidatedModelGraph& graph, const std::st
     w.setString("general.architecture", arch);
     w.setString("general.type", "model");
     w.setString("general.name", name);
-    switch (hp.arch) {
-        case Architecture::Llama:
-        case Architecture::Qwen2:
-            w.setUInt32(a + "context_length", hp.contextLength);
-            w.setUInt32(a + "embedding_length", hp.dim);
-            w.setUInt32(a + "feed_forward_length", hp.ffnDim);
-            w.setUInt32(a + "block_count", hp.nLayers);
-            w.setUInt32(a + "attention.head_count", hp.nHeads);
-            w.setUInt32(a + "attention.head_count_kv", hp.nKvHeads);
-            w.setUInt32(a + "rope.dimension_count", hp.ropeDim);
-            w.setFloat32(a + "rope.freq_base", hp.ropeFreqBase);
-            w.setFloat32(a + "attention.layer_norm_rms_epsilon", hp.normEps);
-            w.setUInt32(a + "vocab_size", hp.vocabSize);
-            return;
-        case Architecture::Gpt2:
-            w.setUInt32(a + "context_length", hp.contextLength);
-            w.setUInt32(a + "embedding_length", hp.dim);
-            w.setUInt32(a + "feed_forward_length", hp.ffnDim);
-            w.setUInt32(a + "block_count", hp.nLayers);
-            w.setUInt32(a + "attention.head_count", hp.nHeads);
-            w.setFloat32(a + "attention.layer_norm_epsilon", hp.normEps);
-            w.setUInt32(a + "vocab_size", hp.vocabSize);
-            return;
-        case Architecture::Gemma2:
-        case Architecture::Phi3: break;
+    const bool llamaFamily = hp.arch == Architecture::Llama || hp.arch == Architecture::Qwen2;
+    if (!llamaFamily && hp.arch != Architecture::Gpt2)
+        throw UsageError(graph.path() + ": architecture '" + arch +
+                         "' has no HF-to-GGUF key mapping in edge-rt (it reads it from GGUF files only)");
+    w.setUInt32(a + "context_length", hp.contextLength);
+    w.setUInt32(a + "embedding_length", hp.dim);
+    w.setUInt32(a + "feed_forward_length", hp.ffnDim);
+    w.setUInt32(a + "block_count", hp.nLayers);
+    w.setUInt32(a + "attention.head_count", hp.nHeads);
+    if (llamaFamily) {
+        w.setUInt32(a + "attention.head_count_kv", hp.nKvHeads);
+        w.setUInt32(a + "rope.dimension_count", hp.ropeDim);
+        w.setFloat32(a + "rope.freq_base", hp.ropeFreqBase);
+        w.setFloat32(a + "attention.layer_norm_rms_epsilon", hp.normEps);
+    } else {
+        w.setFloat32(a + "attention.layer_norm_epsilon", hp.normEps);
     }
-    throw UsageError(graph.path() + ": architecture '" + arch +
-                     "' has no HF-to-GGUF key mapping in edge-rt (it reads it from GGUF files only)");
+    w.setUInt32(a + "vocab_size", hp.vocabSize);
 }
 
 }  // namespace edgert::hf
