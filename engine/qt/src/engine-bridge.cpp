@@ -523,17 +523,42 @@ void EngineBridge::stop()
     if (m_runChannel) m_runChannel->requestStop();
 }
 
-QCoro::Task<std::optional<RunReport>> EngineBridge::run(RunRequest request)
+bool EngineBridge::readyToRun()
 {
-    QPointer<EngineBridge> self(this);
     if (!m_graph) {
         emit failed(tr("No model is open."));
-        co_return std::nullopt;
+        return false;
     }
     if (isRunning()) {
         emit failed(tr("A generation is already running."));
-        co_return std::nullopt;
+        return false;
     }
+    return true;
+}
+
+void EngineBridge::closeRunChannel(const std::shared_ptr<RunChannel>& channel)
+{
+    drain(channel);  // whatever the worker queued after the last posted drain
+    m_runChannel.reset();
+}
+
+template <class Report>
+bool EngineBridge::endRun(const std::optional<Report>& report, const QString& error, const char* what)
+{
+    emit runningChanged(false);
+    if (!report) {
+        qCWarning(lcBridge) << what << "failed:" << error;
+        emit failed(tr("The generation failed: %1").arg(error));
+        return false;
+    }
+    emit statsUpdated(report->stats);
+    return true;
+}
+
+QCoro::Task<std::optional<RunReport>> EngineBridge::run(RunRequest request)
+{
+    QPointer<EngineBridge> self(this);
+    if (!readyToRun()) co_return std::nullopt;
     if (m_chat) {  // one engine at a time: the chat's would stay leased beside the run's
         m_chat.reset();
         emit chatReset();
@@ -549,15 +574,8 @@ QCoro::Task<std::optional<RunReport>> EngineBridge::run(RunRequest request)
         QtConcurrent::run(&m_workers, [job] { return guarded<RunReport>([&] { return executeRun(*job); }); });
     const Outcome<RunReport> outcome = co_await running;
     if (!self) co_return std::nullopt;
-    drain(channel);  // whatever the worker queued after the last posted drain
-    m_runChannel.reset();
-    emit runningChanged(false);
-    if (!outcome.value) {
-        qCWarning(lcBridge) << "run failed:" << outcome.error;
-        emit failed(tr("The generation failed: %1").arg(outcome.error));
-        co_return std::nullopt;
-    }
-    emit statsUpdated(outcome.value->stats);
+    closeRunChannel(channel);
+    if (!endRun(outcome.value, outcome.error, "run")) co_return std::nullopt;
     emit finished(*outcome.value);
     co_return outcome.value;
 }
@@ -613,14 +631,7 @@ void EngineBridge::resetChat()
 QCoro::Task<std::optional<ChatReport>> EngineBridge::chatTurn(RunRequest request, QString systemPrompt)
 {
     QPointer<EngineBridge> self(this);
-    if (!m_graph) {
-        emit failed(tr("No model is open."));
-        co_return std::nullopt;
-    }
-    if (isRunning()) {
-        emit failed(tr("A generation is already running."));
-        co_return std::nullopt;
-    }
+    if (!readyToRun()) co_return std::nullopt;
     // A chat's engine was prepared for one model, strategy and budget; after a change a new
     // conversation starts on a new engine.
     if (m_chat && (m_chat->graph != m_graph || m_chat->strategy != m_strategy.toStdString() ||
@@ -649,8 +660,7 @@ QCoro::Task<std::optional<ChatReport>> EngineBridge::chatTurn(RunRequest request
         QtConcurrent::run(&m_workers, [job] { return guarded<ChatReport>([&] { return executeChatTurn(*job); }); });
     const Outcome<ChatReport> outcome = co_await running;
     if (!self) co_return std::nullopt;
-    drain(channel);
-    m_runChannel.reset();
+    closeRunChannel(channel);
     m_chatTurnRunning = false;
     job->state.reset();
     if (!outcome.value || m_resetChatAfterTurn) {
@@ -659,13 +669,7 @@ QCoro::Task<std::optional<ChatReport>> EngineBridge::chatTurn(RunRequest request
         m_chat.reset();
         emit chatReset();
     }
-    emit runningChanged(false);
-    if (!outcome.value) {
-        qCWarning(lcBridge) << "chat turn failed:" << outcome.error;
-        emit failed(tr("The generation failed: %1").arg(outcome.error));
-        co_return std::nullopt;
-    }
-    emit statsUpdated(outcome.value->stats);
+    if (!endRun(outcome.value, outcome.error, "chat turn")) co_return std::nullopt;
     emit chatTurnFinished(*outcome.value);
     co_return outcome.value;
 }

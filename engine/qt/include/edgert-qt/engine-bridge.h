@@ -160,6 +160,15 @@ private:
     QCoro::Task<bool> planLoop();
     void requestReplan();
     void drain(const std::shared_ptr<detail::RunChannel>& channel);
+    /// True when a run or chat turn may start: a model is open and nothing runs; otherwise emits
+    /// failed() saying which.
+    bool readyToRun();
+    /// After a run's or chat turn's worker returned: emits what its channel still holds and closes it.
+    void closeRunChannel(const std::shared_ptr<detail::RunChannel>& channel);
+    /// Emits runningChanged(false), then failed() (and returns false) when `report` is empty, or
+    /// the final statsUpdated() (and returns true). `what` names the job in the log ("run").
+    template <class Report>
+    bool endRun(const std::optional<Report>& report, const QString& error, const char* what);
     /// What a run's or chat turn's worker needs, from the current model, plan settings and
     /// request; opens the run's channel and pool slot (they become m_runChannel and m_pool).
     detail::RunJob newRunJob(const RunRequest& request);
