@@ -15,19 +15,26 @@
 #include "edgert/inference-engine.h"
 #include "edgert/model-graph.h"
 #include "edgert/quantize.h"
+#include "edgert/safetensors-reader.h"
 #include "edgert/tokenizer.h"
 #include "hf/hf-tokenizer-keys.h"
 #include "kit-reference.h"
 #include "test-support.h"
+#include "tst_safetensors_support.h"
 #include "tokenizer/bpe-pre-tokenizers.h"
 #include "tokenizer/bpe-tokenizer.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -525,6 +532,66 @@ private slots:
         copyHfDir(badVocab.path(), {},
                   [](QByteArray& t) { t.replace("\"vocab_size\": 2048", "\"vocab_size\": 4096"); });
         expectError(badVocab.path(), {QStringLiteral("config.json"), QStringLiteral("vocab_size")});
+    }
+
+    // A sharded checkpoint (model-0000N-of-00002.safetensors + model.safetensors.index.json, as
+    // HF's save_pretrained writes models above its shard size) made of the real TinyStories-656K
+    // weights: the tensors split in two shards, the second in reverse order. Quantised, it must
+    // give the single-file directory's GGUF byte for byte (same directory name, so same
+    // general.name), for a type with per-tensor mixture rules too.
+    void shardedCheckpointQuantisesAsTheSingleFile_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::newRow("Q8_0") << QStringLiteral("Q8_0");
+        QTest::newRow("Q4_K_M") << QStringLiteral("Q4_K_M");
+    }
+    void shardedCheckpointQuantisesAsTheSingleFile()
+    {
+        QFETCH(QString, type);
+        EDGERT_REQUIRE_FILE(hfDir() + QStringLiteral("/model.safetensors"));
+        QTemporaryDir dir;
+        const QString sharded = dir.filePath(QFileInfo(hfDir()).fileName());
+        QVERIFY(QDir().mkpath(sharded));
+        copyHfDir(sharded, QStringLiteral("model.safetensors"));
+
+        const SafeTensorsFile single((hfDir() + QStringLiteral("/model.safetensors")).toStdString());
+        const auto& all = single.tensors();
+        QVERIFY(all.size() > 2);
+        const std::array<QString, 2> shardNames{QStringLiteral("model-00001-of-00002.safetensors"),
+                                                QStringLiteral("model-00002-of-00002.safetensors")};
+        std::array<std::vector<test::StTensor>, 2> shards;
+        QJsonObject weightMap;
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            const auto& t = all[i];
+            QByteArray bytes(static_cast<qsizetype>(t.sizeBytes()), '\0');
+            single.file().readAt(t.fileOffset, bytes.data(), t.sizeBytes());
+            std::vector<qint64> shape(t.shape.begin(), t.shape.end());
+            const std::size_t shard = i < all.size() / 2 ? 0 : 1;
+            shards[shard].push_back(
+                {QString::fromStdString(t.name), QString::fromLatin1(safeTensorsDtypeName(t.dtype)), shape, bytes});
+            weightMap.insert(QString::fromStdString(t.name), shardNames[shard]);
+        }
+        std::reverse(shards[1].begin(), shards[1].end());
+        for (std::size_t s = 0; s < 2; ++s) test::writeSafeTensors(QDir(sharded).filePath(shardNames[s]), shards[s]);
+        writeFile(
+            QDir(sharded).filePath(QStringLiteral("model.safetensors.index.json")),
+            QJsonDocument(
+                QJsonObject{{QStringLiteral("metadata"),
+                             QJsonObject{{QStringLiteral("total_size"), static_cast<qint64>(single.fileSizeBytes())}}},
+                            {QStringLiteral("weight_map"), weightMap}})
+                .toJson()
+                .toStdString());
+        QVERIFY(SafeTensorsCheckpoint(sharded.toStdString()).sharded());
+
+        QTemporaryDir outSingle, outSharded;
+        const auto a = quantiseHf(outSingle, hfDir(), type.toStdString());
+        const auto b = quantiseHf(outSharded, sharded, type.toStdString());
+        QFile fa(QString::fromStdString(a)), fb(QString::fromStdString(b));
+        QVERIFY(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly));
+        const QByteArray bytesA = fa.readAll(), bytesB = fb.readAll();
+        QVERIFY(bytesA.size() > 100000);
+        QCOMPARE(bytesB.size(), bytesA.size());
+        QVERIFY2(bytesA == bytesB, "the sharded checkpoint's GGUF differs from the single file's");
     }
 
     void cliQuantizesAHfDirectory()
