@@ -410,6 +410,92 @@ private slots:
                   tensorTypeName(type).c_str(), worstExact, worstF32, worstSimd);
     }
 
+    // ---- decode: the rows kernels with fewer tokens than a tile (kernels/arch/*/decode-*) ------
+
+    void rowsKernelsSplitAnywhereGiveSameBits_data()
+    {
+        QTest::addColumn<TensorType>("type");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("tokens");
+        for (const auto type : kQuantTypes) {
+            const bool super = traitsOf(type).blockElements == kQK_K;
+            // Rows past a multiple of the multi-row tile, an odd number of blocks (block-32: 9, 71),
+            // 1-3 tokens (below the 4-token tile of the rows kernels).
+            std::vector<std::tuple<int, int, int>> shapes{{23, 512, 1}, {13, 2304, 3}, {6, 768, 2}};
+            if (!super) shapes.insert(shapes.end(), {{23, 288, 1}, {9, 2272, 1}});
+            for (auto [rows, cols, tokens] : shapes)
+                QTest::newRow(qPrintable(QStringLiteral("%1_%2x%3_t%4")
+                                             .arg(QString::fromStdString(tensorTypeName(type)))
+                                             .arg(rows)
+                                             .arg(cols)
+                                             .arg(tokens)))
+                    << type << rows << cols << tokens;
+        }
+    }
+    // Every table's rows kernel called on [0, R) equals the same kernel called piecewise on rows
+    // cut at 1, 5, 6 and 13 (as threads cut them, and across the multi-row tiles) bit for bit, and
+    // is within float rounding of the generic kernel.
+    void rowsKernelsSplitAnywhereGiveSameBits()
+    {
+        QFETCH(TensorType, type);
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        QFETCH(int, tokens);
+        const auto R = static_cast<std::size_t>(rows), C = static_cast<std::size_t>(cols),
+                   T = static_cast<std::size_t>(tokens);
+        std::mt19937 rng(static_cast<unsigned>(static_cast<int>(type) * 389 + rows * 3 + cols + tokens));
+        const auto rb = rowBytes(type, C);
+        std::vector<std::byte> w(R * rb);
+        fillBlocks(type, kRandom, w.data(), w.size(), rng);
+        const auto x = randomVector(T * C, rng, 1.0f);
+        std::vector<std::byte> ws(preparedInputBytes(T, C));
+        const auto in = prepareInput(x.data(), T, C, ws.data());
+        const bool super = activationFormatOf(type) == ActivationFormat::Q8K;
+        const auto run = [&](const KernelTable& k, std::size_t r0, std::size_t r1, std::vector<float>& y) {
+            if (super)
+                k.superRows(type)(w.data(), rb, r0, r1, in.xk, T, C / kQK_K, y.data(), R);
+            else
+                k.blockRows(type)(w.data(), rb, r0, r1, in.xq, T, C / kActBlock, y.data(), R);
+        };
+        std::vector<float> generic(T * R, std::nanf(""));
+        run(genericKernels(), 0, R, generic);
+        std::vector<float> wd(R * C);
+        for (std::size_t r = 0; r < R; ++r) dequantizeRow(type, w.data() + r * rb, wd.data() + r * C, C);
+        for (const KernelTable* k : availableKernels()) {
+            std::vector<float> whole(T * R, std::nanf("")), pieces(T * R, std::nanf(""));
+            run(*k, 0, R, whole);
+            std::size_t r0 = 0;
+            for (std::size_t cut : {std::size_t{1}, std::size_t{5}, std::size_t{6}, std::size_t{13}, R}) {
+                cut = std::min(cut, R);
+                if (cut > r0) run(*k, r0, cut, pieces);
+                r0 = std::max(r0, cut);
+            }
+            QVERIFY2(std::memcmp(whole.data(), pieces.data(), whole.size() * sizeof(float)) == 0,
+                     qPrintable(QStringLiteral("%1: rows split at 1, 5, 6, 13 differ from one call").arg(k->name)));
+            for (std::size_t t = 0; t < T; ++t)
+                for (std::size_t r = 0; r < R; ++r) {
+                    double m = 0;
+                    for (std::size_t i = 0; i < C; ++i) {
+                        const double xq =
+                            super ? in.xk[(t * C + i) / kQK_K].d *
+                                        static_cast<float>(in.xk[(t * C + i) / kQK_K].qs[i % kQK_K])
+                                  : in.xq[(t * C + i) / kActBlock].d *
+                                        static_cast<float>(in.xq[(t * C + i) / kActBlock].qs[i % kActBlock]);
+                        m += std::abs(static_cast<double>(wd[r * C + i]) * xq);
+                    }
+                    const std::size_t i = t * R + r;
+                    QVERIFY2(
+                        std::isfinite(whole[i]) && std::abs(whole[i] - generic[i]) <= kSimdVsScalarRelative * m + 1e-30,
+                        qPrintable(QStringLiteral("%1 vs generic at %2: %3 vs %4")
+                                       .arg(k->name)
+                                       .arg(i)
+                                       .arg(whole[i])
+                                       .arg(generic[i])));
+                }
+        }
+    }
+
     // ---- prefill GEMMs over packed panels (kernels/gemm-panels.h) ------------------------------
 
     void gemmKernelsMatchScalarTwinAndRows_data()
