@@ -18,8 +18,8 @@
 namespace edgert::kernels {
 namespace {
 #include "kernels/arch/x86/kernels-x86.inc"
-#include "kernels/arch/x86/decode-x86.inc"
 #include "kernels/arch/x86/kernels-x86-superblocks.inc"
+#include "kernels/arch/x86/decode-x86.inc"
 #include "kernels/arch/x86/gemm-x86.inc"
 }  // namespace
 
