@@ -5,10 +5,11 @@
 // SIGTERM stops it and ends the chat (143); at the prompt a first SIGINT only says that a second
 // one exits, and SIGTERM exits at once.
 //
-// The chat tests wait for states, not for time: the CLI's stdout is a pipe the test fills before
-// the CLI starts, so the answer's first write blocks until the test reads, and the test signals
-// once /proc/<pid>/syscall shows the CLI blocked in write(1, ...) (mid-answer) or in read(0, ...)
-// (at the prompt). Nothing depends on how fast either process runs.
+// The run and chat tests wait for states, not for time: the CLI's stdout is a pipe the test fills
+// before the CLI starts, so the first id's (or the answer's first) write blocks until the test
+// reads, and the test signals once /proc/<pid>/syscall shows the CLI blocked in write(1, ...)
+// (mid-run, mid-answer) or in read(0, ...) (at the prompt), or in clock_nanosleep (a thermal
+// pause). Nothing depends on how fast either process runs.
 #include "test-support.h"
 
 #include <QElapsedTimer>
@@ -29,51 +30,6 @@
 
 namespace {
 
-struct Interrupted {
-    int exitCode = -1;
-    QProcess::ExitStatus status = QProcess::CrashExit;
-    QString out, err;
-    QString failure;  ///< set when the test could not drive the process as intended
-};
-
-/// Starts the CLI with `args`, waits until stdout holds at least `minOutput` bytes (the run is
-/// generating, so its handler is installed), sends `toSend` back to back and waits for the end.
-Interrupted interruptCli(const QStringList& args, qsizetype minOutput, const std::vector<int>& toSend)
-{
-    Interrupted r;
-    QProcess p;
-    p.start(QStringLiteral(EDGERT_CLI_PATH), args);
-    if (!p.waitForStarted(10000)) {
-        r.failure = QStringLiteral("the CLI did not start");
-        return r;
-    }
-    QByteArray out;
-    QElapsedTimer timer;
-    timer.start();
-    while (out.size() < minOutput && p.state() == QProcess::Running && timer.elapsed() < 60000) {
-        p.waitForReadyRead(5);
-        out += p.readAllStandardOutput();
-    }
-    if (p.state() != QProcess::Running) {
-        r.failure = QStringLiteral("the CLI ended before it could be interrupted (%1 bytes of output); stderr: %2")
-                        .arg(out.size())
-                        .arg(QString::fromUtf8(p.readAllStandardError()));
-        return r;
-    }
-    for (int sig : toSend) ::kill(static_cast<pid_t>(p.processId()), sig);
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        r.failure = QStringLiteral("the CLI did not end within 60 s of the signal");
-        return r;
-    }
-    r.exitCode = p.exitCode();
-    r.status = p.exitStatus();
-    r.out = QString::fromUtf8(out + p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
 /// The system call the process's main thread is in, from /proc/<pid>/syscall ("NR arg0 ..."):
 /// {NR, first argument}; {-1, 0} when it runs in user space, is gone, or the file is unreadable.
 std::pair<long, unsigned long> currentSyscall(qint64 pid)
@@ -87,11 +43,12 @@ std::pair<long, unsigned long> currentSyscall(qint64 pid)
     return {nr, fields[1].toULong(nullptr, 16)};
 }
 
-/// A chat process whose stdout is a pipe filled to capacity before the process starts: its first
-/// write to stdout blocks until the test drains the pipe. stdin and stderr are QProcess's.
-class BlockedChat {
+/// A CLI process (`edge-rt ARGS...`) whose stdout is a pipe filled to capacity before the process
+/// starts: its first write to stdout blocks until the test drains the pipe. stdin and stderr are
+/// QProcess's.
+class BlockedCli {
 public:
-    explicit BlockedChat(const QStringList& args)
+    explicit BlockedCli(const QStringList& args)
     {
         int fds[2];
         if (::pipe2(fds, O_CLOEXEC) != 0) return;
@@ -103,12 +60,12 @@ public:
         if (::write(m_write, m_filler.constData(), static_cast<std::size_t>(capacity)) != capacity) return;
         const int childStdout = m_write;
         m_process.setChildProcessModifier([childStdout] { ::dup2(childStdout, STDOUT_FILENO); });
-        m_process.start(QStringLiteral(EDGERT_CLI_PATH), QStringList{QStringLiteral("chat")} + args);
+        m_process.start(QStringLiteral(EDGERT_CLI_PATH), args);
         m_started = m_process.waitForStarted(10000);
         ::close(m_write);  // the child holds the only write end now: EOF when it exits
         m_write = -1;
     }
-    ~BlockedChat()
+    ~BlockedCli()
     {
         if (m_process.state() != QProcess::NotRunning) {
             m_process.kill();
@@ -117,8 +74,8 @@ public:
         if (m_read >= 0) ::close(m_read);
         if (m_write >= 0) ::close(m_write);
     }
-    BlockedChat(const BlockedChat&) = delete;
-    BlockedChat& operator=(const BlockedChat&) = delete;
+    BlockedCli(const BlockedCli&) = delete;
+    BlockedCli& operator=(const BlockedCli&) = delete;
 
     bool started() const { return m_started; }
     qint64 pid() const { return m_process.processId(); }
@@ -192,13 +149,36 @@ private:
     QByteArray m_filler, m_out, m_err;
 };
 
-/// Chat on the kit's instruct-templated Qwen2, one thread, greedy.
+/// `chat` on the kit's instruct-templated Qwen2, one thread, greedy.
 QStringList chatArgs()
 {
-    return {QStringLiteral("--model"),   edgert::test::sharedModel(QStringLiteral("kit/arch/qwen2-Q8_0.gguf")),
-            QStringLiteral("-n"),        QStringLiteral("24"),
-            QStringLiteral("--ctx"),     QStringLiteral("512"),
-            QStringLiteral("--threads"), QStringLiteral("1")};
+    return {QStringLiteral("chat"),
+            QStringLiteral("--model"),
+            edgert::test::sharedModel(QStringLiteral("kit/arch/qwen2-Q8_0.gguf")),
+            QStringLiteral("-n"),
+            QStringLiteral("24"),
+            QStringLiteral("--ctx"),
+            QStringLiteral("512"),
+            QStringLiteral("--threads"),
+            QStringLiteral("1")};
+}
+
+/// `run` on gemma2-F32 streamed at 8 MiB, one thread, 500 ids printed as they come, plus `extra`.
+QStringList runArgs(const QString& model, const QStringList& extra)
+{
+    return QStringList{QStringLiteral("run"),
+                       QStringLiteral("--model"),
+                       model,
+                       QStringLiteral("-n"),
+                       QStringLiteral("500"),
+                       QStringLiteral("--threads"),
+                       QStringLiteral("1"),
+                       QStringLiteral("--strategy"),
+                       QStringLiteral("sequential"),
+                       QStringLiteral("--memory-budget"),
+                       QStringLiteral("8M"),
+                       QStringLiteral("--ids")} +
+           extra;
 }
 
 /// The "stop: ..." of each "[turn N: ...]" statistics line (chat prints them with stdin piped).
@@ -233,59 +213,62 @@ bool syscallsReadable()
 class TestCliInterrupt : public QObject {
     Q_OBJECT
 private slots:
-    // gemma2-F32 (26 layers) streamed group by group at 8 MiB: ~500 tokens take ~1 s here, so the
-    // signal lands mid-decode, after the first ids are out.
+    // gemma2-F32 (26 layers) streamed group by group at 8 MiB, 500 tokens asked for. The CLI's
+    // stdout is a full pipe, so printing the first id blocks; the signal is sent once
+    // /proc/<pid>/syscall shows the CLI in that write(1, ...): after the first token and long
+    // before the 500th, however fast or slow either process runs.
     void sigintDuringRunPrintsTheReportAndExits130()
     {
+        if (!syscallsReadable()) QSKIP("/proc/self/syscall is not readable here: cannot see where the CLI waits");
         const QString model = edgert::test::sharedModel("kit/arch/gemma2-F32.gguf");
         EDGERT_REQUIRE_FILE(model);
-        const auto r = interruptCli({QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("-n"),
-                                     QStringLiteral("500"), QStringLiteral("--threads"), QStringLiteral("1"),
-                                     QStringLiteral("--strategy"), QStringLiteral("sequential"),
-                                     QStringLiteral("--memory-budget"), QStringLiteral("8M"), QStringLiteral("--ids")},
-                                    8, {SIGINT});
-        QVERIFY2(r.failure.isEmpty(), qPrintable(r.failure));
-        QCOMPARE(r.status, QProcess::NormalExit);
-        QCOMPARE(r.exitCode, 130);
-        QVERIFY2(r.err.contains(QStringLiteral("(interrupted) ---")), qPrintable(r.err));
-        QVERIFY2(r.err.contains(QStringLiteral("interrupted by SIGINT: stopped at a layer-group boundary")),
-                 qPrintable(r.err));
-        QVERIFY2(r.err.contains(QStringLiteral("stop: cancelled")), qPrintable(r.err));
-        QVERIFY2(r.err.contains(QStringLiteral("(0 B in use now)")), qPrintable(r.err));
-        QVERIFY2(r.err.contains(QStringLiteral("peak RSS")), qPrintable(r.err));
+        BlockedCli cli(runArgs(model, {}));
+        QVERIFY(cli.started());
+        QVERIFY2(cli.waitForSyscall(SYS_write, STDOUT_FILENO), qPrintable(cli.err()));  // the first id
+        ::kill(static_cast<pid_t>(cli.pid()), SIGINT);
+        QVERIFY2(cli.finish(), qPrintable(cli.err()));
+        const QString err = cli.err();
+        QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(cli.exitCode() == 130, qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("(interrupted) ---")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("interrupted by SIGINT: stopped at a layer-group boundary")),
+                 qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("stop: cancelled")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("(0 B in use now)")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("peak RSS")), qPrintable(err));
         // The tokens so far: as many ids on stdout as the report counts, fewer than asked for.
         const auto m =
-            QRegularExpression(QStringLiteral("decode +(\\d+) tokens? in [0-9.]+ ms = [0-9.]+ tokens/s")).match(r.err);
-        QVERIFY2(m.hasMatch(), qPrintable(r.err));
+            QRegularExpression(QStringLiteral("decode +(\\d+) tokens? in [0-9.]+ ms = [0-9.]+ tokens/s")).match(err);
+        QVERIFY2(m.hasMatch(), qPrintable(err));
         const int generated = m.captured(1).toInt();
         QVERIFY2(generated >= 1 && generated < 500, qPrintable(m.captured(0)));
-        QCOMPARE(r.out.split(QLatin1Char(' '), Qt::SkipEmptyParts).size(), generated);
+        QCOMPARE(QString::fromUtf8(cli.out()).split(QLatin1Char(' '), Qt::SkipEmptyParts).size(), generated);
     }
 
     void sigtermDuringRunGivesTheJsonReportAndExits143()
     {
+        if (!syscallsReadable()) QSKIP("/proc/self/syscall is not readable here: cannot see where the CLI waits");
         const QString model = edgert::test::sharedModel("kit/arch/gemma2-F32.gguf");
         EDGERT_REQUIRE_FILE(model);
-        const auto r = interruptCli(
-            {QStringLiteral("run"), QStringLiteral("--model"), model, QStringLiteral("-n"), QStringLiteral("500"),
-             QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--strategy"),
-             QStringLiteral("sequential"), QStringLiteral("--memory-budget"), QStringLiteral("8M"),
-             QStringLiteral("--ids"), QStringLiteral("--report"), QStringLiteral("json")},
-            8, {SIGTERM});
-        QVERIFY2(r.failure.isEmpty(), qPrintable(r.failure));
-        QCOMPARE(r.status, QProcess::NormalExit);
-        QCOMPARE(r.exitCode, 143);
-        const auto lines = r.err.trimmed().split(QLatin1Char('\n'));
+        BlockedCli cli(runArgs(model, {QStringLiteral("--report"), QStringLiteral("json")}));
+        QVERIFY(cli.started());
+        QVERIFY2(cli.waitForSyscall(SYS_write, STDOUT_FILENO), qPrintable(cli.err()));  // the first id
+        ::kill(static_cast<pid_t>(cli.pid()), SIGTERM);
+        QVERIFY2(cli.finish(), qPrintable(cli.err()));
+        const QString err = cli.err();
+        QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(cli.exitCode() == 143, qPrintable(err));
+        const auto lines = err.trimmed().split(QLatin1Char('\n'));
         const auto doc = QJsonDocument::fromJson(lines.last().toUtf8());
-        QVERIFY2(doc.isObject(), qPrintable(r.err));
+        QVERIFY2(doc.isObject(), qPrintable(err));
         const auto o = doc.object();
         QCOMPARE(o.value(QStringLiteral("interrupted")).toBool(), true);
         QCOMPARE(o.value(QStringLiteral("signal")).toString(), QStringLiteral("SIGTERM"));
         QCOMPARE(o.value(QStringLiteral("stop_reason")).toString(), QStringLiteral("cancelled"));
         QCOMPARE(o.value(QStringLiteral("pool_end_bytes")).toDouble(), 0.0);
         const int generated = o.value(QStringLiteral("generated_tokens")).toInt();
-        QVERIFY(generated >= 1 && generated < 500);
-        QCOMPARE(r.out.split(QLatin1Char(' '), Qt::SkipEmptyParts).size(), generated);
+        QVERIFY2(generated >= 1 && generated < 500, qPrintable(QString::number(generated)));
+        QCOMPARE(QString::fromUtf8(cli.out()).split(QLatin1Char(' '), Qt::SkipEmptyParts).size(), generated);
     }
 
     // A benchmark of 1000 repetitions: the rows measured so far are printed, the cut one says how
@@ -353,9 +336,18 @@ private slots:
             out += p.readAllStandardOutput();
         }
         QVERIFY2(p.state() == QProcess::Running, p.readAllStandardError().constData());
-        // The hard pause begins at the first group, right after the echo; it lasts 30 s.
-        QTest::qWait(1000);
+        // The hard pause begins at the first group, right after the echo; it lasts 30 s. Signal
+        // once the main thread sleeps in it (clock_nanosleep between sensor polls), not after a
+        // guessed delay.
         const auto pid = static_cast<pid_t>(p.processId());
+        if (syscallsReadable()) {
+            while (currentSyscall(pid).first != SYS_clock_nanosleep && p.state() == QProcess::Running &&
+                   timer.elapsed() < 40000)
+                p.waitForReadyRead(5);
+            QVERIFY2(currentSyscall(pid).first == SYS_clock_nanosleep, p.readAllStandardError().constData());
+        } else {
+            QTest::qWait(1000);  // cannot see where it waits: give the pause time to begin
+        }
         ::kill(pid, SIGINT);
         // Wait until the first is delivered (no SIGINT pending any more), so the two cannot merge
         // into one pending signal; the run is still pausing.
@@ -381,8 +373,8 @@ private slots:
     void chatSigintStopsTheAnswerAndTheChatGoesOn()
     {
         if (!syscallsReadable()) QSKIP("/proc/self/syscall is not readable here: cannot see where the CLI waits");
-        EDGERT_REQUIRE_FILE(chatArgs().at(1));
-        BlockedChat chat(chatArgs());
+        EDGERT_REQUIRE_FILE(chatArgs().at(2));
+        BlockedCli chat(chatArgs());
         QVERIFY(chat.started());
         chat.say("Once upon a time\n");
         QVERIFY2(chat.waitForSyscall(SYS_write, STDOUT_FILENO), qPrintable(chat.err()));  // mid-answer
@@ -408,8 +400,8 @@ private slots:
     void chatSigtermStopsTheAnswerAndEndsTheChat()
     {
         if (!syscallsReadable()) QSKIP("/proc/self/syscall is not readable here: cannot see where the CLI waits");
-        EDGERT_REQUIRE_FILE(chatArgs().at(1));
-        BlockedChat chat(chatArgs());
+        EDGERT_REQUIRE_FILE(chatArgs().at(2));
+        BlockedCli chat(chatArgs());
         QVERIFY(chat.started());
         chat.say("Once upon a time\n");
         QVERIFY2(chat.waitForSyscall(SYS_write, STDOUT_FILENO), qPrintable(chat.err()));
@@ -429,8 +421,8 @@ private slots:
     void chatSigintAtThePromptOnlyWarns()
     {
         if (!syscallsReadable()) QSKIP("/proc/self/syscall is not readable here: cannot see where the CLI waits");
-        EDGERT_REQUIRE_FILE(chatArgs().at(1));
-        BlockedChat chat(chatArgs());
+        EDGERT_REQUIRE_FILE(chatArgs().at(2));
+        BlockedCli chat(chatArgs());
         QVERIFY(chat.started());
         QVERIFY2(chat.waitForSyscall(SYS_read, STDIN_FILENO), qPrintable(chat.err()));  // at the prompt
         ::kill(static_cast<pid_t>(chat.pid()), SIGINT);
@@ -463,8 +455,8 @@ private slots:
         QFETCH(int, exitCode);
         QFETCH(QString, note);
         if (!syscallsReadable()) QSKIP("/proc/self/syscall is not readable here: cannot see where the CLI waits");
-        EDGERT_REQUIRE_FILE(chatArgs().at(1));
-        BlockedChat chat(chatArgs());
+        EDGERT_REQUIRE_FILE(chatArgs().at(2));
+        BlockedCli chat(chatArgs());
         QVERIFY(chat.started());
         QVERIFY2(chat.waitForSyscall(SYS_read, STDIN_FILENO), qPrintable(chat.err()));
         for (std::size_t i = 0; i < toSend.size(); ++i) {
