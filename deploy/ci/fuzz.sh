@@ -1,28 +1,25 @@
 #!/usr/bin/env bash
-# CI stage: the libFuzzer targets of tests/fuzz, built with clang-14 (-DEDGERT_FUZZ=ON: the engine
-# with libFuzzer coverage, AddressSanitizer and UndefinedBehaviorSanitizer, -fno-sanitize-recover,
-# _GLIBCXX_ASSERTIONS, warnings as errors — so this is also the check that clang builds the engine).
+# CI stage: the libFuzzer targets of tests/fuzz in the clang-14 ASan + UBSan build that
+# deploy/ci/sanitize.sh makes (deploy/ci/clang-common.sh, asan_configure: -DEDGERT_FUZZ=ON, the
+# engine with libFuzzer coverage, AddressSanitizer and UndefinedBehaviorSanitizer,
+# -fno-sanitize-recover, _GLIBCXX_ASSERTIONS, warnings as errors). After sanitize.sh the targets are
+# already built there; otherwise it builds just the fuzz targets (and the engine they link).
 #   1. each target runs once over its kept inputs in tests/fuzz/regressions/<target>/ (CTest);
-#   2. each target fuzzes for EDGERT_FUZZ_SECONDS (default 25) from the seeds generated from
+#   2. each target fuzzes for EDGERT_FUZZ_SECONDS (default 60) from the seeds generated from
 #      ../shared/models plus those kept inputs, two at a time; a crash, leak, UB report, timeout
 #      (20 s for one input) or RSS above 2 GiB fails the stage. Executions per target are printed.
 #
 # Usage: bash deploy/ci/fuzz.sh
-# Environment: EDGERT_FUZZ_BUILD (default build-fuzz), EDGERT_JOBS (default 2),
-#   EDGERT_FUZZ_SECONDS (default 25).
+# Environment: EDGERT_FUZZ_BUILD (default: EDGERT_SANITIZE_BUILD, else build-san), EDGERT_JOBS
+#   (default 2), EDGERT_FUZZ_SECONDS (default 60).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=deploy/ci/clang-common.sh
+source deploy/ci/clang-common.sh
 
-build=${EDGERT_FUZZ_BUILD:-build-fuzz}
-jobs=${EDGERT_JOBS:-2}
-fuzz_seconds=${EDGERT_FUZZ_SECONDS:-25}
+build=${EDGERT_FUZZ_BUILD:-${EDGERT_SANITIZE_BUILD:-build-san}}
+fuzz_seconds=${EDGERT_FUZZ_SECONDS:-60}
 
-phase_start=$SECONDS
-timings=()
-phase_done() {
-  timings+=("$(printf '%-46s %4d s' "$1" $((SECONDS - phase_start)))")
-  phase_start=$SECONDS
-}
 fail() {
   echo "fuzz: FAILED: $*" >&2
   exit 1
@@ -33,14 +30,9 @@ bash deploy/ci/clang-deps.sh
 phase_done "dependencies"
 
 targets=(gguf safetensors safetensors_index json config hf_config hf_tokenizer spm bpe)
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-# -O1 keeps sanitizer reports readable and the build short; -g comes with EDGERT_SANITIZE.
-CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -DEDGERT_WERROR=ON -DEDGERT_FUZZ=ON \
-  -DEDGERT_BUILD_GUI=OFF -DEDGERT_BUILD_TESTS=OFF -DEDGERT_BUILD_BENCH=OFF "${launcher[@]}"
+asan_configure "$build"
 cmake --build "$build" -j "$jobs" --target "${targets[@]/#/fuzz_}"
-phase_done "clang-14 -Werror ASan+UBSan+libFuzzer build"
+phase_done "clang-14 -Werror ASan+UBSan+libFuzzer build of the targets"
 
 export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -81,5 +73,4 @@ done
 phase_done "libFuzzer: ${#targets[@]} targets x ${fuzz_seconds} s, 2 at a time"
 [[ $failed -eq 0 ]] || fail "a fuzz target crashed, leaked or timed out (inputs in $fuzz_dir/artifacts-*/)"
 
-echo "fuzz: timings"
-printf '  %s\n' "${timings[@]}"
+print_timings fuzz
