@@ -48,12 +48,13 @@ private slots:
         QTest::addColumn<QVector<int>>("ids");
         QTest::addColumn<QVector<double>>("logits");
         QTest::addColumn<double>("tolerance");
-        QTest::newRow("stories260K_f32") << test::sharedModel("stories260K.gguf") << QVector<int>{403, 385, 410, 317, 407}
-                                         << QVector<double>{17.0235, 15.4062, 13.1083, 12.7692, 12.4181} << kLogitTolerance;
-        QTest::newRow("tinystories656k_q8_0") << test::sharedModel("tinystories-656k-q8_0.gguf")
-                                              << QVector<int>{147, 429, 1166, 299, 875}
-                                              << QVector<double>{14.7956, 12.9829, 10.1054, 9.9273, 9.8102}
-                                              << kQuantisedActivationLogitTolerance;
+        QTest::newRow("stories260K_f32") << test::sharedModel("stories260K.gguf")
+                                         << QVector<int>{403, 385, 410, 317, 407}
+                                         << QVector<double>{17.0235, 15.4062, 13.1083, 12.7692, 12.4181}
+                                         << kLogitTolerance;
+        QTest::newRow("tinystories656k_q8_0")
+            << test::sharedModel("tinystories-656k-q8_0.gguf") << QVector<int>{147, 429, 1166, 299, 875}
+            << QVector<double>{14.7956, 12.9829, 10.1054, 9.9273, 9.8102} << kQuantisedActivationLogitTolerance;
     }
     void stepZeroTopFiveLogitsMatchReference()
     {
@@ -72,8 +73,10 @@ private slots:
         std::partial_sort(order.begin(), order.begin() + 5, order.end(), [&](int a, int b) { return out[a] > out[b]; });
         for (int i = 0; i < 5; ++i) {
             QCOMPARE(order[i], ids[i]);
-            QVERIFY2(std::abs(out[order[i]] - logits[i]) < tolerance,
-                     qPrintable(QStringLiteral("logit of %1 is %2, reference %3").arg(ids[i]).arg(out[order[i]]).arg(logits[i])));
+            QVERIFY2(
+                std::abs(out[order[i]] - logits[i]) < tolerance,
+                qPrintable(
+                    QStringLiteral("logit of %1 is %2, reference %3").arg(ids[i]).arg(out[order[i]]).arg(logits[i])));
         }
     }
 
@@ -82,8 +85,8 @@ private slots:
         QTest::addColumn<QString>("model");
         QTest::addColumn<std::vector<int>>("golden");
         QTest::newRow("stories260K") << test::sharedModel("stories260K.gguf") << test::goldenIdsStories260K();
-        QTest::newRow("tinystories656k_q8_0") << test::sharedModel("tinystories-656k-q8_0.gguf")
-                                              << test::goldenIdsTinyStories656K();
+        QTest::newRow("tinystories656k_q8_0")
+            << test::sharedModel("tinystories-656k-q8_0.gguf") << test::goldenIdsTinyStories656K();
     }
     void greedyIdsMatchReference()
     {

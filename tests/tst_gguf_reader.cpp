@@ -39,35 +39,43 @@ const std::string kKitQ4_K_M = kModelsDir + "kit/kquant/kq-llama-d256-Q4_K_M.ggu
 const std::string kVocabLlamaSpm = kModelsDir + "vocab/ggml-vocab-llama-spm.gguf";
 const std::string kVocabGpt2 = kModelsDir + "vocab/ggml-vocab-gpt-2.gguf";
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
 
-QByteArray readFileBytes(const QString& path) {
+QByteArray readFileBytes(const QString& path)
+{
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) throw std::runtime_error("cannot read " + path.toStdString());
     return f.readAll();
 }
 
-void writeFileBytes(const QString& path, const QByteArray& bytes) {
+void writeFileBytes(const QString& path, const QByteArray& bytes)
+{
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size())
         throw std::runtime_error("cannot write " + path.toStdString());
 }
 
 template <typename T>
-void poke(QByteArray& bytes, qsizetype at, T value) {
+void poke(QByteArray& bytes, qsizetype at, T value)
+{
     if (at < 0 || at + qsizetype(sizeof(T)) > bytes.size()) throw std::logic_error("poke out of range");
     std::memcpy(bytes.data() + at, &value, sizeof(T));
 }
 
 template <typename T>
-T peek(const QByteArray& bytes, qsizetype at) {
+T peek(const QByteArray& bytes, qsizetype at)
+{
     if (at < 0 || at + qsizetype(sizeof(T)) > bytes.size()) throw std::logic_error("peek out of range");
     T value;
     std::memcpy(&value, bytes.constData() + at, sizeof(T));
     return value;
 }
 
-QByteArray lengthPrefixed(std::string_view s) {
+QByteArray lengthPrefixed(std::string_view s)
+{
     QByteArray out(8, '\0');
     const std::uint64_t n = s.size();
     std::memcpy(out.data(), &n, sizeof n);
@@ -80,7 +88,8 @@ struct KeyPos {
     qsizetype keyAt, typeAt, valueAt;
 };
 
-KeyPos locateKey(const QByteArray& bytes, std::string_view key) {
+KeyPos locateKey(const QByteArray& bytes, std::string_view key)
+{
     const auto at = bytes.indexOf(lengthPrefixed(key));
     if (at < 0) throw std::logic_error("key not found: " + std::string(key));
     const auto typeAt = at + 8 + qsizetype(key.size());
@@ -92,7 +101,8 @@ struct TensorPos {
     qsizetype nameAt, nDimsAt, dimsAt, typeAt, offsetAt, endAt;
 };
 
-TensorPos locateTensor(const QByteArray& bytes, std::string_view name) {
+TensorPos locateTensor(const QByteArray& bytes, std::string_view name)
+{
     const auto at = bytes.lastIndexOf(lengthPrefixed(name));
     if (at < 0) throw std::logic_error("tensor not found: " + std::string(name));
     const auto nDimsAt = at + 8 + qsizetype(name.size());
@@ -101,7 +111,10 @@ TensorPos locateTensor(const QByteArray& bytes, std::string_view name) {
     return {at, nDimsAt, nDimsAt + 4, typeAt, typeAt + 4, typeAt + 12};
 }
 
-QString atByteOffset(qsizetype offset) { return QStringLiteral("at byte offset %1").arg(offset); }
+QString atByteOffset(qsizetype offset)
+{
+    return QStringLiteral("at byte offset %1").arg(offset);
+}
 
 /// What GgufFile(path) did.
 struct Outcome {
@@ -109,7 +122,8 @@ struct Outcome {
     QString message;
 };
 
-Outcome tryParse(const QString& path) {
+Outcome tryParse(const QString& path)
+{
     try {
         GgufFile f(path.toStdString());
         return {Outcome::Parsed, {}};
@@ -123,7 +137,8 @@ Outcome tryParse(const QString& path) {
 }
 
 /// Deterministic "chosen" bytes: a per-seed LCG, so every tensor has distinct, checkable content.
-std::vector<std::byte> patternBytes(std::size_t n, std::uint32_t seed) {
+std::vector<std::byte> patternBytes(std::size_t n, std::uint32_t seed)
+{
     std::vector<std::byte> out(n);
     std::uint32_t x = seed * 2654435761u + 1;
     for (auto& b : out) {
@@ -133,7 +148,8 @@ std::vector<std::byte> patternBytes(std::size_t n, std::uint32_t seed) {
     return out;
 }
 
-std::uint64_t tensorBytes(TensorType type, const std::vector<std::uint64_t>& dims) {
+std::uint64_t tensorBytes(TensorType type, const std::vector<std::uint64_t>& dims)
+{
     std::uint64_t elements = 1;
     for (auto d : dims) elements *= d;
     const auto t = traitsOf(type);
@@ -141,7 +157,8 @@ std::uint64_t tensorBytes(TensorType type, const std::vector<std::uint64_t>& dim
 }
 
 /// Keys of `f` in file order (GgufFile keeps them in a map; the value offsets give the order).
-QStringList keysInFileOrder(const GgufFile& f) {
+QStringList keysInFileOrder(const GgufFile& f)
+{
     std::vector<std::pair<std::uint64_t, std::string>> keys;
     for (const auto& [key, value] : f.metadata()) keys.emplace_back(value.fileOffset, key);
     std::sort(keys.begin(), keys.end());
@@ -151,16 +168,19 @@ QStringList keysInFileOrder(const GgufFile& f) {
 }
 
 /// The raw element bytes of an array value.
-std::span<const std::byte> arrayBytes(const GgufFile& f, std::string_view key) {
+std::span<const std::byte> arrayBytes(const GgufFile& f, std::string_view key)
+{
     const auto& a = std::get<GgufArrayRef>(f.find(key)->value);
     return f.file().bytes().subspan(a.fileOffset, a.byteSize);
 }
 
-bool sameBytes(std::span<const std::byte> a, std::span<const std::byte> b) {
+bool sameBytes(std::span<const std::byte> a, std::span<const std::byte> b)
+{
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }
 
-std::vector<std::byte> readTensorBytes(const GgufFile& f, const GgufTensorInfo& t) {
+std::vector<std::byte> readTensorBytes(const GgufFile& f, const GgufTensorInfo& t)
+{
     std::vector<std::byte> out(t.sizeBytes);
     f.readTensor(t, out.data());
     return out;
@@ -168,7 +188,8 @@ std::vector<std::byte> readTensorBytes(const GgufFile& f, const GgufTensorInfo& 
 
 /// A GGUF image by hand, for shapes GgufWriter cannot produce: one key whose value is an array
 /// nested `levels` deep (outermost first), the innermost an empty uint8 array.
-QByteArray nestedArrayFile(int levels) {
+QByteArray nestedArrayFile(int levels)
+{
     QByteArray b;
     auto add = [&b](auto v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); };
     add(std::uint32_t{0x46554747});
@@ -238,7 +259,8 @@ private:
     QByteArray m_small;
 };
 
-void TstGgufReader::initTestCase() {
+void TstGgufReader::initTestCase()
+{
     QVERIFY(m_dir.isValid());
     for (const auto& p : {kStories, kTinyStoriesQ8, kKitQ4_K_M, kVocabLlamaSpm, kVocabGpt2})
         QVERIFY2(QFile::exists(qs(p)), p.c_str());
@@ -248,7 +270,8 @@ void TstGgufReader::initTestCase() {
 }
 
 // Built on first use, since "-datatags" runs the _data functions without initTestCase().
-const QByteArray& TstGgufReader::smallFile() {
+const QByteArray& TstGgufReader::smallFile()
+{
     if (m_small.isEmpty()) {
         GgufWriter w;
         w.setString("general.architecture", "llama");
@@ -273,7 +296,8 @@ const QByteArray& TstGgufReader::smallFile() {
 
 // ---- real files ------------------------------------------------------------------------------
 
-void TstGgufReader::realModelHasDocumentedFacts_data() {
+void TstGgufReader::realModelHasDocumentedFacts_data()
+{
     QTest::addColumn<QString>("file");
     QTest::addColumn<qint64>("fileSize");
     QTest::addColumn<int>("kvCount");
@@ -311,7 +335,8 @@ void TstGgufReader::realModelHasDocumentedFacts_data() {
         << QStringList{"<unk>", "<|start_story|>", "<|end_story|>"} << 1 << 2 << 7 << false;
 }
 
-void TstGgufReader::realModelHasDocumentedFacts() {
+void TstGgufReader::realModelHasDocumentedFacts()
+{
     QFETCH(QString, file);
     QFETCH(qint64, fileSize);
     QFETCH(int, kvCount);
@@ -443,7 +468,8 @@ void TstGgufReader::realModelHasDocumentedFacts() {
         QVERIFY(readTensorBytes(f, *output) == readTensorBytes(f, *tokEmbd));
 }
 
-void TstGgufReader::vocabOnlyFileHasTokensAndNoTensors_data() {
+void TstGgufReader::vocabOnlyFileHasTokensAndNoTensors_data()
+{
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("architecture");
     QTest::addColumn<int>("kvCount");
@@ -459,7 +485,8 @@ void TstGgufReader::vocabOnlyFileHasTokensAndNoTensors_data() {
                                  << QStringList{"!", "\"", "#"};
 }
 
-void TstGgufReader::vocabOnlyFileHasTokensAndNoTensors() {
+void TstGgufReader::vocabOnlyFileHasTokensAndNoTensors()
+{
     QFETCH(QString, file);
     QFETCH(QString, architecture);
     QFETCH(int, kvCount);
@@ -487,7 +514,8 @@ void TstGgufReader::vocabOnlyFileHasTokensAndNoTensors() {
     QCOMPARE(qs(f.valueToString(*f.find("tokenizer.ggml.tokens"))), QStringLiteral("[string × %1]").arg(vocab));
 }
 
-void TstGgufReader::missingOrEmptyFileIsReported() {
+void TstGgufReader::missingOrEmptyFileIsReported()
+{
     const QString missing = tmp("does-not-exist.gguf");
     auto outcome = tryParse(missing);
     QCOMPARE(outcome.kind, Outcome::Io);
@@ -503,7 +531,8 @@ void TstGgufReader::missingOrEmptyFileIsReported() {
 
 // ---- corrupted files -------------------------------------------------------------------------
 
-void TstGgufReader::truncatedCopyIsRejectedAtEveryOffset_data() {
+void TstGgufReader::truncatedCopyIsRejectedAtEveryOffset_data()
+{
     QTest::addColumn<QString>("source");
     QTest::addColumn<QList<qint64>>("offsets");
 
@@ -535,7 +564,8 @@ void TstGgufReader::truncatedCopyIsRejectedAtEveryOffset_data() {
     QTest::newRow("gpt-2 vocab: every 4999 bytes") << qs(kVocabGpt2) << range(0, 1766807, 4999);
 }
 
-void TstGgufReader::truncatedCopyIsRejectedAtEveryOffset() {
+void TstGgufReader::truncatedCopyIsRejectedAtEveryOffset()
+{
     QFETCH(QString, source);
     QFETCH(QList<qint64>, offsets);
 
@@ -561,11 +591,13 @@ void TstGgufReader::truncatedCopyIsRejectedAtEveryOffset() {
     }
 }
 
-void TstGgufReader::addCorruptRow(const char* name, const QByteArray& bytes, const QStringList& fragments) {
+void TstGgufReader::addCorruptRow(const char* name, const QByteArray& bytes, const QStringList& fragments)
+{
     QTest::newRow(name) << bytes << fragments;
 }
 
-void TstGgufReader::corruptedFileIsRejectedWithContext_data() {
+void TstGgufReader::corruptedFileIsRejectedWithContext_data()
+{
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QStringList>("fragments");
     constexpr auto kHuge = std::uint64_t{1} << 60;
@@ -767,7 +799,8 @@ void TstGgufReader::corruptedFileIsRejectedWithContext_data() {
     addCorruptRow("tinystories-656k: huge tensor count", b, {"tensor count 1000000 is larger"});
 }
 
-void TstGgufReader::corruptedFileIsRejectedWithContext() {
+void TstGgufReader::corruptedFileIsRejectedWithContext()
+{
     QFETCH(QByteArray, bytes);
     QFETCH(QStringList, fragments);
 
@@ -783,7 +816,8 @@ void TstGgufReader::corruptedFileIsRejectedWithContext() {
                  qPrintable("message \"" + outcome.message + "\" lacks \"" + fragment + "\""));
 }
 
-void TstGgufReader::hugeTensorCountInMultiGigabyteFileIsFormatError() {
+void TstGgufReader::hugeTensorCountInMultiGigabyteFileIsFormatError()
+{
     // A corrupt tensor count is only bounded by the file size. In a 16 GiB file (sparse here),
     // 2^29 passes that bound. Reserving 2^29 tensor infos up front would throw std::bad_alloc and
     // escape the error model; the reader must report a FormatError instead.
@@ -801,7 +835,8 @@ void TstGgufReader::hugeTensorCountInMultiGigabyteFileIsFormatError() {
     QVERIFY2(outcome.message.contains("tensor info #0"), qPrintable(outcome.message));
 }
 
-void TstGgufReader::arraysNestedEightDeepAreAccepted() {
+void TstGgufReader::arraysNestedEightDeepAreAccepted()
+{
     const QString path = tmp("nested8.gguf");
     writeFileBytes(path, nestedArrayFile(8));
     const GgufFile f(path.toStdString());
@@ -817,7 +852,8 @@ void TstGgufReader::arraysNestedEightDeepAreAccepted() {
     QCOMPARE(readFileBytes(copy), readFileBytes(path));
 }
 
-void TstGgufReader::knownButUnsupportedTensorTypeIsParsed_data() {
+void TstGgufReader::knownButUnsupportedTensorTypeIsParsed_data()
+{
     QTest::addColumn<quint32>("typeId");
     QTest::addColumn<std::vector<std::uint64_t>>("dims");
     QTest::addColumn<bool>("computeSupported");
@@ -834,7 +870,8 @@ void TstGgufReader::knownButUnsupportedTensorTypeIsParsed_data() {
     QTest::newRow("BF16 [7, 2]") << quint32(TensorType::BF16) << std::vector<std::uint64_t>{7, 2} << true;
 }
 
-void TstGgufReader::knownButUnsupportedTensorTypeIsParsed() {
+void TstGgufReader::knownButUnsupportedTensorTypeIsParsed()
+{
     QFETCH(quint32, typeId);
     QFETCH(std::vector<std::uint64_t>, dims);
     QFETCH(bool, computeSupported);
@@ -862,7 +899,8 @@ void TstGgufReader::knownButUnsupportedTensorTypeIsParsed() {
 
 // ---- writer ----------------------------------------------------------------------------------
 
-void TstGgufReader::writerRoundTripPreservesEverything_data() {
+void TstGgufReader::writerRoundTripPreservesEverything_data()
+{
     QTest::addColumn<quint32>("alignment");  // 0: leave general.alignment unset (32)
     QTest::newRow("alignment 64") << 64u;
     QTest::newRow("default alignment 32") << 0u;
@@ -870,7 +908,8 @@ void TstGgufReader::writerRoundTripPreservesEverything_data() {
     QTest::newRow("alignment 4096") << 4096u;
 }
 
-void TstGgufReader::writerRoundTripPreservesEverything() {
+void TstGgufReader::writerRoundTripPreservesEverything()
+{
     QFETCH(quint32, alignment);
     using I64 = std::numeric_limits<std::int64_t>;
 
@@ -1050,7 +1089,8 @@ void TstGgufReader::writerRoundTripPreservesEverything() {
     QCOMPARE(expectedOffset, f.fileSizeBytes());
 }
 
-void TstGgufReader::rewriteOfRealFileIsByteIdentical_data() {
+void TstGgufReader::rewriteOfRealFileIsByteIdentical_data()
+{
     QTest::addColumn<QString>("file");
     QTest::addColumn<bool>("streamed");
     QTest::newRow("stories260K from spans") << qs(kStories) << false;
@@ -1060,7 +1100,8 @@ void TstGgufReader::rewriteOfRealFileIsByteIdentical_data() {
     QTest::newRow("gpt-2 vocab") << qs(kVocabGpt2) << false;
 }
 
-void TstGgufReader::rewriteOfRealFileIsByteIdentical() {
+void TstGgufReader::rewriteOfRealFileIsByteIdentical()
+{
     QFETCH(QString, file);
     QFETCH(bool, streamed);
 
@@ -1091,7 +1132,8 @@ void TstGgufReader::rewriteOfRealFileIsByteIdentical() {
              qPrintable(QStringLiteral("first difference at byte %1").arg(mismatch.first - actual.begin())));
 }
 
-void TstGgufReader::copyMetadataKeepsTokenizerArraysExactly_data() {
+void TstGgufReader::copyMetadataKeepsTokenizerArraysExactly_data()
+{
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("vocab");
     QTest::newRow("stories260K") << qs(kStories) << 512;
@@ -1100,7 +1142,8 @@ void TstGgufReader::copyMetadataKeepsTokenizerArraysExactly_data() {
     QTest::newRow("gpt-2 vocab") << qs(kVocabGpt2) << 50257;
 }
 
-void TstGgufReader::copyMetadataKeepsTokenizerArraysExactly() {
+void TstGgufReader::copyMetadataKeepsTokenizerArraysExactly()
+{
     QFETCH(QString, file);
     QFETCH(int, vocab);
 
@@ -1145,7 +1188,8 @@ void TstGgufReader::copyMetadataKeepsTokenizerArraysExactly() {
     QCOMPARE(f.getString("tokenizer.ggml.model"), src.getString("tokenizer.ggml.model"));
 }
 
-void TstGgufReader::streamedTensorIsWrittenInBoundedChunks_data() {
+void TstGgufReader::streamedTensorIsWrittenInBoundedChunks_data()
+{
     QTest::addColumn<quint32>("typeId");
     QTest::addColumn<std::vector<std::uint64_t>>("dims");
     // 4,096,000 bytes: three full 1 MiB chunks and a partial one.
@@ -1156,7 +1200,8 @@ void TstGgufReader::streamedTensorIsWrittenInBoundedChunks_data() {
     QTest::newRow("Q4_0 [64, 10]") << quint32(TensorType::Q4_0) << std::vector<std::uint64_t>{64, 10};
 }
 
-void TstGgufReader::streamedTensorIsWrittenInBoundedChunks() {
+void TstGgufReader::streamedTensorIsWrittenInBoundedChunks()
+{
     QFETCH(quint32, typeId);
     QFETCH(std::vector<std::uint64_t>, dims);
     const auto type = static_cast<TensorType>(typeId);
@@ -1196,7 +1241,8 @@ void TstGgufReader::streamedTensorIsWrittenInBoundedChunks() {
         if (data[i] != byteAt(i)) QFAIL(qPrintable(QStringLiteral("byte %1 differs").arg(i)));
 }
 
-void TstGgufReader::writerRejectsMisuse_data() {
+void TstGgufReader::writerRejectsMisuse_data()
+{
     QTest::addColumn<WriterStep>("step");
     QTest::addColumn<QString>("fragment");
     const auto bytes = [](std::size_t n) { return patternBytes(n, 9); };
@@ -1246,7 +1292,8 @@ void TstGgufReader::writerRejectsMisuse_data() {
     }) << "tensor 't' has no fill function";
 }
 
-void TstGgufReader::writerRejectsMisuse() {
+void TstGgufReader::writerRejectsMisuse()
+{
     QFETCH(WriterStep, step);
     QFETCH(QString, fragment);
 
@@ -1265,7 +1312,8 @@ void TstGgufReader::writerRejectsMisuse() {
     QCOMPARE(w.alignment(), std::uint64_t{32});
 }
 
-void TstGgufReader::failedWriteLeavesTargetUntouched() {
+void TstGgufReader::failedWriteLeavesTargetUntouched()
+{
     const QString path = tmp("failing/model.gguf");
     QVERIFY(QDir().mkpath(tmp("failing")));
     writeFileBytes(path, "old contents");
@@ -1285,7 +1333,8 @@ void TstGgufReader::failedWriteLeavesTargetUntouched() {
     QCOMPARE(QDir(tmp("failing")).entryList(QDir::Files | QDir::Hidden), QStringList{"model.gguf"});
 }
 
-void TstGgufReader::writeToMissingDirectoryIsIoErrorNamingPath() {
+void TstGgufReader::writeToMissingDirectoryIsIoErrorNamingPath()
+{
     const QString path = tmp("no/such/dir/model.gguf");
     GgufWriter w;
     w.setString("general.architecture", "llama");
@@ -1298,7 +1347,8 @@ void TstGgufReader::writeToMissingDirectoryIsIoErrorNamingPath() {
     }
 }
 
-void TstGgufReader::writeReplacesFileAtomicallyUnderOpenReader() {
+void TstGgufReader::writeReplacesFileAtomicallyUnderOpenReader()
+{
     const QString path = tmp("replaced.gguf");
     GgufWriter first;
     first.setString("general.name", "first");

@@ -33,8 +33,10 @@ void checkPlanInvariants(const PlanInput& in, const PartitionPlan& p, std::uint6
     // large as the largest streamed group.
     std::uint64_t pinned = 0, maxStreamed = 0;
     for (const auto& g : p.groups) {
-        if (g.pinned) pinned += g.footprintBytes;
-        else maxStreamed = std::max(maxStreamed, g.footprintBytes);
+        if (g.pinned)
+            pinned += g.footprintBytes;
+        else
+            maxStreamed = std::max(maxStreamed, g.footprintBytes);
     }
     const std::uint64_t slotCount = name == "speculative-prefetch" ? 2 : 1;
     const std::uint64_t held = slotCount * maxStreamed;
@@ -162,7 +164,10 @@ private slots:
                 const auto p = s->plan(in, b);
                 QVERIFY2(p.streamedBytesPerPass <= lastStreamed,
                          qPrintable(QStringLiteral("%1 at budget %2: streamed %3 > %4 at less budget")
-                                        .arg(QString::fromStdString(name)).arg(b).arg(p.streamedBytesPerPass).arg(lastStreamed)));
+                                        .arg(QString::fromStdString(name))
+                                        .arg(b)
+                                        .arg(p.streamedBytesPerPass)
+                                        .arg(lastStreamed)));
                 lastStreamed = p.streamedBytesPerPass;
             }
         }

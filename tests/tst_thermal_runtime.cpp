@@ -134,7 +134,7 @@ private slots:
                                         [](const ThermalEvent& e) { return e.action == ThermalAction::HardPause; });
         const auto cool = std::count_if(events.begin(), events.end(),
                                         [](const ThermalEvent& e) { return e.action == ThermalAction::CoolDownPause; });
-        QCOMPARE(hard, 1);   // one timed-out hard pause, then back-off
+        QCOMPARE(hard, 1);    // one timed-out hard pause, then back-off
         QVERIFY(cool >= 10);  // progress at minimum threads with cool-down pauses
         QVERIFY(machine.slept < std::chrono::milliseconds(5000 + 200 * (cool + 1)));
         QCOMPARE(governor.currentThreads(), 1);

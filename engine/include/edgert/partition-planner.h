@@ -27,17 +27,17 @@ struct RunShape {
 
 /// One schedulable unit: a transformer block or the LM head.
 struct PlanUnit {
-    std::string name;                     ///< "layer 3", "output head"
-    int layer = -1;                       ///< block index, -1 for the head
-    std::uint64_t weightBytes = 0;        ///< bytes its tensors occupy in a group buffer (64-aligned each)
-    std::vector<std::string> tensorNames; ///< for display
+    std::string name;                      ///< "layer 3", "output head"
+    int layer = -1;                        ///< block index, -1 for the head
+    std::uint64_t weightBytes = 0;         ///< bytes its tensors occupy in a group buffer (64-aligned each)
+    std::vector<std::string> tensorNames;  ///< for display
 };
 
 /// Everything a strategy needs to know; pure data, so planners are testable without files.
 struct PlanInput {
-    std::vector<PlanUnit> units;    ///< in execution order
-    std::uint64_t kvBytes = 0;      ///< KV-cache footprint
-    std::uint64_t scratchBytes = 0; ///< activations, logits and sampler workspace footprint
+    std::vector<PlanUnit> units;     ///< in execution order
+    std::uint64_t kvBytes = 0;       ///< KV-cache footprint
+    std::uint64_t scratchBytes = 0;  ///< activations, logits and sampler workspace footprint
 };
 
 /// A group of consecutive units [firstUnit, lastUnit] loaded as one buffer.

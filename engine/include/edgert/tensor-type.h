@@ -58,7 +58,10 @@ TensorTypeTraits traitsOf(TensorType type);
 
 /// "Q8_0", "F32", ... or "type#N" for an unknown id.
 std::string tensorTypeName(std::uint32_t id);
-inline std::string tensorTypeName(TensorType type) { return tensorTypeName(static_cast<std::uint32_t>(type)); }
+inline std::string tensorTypeName(TensorType type)
+{
+    return tensorTypeName(static_cast<std::uint32_t>(type));
+}
 
 /// "F32, F16, BF16, Q8_0, ..." : the names of the types with computeSupported, in id order.
 std::string computableTypeNames();

@@ -24,23 +24,30 @@ std::uint64_t parseByteSize(std::string_view text)
 
     // Split number and suffix.
     std::size_t numberEnd = 0;
-    while (numberEnd < s.size() &&
-           (std::isdigit(static_cast<unsigned char>(s[numberEnd])) || s[numberEnd] == '.'))
+    while (numberEnd < s.size() && (std::isdigit(static_cast<unsigned char>(s[numberEnd])) || s[numberEnd] == '.'))
         ++numberEnd;
     if (numberEnd == 0) return fail("does not start with a number");
     std::string_view number = s.substr(0, numberEnd);
     std::string suffix;
     for (char c : s.substr(numberEnd)) suffix.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    if (suffix.ends_with("IB")) suffix.resize(suffix.size() - 2);
-    else if (suffix.size() > 1 && suffix.ends_with("B")) suffix.resize(suffix.size() - 1);
-    else if (suffix == "B") suffix.clear();
+    if (suffix.ends_with("IB"))
+        suffix.resize(suffix.size() - 2);
+    else if (suffix.size() > 1 && suffix.ends_with("B"))
+        suffix.resize(suffix.size() - 1);
+    else if (suffix == "B")
+        suffix.clear();
 
     double multiplier = 1.0;
-    if (suffix.empty()) multiplier = 1.0;
-    else if (suffix == "K") multiplier = 1024.0;
-    else if (suffix == "M") multiplier = 1024.0 * 1024.0;
-    else if (suffix == "G") multiplier = 1024.0 * 1024.0 * 1024.0;
-    else return fail("unknown unit suffix");
+    if (suffix.empty())
+        multiplier = 1.0;
+    else if (suffix == "K")
+        multiplier = 1024.0;
+    else if (suffix == "M")
+        multiplier = 1024.0 * 1024.0;
+    else if (suffix == "G")
+        multiplier = 1024.0 * 1024.0 * 1024.0;
+    else
+        return fail("unknown unit suffix");
 
     double value = 0.0;
     auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
@@ -49,8 +56,7 @@ std::uint64_t parseByteSize(std::string_view text)
         return fail("a plain byte count must be a whole number");
     const double bytes = std::floor(value * multiplier);
     if (!(bytes >= 1.0)) return fail("must be at least 1 byte");
-    if (bytes >= static_cast<double>(std::numeric_limits<std::uint64_t>::max()))
-        return fail("too large");
+    if (bytes >= static_cast<double>(std::numeric_limits<std::uint64_t>::max())) return fail("too large");
     return static_cast<std::uint64_t>(bytes);
 }
 
@@ -58,10 +64,14 @@ std::string formatBytes(std::uint64_t bytes)
 {
     char buffer[64];
     const double b = static_cast<double>(bytes);
-    if (bytes < 1024) std::snprintf(buffer, sizeof buffer, "%llu B", static_cast<unsigned long long>(bytes));
-    else if (bytes < 1024ull * 1024) std::snprintf(buffer, sizeof buffer, "%.1f KiB", b / 1024.0);
-    else if (bytes < 1024ull * 1024 * 1024) std::snprintf(buffer, sizeof buffer, "%.1f MiB", b / (1024.0 * 1024.0));
-    else std::snprintf(buffer, sizeof buffer, "%.2f GiB", b / (1024.0 * 1024.0 * 1024.0));
+    if (bytes < 1024)
+        std::snprintf(buffer, sizeof buffer, "%llu B", static_cast<unsigned long long>(bytes));
+    else if (bytes < 1024ull * 1024)
+        std::snprintf(buffer, sizeof buffer, "%.1f KiB", b / 1024.0);
+    else if (bytes < 1024ull * 1024 * 1024)
+        std::snprintf(buffer, sizeof buffer, "%.1f MiB", b / (1024.0 * 1024.0));
+    else
+        std::snprintf(buffer, sizeof buffer, "%.2f GiB", b / (1024.0 * 1024.0 * 1024.0));
     return buffer;
 }
 

@@ -12,30 +12,25 @@ namespace edgert {
 namespace {
 
 constexpr std::uint32_t kGgufMagic = 0x46554747;  // "GGUF" little-endian
-constexpr std::uint32_t kMaxDims = 4;              // GGML_MAX_DIMS
+constexpr std::uint32_t kMaxDims = 4;             // GGML_MAX_DIMS
 constexpr std::uint32_t kMaxArrayNesting = 8;
 
 std::uint64_t scalarSize(GgufType t)
 {
     switch (t) {
-    case GgufType::UInt8:
-    case GgufType::Int8:
-    case GgufType::Bool:
-        return 1;
-    case GgufType::UInt16:
-    case GgufType::Int16:
-        return 2;
-    case GgufType::UInt32:
-    case GgufType::Int32:
-    case GgufType::Float32:
-        return 4;
-    case GgufType::UInt64:
-    case GgufType::Int64:
-    case GgufType::Float64:
-        return 8;
-    case GgufType::String:
-    case GgufType::Array:
-        return 0;
+        case GgufType::UInt8:
+        case GgufType::Int8:
+        case GgufType::Bool: return 1;
+        case GgufType::UInt16:
+        case GgufType::Int16: return 2;
+        case GgufType::UInt32:
+        case GgufType::Int32:
+        case GgufType::Float32: return 4;
+        case GgufType::UInt64:
+        case GgufType::Int64:
+        case GgufType::Float64: return 8;
+        case GgufType::String:
+        case GgufType::Array: return 0;
     }
     return 0;
 }
@@ -47,7 +42,10 @@ std::string addText(std::uint64_t a, std::uint64_t b)
     return std::to_string(a) + "+" + std::to_string(b);
 }
 
-bool validType(std::uint32_t t) { return t <= static_cast<std::uint32_t>(GgufType::Float64); }
+bool validType(std::uint32_t t)
+{
+    return t <= static_cast<std::uint32_t>(GgufType::Float64);
+}
 
 std::string_view readString(ByteCursor& c, const char* what)
 {
@@ -88,32 +86,32 @@ GgufValue readValue(ByteCursor& c, GgufType type)
 {
     GgufValue v{type, std::uint64_t{0}, c.offset()};
     switch (type) {
-    case GgufType::UInt8: v.value = std::uint64_t{c.read<std::uint8_t>()}; break;
-    case GgufType::UInt16: v.value = std::uint64_t{c.read<std::uint16_t>()}; break;
-    case GgufType::UInt32: v.value = std::uint64_t{c.read<std::uint32_t>()}; break;
-    case GgufType::UInt64: v.value = c.read<std::uint64_t>(); break;
-    case GgufType::Int8: v.value = std::int64_t{c.read<std::int8_t>()}; break;
-    case GgufType::Int16: v.value = std::int64_t{c.read<std::int16_t>()}; break;
-    case GgufType::Int32: v.value = std::int64_t{c.read<std::int32_t>()}; break;
-    case GgufType::Int64: v.value = c.read<std::int64_t>(); break;
-    case GgufType::Float32: v.value = double{c.read<float>()}; break;
-    case GgufType::Float64: v.value = c.read<double>(); break;
-    case GgufType::Bool: {
-        const auto b = c.read<std::uint8_t>();
-        if (b > 1) c.fail("bool value " + std::to_string(b) + " is neither 0 nor 1");
-        v.value = b != 0;
-        break;
-    }
-    case GgufType::String: v.value = readString(c, "string"); break;
-    case GgufType::Array: {
-        const auto elementType = c.read<std::uint32_t>();
-        if (!validType(elementType)) c.fail("unknown array element type " + std::to_string(elementType));
-        const auto count = c.read<std::uint64_t>();
-        const auto start = c.offset();
-        skipArray(c, static_cast<GgufType>(elementType), count, 1);
-        v.value = GgufArrayRef{static_cast<GgufType>(elementType), count, start, c.offset() - start};
-        break;
-    }
+        case GgufType::UInt8: v.value = std::uint64_t{c.read<std::uint8_t>()}; break;
+        case GgufType::UInt16: v.value = std::uint64_t{c.read<std::uint16_t>()}; break;
+        case GgufType::UInt32: v.value = std::uint64_t{c.read<std::uint32_t>()}; break;
+        case GgufType::UInt64: v.value = c.read<std::uint64_t>(); break;
+        case GgufType::Int8: v.value = std::int64_t{c.read<std::int8_t>()}; break;
+        case GgufType::Int16: v.value = std::int64_t{c.read<std::int16_t>()}; break;
+        case GgufType::Int32: v.value = std::int64_t{c.read<std::int32_t>()}; break;
+        case GgufType::Int64: v.value = c.read<std::int64_t>(); break;
+        case GgufType::Float32: v.value = double{c.read<float>()}; break;
+        case GgufType::Float64: v.value = c.read<double>(); break;
+        case GgufType::Bool: {
+            const auto b = c.read<std::uint8_t>();
+            if (b > 1) c.fail("bool value " + std::to_string(b) + " is neither 0 nor 1");
+            v.value = b != 0;
+            break;
+        }
+        case GgufType::String: v.value = readString(c, "string"); break;
+        case GgufType::Array: {
+            const auto elementType = c.read<std::uint32_t>();
+            if (!validType(elementType)) c.fail("unknown array element type " + std::to_string(elementType));
+            const auto count = c.read<std::uint64_t>();
+            const auto start = c.offset();
+            skipArray(c, static_cast<GgufType>(elementType), count, 1);
+            v.value = GgufArrayRef{static_cast<GgufType>(elementType), count, start, c.offset() - start};
+            break;
+        }
     }
     return v;
 }
@@ -128,19 +126,19 @@ std::string keyError(const std::string& file, std::string_view key, const std::s
 const char* ggufTypeName(GgufType type)
 {
     switch (type) {
-    case GgufType::UInt8: return "uint8";
-    case GgufType::Int8: return "int8";
-    case GgufType::UInt16: return "uint16";
-    case GgufType::Int16: return "int16";
-    case GgufType::UInt32: return "uint32";
-    case GgufType::Int32: return "int32";
-    case GgufType::Float32: return "float32";
-    case GgufType::Bool: return "bool";
-    case GgufType::String: return "string";
-    case GgufType::Array: return "array";
-    case GgufType::UInt64: return "uint64";
-    case GgufType::Int64: return "int64";
-    case GgufType::Float64: return "float64";
+        case GgufType::UInt8: return "uint8";
+        case GgufType::Int8: return "int8";
+        case GgufType::UInt16: return "uint16";
+        case GgufType::Int16: return "int16";
+        case GgufType::UInt32: return "uint32";
+        case GgufType::Int32: return "int32";
+        case GgufType::Float32: return "float32";
+        case GgufType::Bool: return "bool";
+        case GgufType::String: return "string";
+        case GgufType::Array: return "array";
+        case GgufType::UInt64: return "uint64";
+        case GgufType::Int64: return "int64";
+        case GgufType::Float64: return "float64";
     }
     return "?";
 }
@@ -159,7 +157,10 @@ std::string GgufTensorInfo::shapeString() const
     return s + "]";
 }
 
-GgufFile::GgufFile(const std::string& path) : m_file(path) { parse(); }
+GgufFile::GgufFile(const std::string& path) : m_file(path)
+{
+    parse();
+}
 
 void GgufFile::parse()
 {
@@ -199,8 +200,8 @@ void GgufFile::parse()
             throw FormatError(keyError(path(), "general.alignment", "must be an unsigned integer"));
         m_alignment = std::get<std::uint64_t>(a->value);
         if (m_alignment == 0 || (m_alignment & (m_alignment - 1)) != 0)
-            throw FormatError(keyError(path(), "general.alignment",
-                                       "is " + std::to_string(m_alignment) + ", not a power of two"));
+            throw FormatError(
+                keyError(path(), "general.alignment", "is " + std::to_string(m_alignment) + ", not a power of two"));
     }
 
     // tensorCount is so far only bounded by the file size: a corrupt count in a multi-GB file must not
@@ -258,8 +259,8 @@ void GgufFile::parse()
         if (rel > available || t.sizeBytes > available - rel)
             throw FormatError(path() + ": tensor '" + t.name + "' data [" + addText(m_dataOffset, rel) + ", " +
                               addText(m_dataOffset + std::min(rel, ~std::uint64_t{0} - m_dataOffset), t.sizeBytes) +
-                              ") is past the end of the file (" +
-                              std::to_string(m_file.sizeBytes()) + " bytes) — file truncated?");
+                              ") is past the end of the file (" + std::to_string(m_file.sizeBytes()) +
+                              " bytes) — file truncated?");
         t.fileOffset = m_dataOffset + rel;
     }
 
@@ -369,19 +370,23 @@ const GgufArrayRef& requireArray(const std::string& file, std::string_view key, 
 {
     if (!v) throw FormatError(keyError(file, key, "is missing"));
     const auto* a = std::get_if<GgufArrayRef>(&v->value);
-    if (!a) throw FormatError(keyError(file, key, std::string("has type ") + ggufTypeName(v->type) + ", expected array"));
+    if (!a)
+        throw FormatError(keyError(file, key, std::string("has type ") + ggufTypeName(v->type) + ", expected array"));
     return *a;
 }
 }  // namespace
 
-std::uint64_t GgufFile::arrayCount(std::string_view key) const { return requireArray(path(), key, find(key)).count; }
+std::uint64_t GgufFile::arrayCount(std::string_view key) const
+{
+    return requireArray(path(), key, find(key)).count;
+}
 
 std::vector<std::string> GgufFile::arrayStrings(std::string_view key) const
 {
     const auto& a = requireArray(path(), key, find(key));
     if (a.elementType != GgufType::String)
-        throw FormatError(keyError(path(), key, std::string("is an array of ") + ggufTypeName(a.elementType) +
-                                                    ", expected strings"));
+        throw FormatError(
+            keyError(path(), key, std::string("is an array of ") + ggufTypeName(a.elementType) + ", expected strings"));
     ByteCursor c(m_file.bytes(), path());
     c.seek(a.fileOffset);
     c.setContext("metadata array '" + std::string(key) + "'");
@@ -399,11 +404,13 @@ std::vector<float> GgufFile::arrayFloats(std::string_view key) const
     std::vector<float> out;
     out.reserve(a.count);
     for (std::uint64_t i = 0; i < a.count; ++i) {
-        if (a.elementType == GgufType::Float32) out.push_back(c.read<float>());
-        else if (a.elementType == GgufType::Float64) out.push_back(static_cast<float>(c.read<double>()));
+        if (a.elementType == GgufType::Float32)
+            out.push_back(c.read<float>());
+        else if (a.elementType == GgufType::Float64)
+            out.push_back(static_cast<float>(c.read<double>()));
         else
-            throw FormatError(keyError(path(), key, std::string("is an array of ") + ggufTypeName(a.elementType) +
-                                                        ", expected floats"));
+            throw FormatError(keyError(
+                path(), key, std::string("is an array of ") + ggufTypeName(a.elementType) + ", expected floats"));
     }
     return out;
 }
@@ -417,17 +424,17 @@ std::vector<std::int64_t> GgufFile::arrayInts(std::string_view key) const
     out.reserve(a.count);
     for (std::uint64_t i = 0; i < a.count; ++i) {
         switch (a.elementType) {
-        case GgufType::UInt8: out.push_back(c.read<std::uint8_t>()); break;
-        case GgufType::Int8: out.push_back(c.read<std::int8_t>()); break;
-        case GgufType::UInt16: out.push_back(c.read<std::uint16_t>()); break;
-        case GgufType::Int16: out.push_back(c.read<std::int16_t>()); break;
-        case GgufType::UInt32: out.push_back(c.read<std::uint32_t>()); break;
-        case GgufType::Int32: out.push_back(c.read<std::int32_t>()); break;
-        case GgufType::UInt64: out.push_back(static_cast<std::int64_t>(c.read<std::uint64_t>())); break;
-        case GgufType::Int64: out.push_back(c.read<std::int64_t>()); break;
-        default:
-            throw FormatError(keyError(path(), key, std::string("is an array of ") + ggufTypeName(a.elementType) +
-                                                        ", expected integers"));
+            case GgufType::UInt8: out.push_back(c.read<std::uint8_t>()); break;
+            case GgufType::Int8: out.push_back(c.read<std::int8_t>()); break;
+            case GgufType::UInt16: out.push_back(c.read<std::uint16_t>()); break;
+            case GgufType::Int16: out.push_back(c.read<std::int16_t>()); break;
+            case GgufType::UInt32: out.push_back(c.read<std::uint32_t>()); break;
+            case GgufType::Int32: out.push_back(c.read<std::int32_t>()); break;
+            case GgufType::UInt64: out.push_back(static_cast<std::int64_t>(c.read<std::uint64_t>())); break;
+            case GgufType::Int64: out.push_back(c.read<std::int64_t>()); break;
+            default:
+                throw FormatError(keyError(
+                    path(), key, std::string("is an array of ") + ggufTypeName(a.elementType) + ", expected integers"));
         }
     }
     return out;
@@ -438,12 +445,14 @@ std::string GgufFile::valueToString(const GgufValue& v) const
     return std::visit(
         [&](const auto& x) -> std::string {
             using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, std::uint64_t> || std::is_same_v<T, std::int64_t>) return std::to_string(x);
+            if constexpr (std::is_same_v<T, std::uint64_t> || std::is_same_v<T, std::int64_t>)
+                return std::to_string(x);
             else if constexpr (std::is_same_v<T, double>) {
                 char b[64];
                 std::snprintf(b, sizeof b, "%g", x);
                 return b;
-            } else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
+            } else if constexpr (std::is_same_v<T, bool>)
+                return x ? "true" : "false";
             else if constexpr (std::is_same_v<T, std::string_view>) {
                 std::string s(x.substr(0, 80));
                 for (auto& ch : s)

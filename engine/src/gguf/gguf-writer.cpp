@@ -22,7 +22,8 @@ constexpr std::string_view kAlignmentKey = "general.alignment";
 
 // resize + memcpy rather than vector::insert: GCC 12 reports a false -Wstringop-overflow for
 // single-byte inserts.
-void appendBytes(std::vector<std::byte>& out, const void* data, std::size_t length) {
+void appendBytes(std::vector<std::byte>& out, const void* data, std::size_t length)
+{
     if (length == 0) return;
     const auto at = out.size();
     out.resize(at + length);
@@ -30,22 +31,29 @@ void appendBytes(std::vector<std::byte>& out, const void* data, std::size_t leng
 }
 
 template <typename T>
-void append(std::vector<std::byte>& out, T value) {
+void append(std::vector<std::byte>& out, T value)
+{
     appendBytes(out, &value, sizeof(T));
 }
 
-void appendString(std::vector<std::byte>& out, std::string_view s) {
+void appendString(std::vector<std::byte>& out, std::string_view s)
+{
     append<std::uint64_t>(out, s.size());
     appendBytes(out, s.data(), s.size());
 }
 
-std::uint64_t alignUp(std::uint64_t offset, std::uint64_t alignment) {
+std::uint64_t alignUp(std::uint64_t offset, std::uint64_t alignment)
+{
     return (offset + alignment - 1) / alignment * alignment;
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s)
+{
+    return "'" + std::string(s) + "'";
+}
 
-std::string shapeOf(const std::vector<std::uint64_t>& dims) {
+std::string shapeOf(const std::vector<std::uint64_t>& dims)
+{
     std::string s = "[";
     for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
     return s + "]";
@@ -55,7 +63,8 @@ std::string shapeOf(const std::vector<std::uint64_t>& dims) {
 
 // ---- metadata --------------------------------------------------------------------------------
 
-void GgufWriter::put(std::string_view key, GgufType type, std::vector<std::byte> payload) {
+void GgufWriter::put(std::string_view key, GgufType type, std::vector<std::byte> payload)
+{
     if (key.empty()) throw UsageError("GGUF writer: metadata key is empty");
     if (key.size() > kMaxKeyBytes)
         throw UsageError("GGUF writer: metadata key of " + std::to_string(key.size()) + " bytes is longer than " +
@@ -89,13 +98,15 @@ void GgufWriter::put(std::string_view key, GgufType type, std::vector<std::byte>
 
 namespace {
 template <typename T>
-std::vector<std::byte> scalar(T value) {
+std::vector<std::byte> scalar(T value)
+{
     std::vector<std::byte> out;
     append(out, value);
     return out;
 }
 
-std::vector<std::byte> arrayHeader(GgufType elementType, std::uint64_t count) {
+std::vector<std::byte> arrayHeader(GgufType elementType, std::uint64_t count)
+{
     std::vector<std::byte> out;
     append(out, static_cast<std::uint32_t>(elementType));
     append(out, count);
@@ -103,78 +114,127 @@ std::vector<std::byte> arrayHeader(GgufType elementType, std::uint64_t count) {
 }
 }  // namespace
 
-void GgufWriter::setUInt8(std::string_view key, std::uint8_t v) { put(key, GgufType::UInt8, scalar(v)); }
-void GgufWriter::setInt8(std::string_view key, std::int8_t v) { put(key, GgufType::Int8, scalar(v)); }
-void GgufWriter::setUInt16(std::string_view key, std::uint16_t v) { put(key, GgufType::UInt16, scalar(v)); }
-void GgufWriter::setInt16(std::string_view key, std::int16_t v) { put(key, GgufType::Int16, scalar(v)); }
-void GgufWriter::setUInt32(std::string_view key, std::uint32_t v) { put(key, GgufType::UInt32, scalar(v)); }
-void GgufWriter::setInt32(std::string_view key, std::int32_t v) { put(key, GgufType::Int32, scalar(v)); }
-void GgufWriter::setUInt64(std::string_view key, std::uint64_t v) { put(key, GgufType::UInt64, scalar(v)); }
-void GgufWriter::setInt64(std::string_view key, std::int64_t v) { put(key, GgufType::Int64, scalar(v)); }
-void GgufWriter::setFloat32(std::string_view key, float v) { put(key, GgufType::Float32, scalar(v)); }
-void GgufWriter::setFloat64(std::string_view key, double v) { put(key, GgufType::Float64, scalar(v)); }
-void GgufWriter::setBool(std::string_view key, bool v) {
+void GgufWriter::setUInt8(std::string_view key, std::uint8_t v)
+{
+    put(key, GgufType::UInt8, scalar(v));
+}
+void GgufWriter::setInt8(std::string_view key, std::int8_t v)
+{
+    put(key, GgufType::Int8, scalar(v));
+}
+void GgufWriter::setUInt16(std::string_view key, std::uint16_t v)
+{
+    put(key, GgufType::UInt16, scalar(v));
+}
+void GgufWriter::setInt16(std::string_view key, std::int16_t v)
+{
+    put(key, GgufType::Int16, scalar(v));
+}
+void GgufWriter::setUInt32(std::string_view key, std::uint32_t v)
+{
+    put(key, GgufType::UInt32, scalar(v));
+}
+void GgufWriter::setInt32(std::string_view key, std::int32_t v)
+{
+    put(key, GgufType::Int32, scalar(v));
+}
+void GgufWriter::setUInt64(std::string_view key, std::uint64_t v)
+{
+    put(key, GgufType::UInt64, scalar(v));
+}
+void GgufWriter::setInt64(std::string_view key, std::int64_t v)
+{
+    put(key, GgufType::Int64, scalar(v));
+}
+void GgufWriter::setFloat32(std::string_view key, float v)
+{
+    put(key, GgufType::Float32, scalar(v));
+}
+void GgufWriter::setFloat64(std::string_view key, double v)
+{
+    put(key, GgufType::Float64, scalar(v));
+}
+void GgufWriter::setBool(std::string_view key, bool v)
+{
     put(key, GgufType::Bool, scalar(static_cast<std::uint8_t>(v ? 1 : 0)));
 }
-void GgufWriter::setString(std::string_view key, std::string_view v) {
+void GgufWriter::setString(std::string_view key, std::string_view v)
+{
     std::vector<std::byte> payload;
     appendString(payload, v);
     put(key, GgufType::String, std::move(payload));
 }
 
-void GgufWriter::setStringArray(std::string_view key, std::span<const std::string> values) {
+void GgufWriter::setStringArray(std::string_view key, std::span<const std::string> values)
+{
     auto payload = arrayHeader(GgufType::String, values.size());
     for (const auto& s : values) appendString(payload, s);
     put(key, GgufType::Array, std::move(payload));
 }
 
 template <typename T>
-void GgufWriter::putScalarArray(std::string_view key, GgufType elementType, std::span<const T> values) {
+void GgufWriter::putScalarArray(std::string_view key, GgufType elementType, std::span<const T> values)
+{
     auto payload = arrayHeader(elementType, values.size());
     payload.reserve(payload.size() + values.size_bytes());
     for (const T v : values) append(payload, v);
     put(key, GgufType::Array, std::move(payload));
 }
 
-void GgufWriter::setFloat32Array(std::string_view key, std::span<const float> v) {
+void GgufWriter::setFloat32Array(std::string_view key, std::span<const float> v)
+{
     putScalarArray(key, GgufType::Float32, v);
 }
-void GgufWriter::setInt32Array(std::string_view key, std::span<const std::int32_t> v) {
+void GgufWriter::setInt32Array(std::string_view key, std::span<const std::int32_t> v)
+{
     putScalarArray(key, GgufType::Int32, v);
 }
-void GgufWriter::setUInt8Array(std::string_view key, std::span<const std::uint8_t> v) {
+void GgufWriter::setUInt8Array(std::string_view key, std::span<const std::uint8_t> v)
+{
     putScalarArray(key, GgufType::UInt8, v);
 }
-void GgufWriter::setInt8Array(std::string_view key, std::span<const std::int8_t> v) {
+void GgufWriter::setInt8Array(std::string_view key, std::span<const std::int8_t> v)
+{
     putScalarArray(key, GgufType::Int8, v);
 }
-void GgufWriter::setUInt16Array(std::string_view key, std::span<const std::uint16_t> v) {
+void GgufWriter::setUInt16Array(std::string_view key, std::span<const std::uint16_t> v)
+{
     putScalarArray(key, GgufType::UInt16, v);
 }
-void GgufWriter::setInt16Array(std::string_view key, std::span<const std::int16_t> v) {
+void GgufWriter::setInt16Array(std::string_view key, std::span<const std::int16_t> v)
+{
     putScalarArray(key, GgufType::Int16, v);
 }
-void GgufWriter::setUInt32Array(std::string_view key, std::span<const std::uint32_t> v) {
+void GgufWriter::setUInt32Array(std::string_view key, std::span<const std::uint32_t> v)
+{
     putScalarArray(key, GgufType::UInt32, v);
 }
-void GgufWriter::setUInt64Array(std::string_view key, std::span<const std::uint64_t> v) {
+void GgufWriter::setUInt64Array(std::string_view key, std::span<const std::uint64_t> v)
+{
     putScalarArray(key, GgufType::UInt64, v);
 }
-void GgufWriter::setInt64Array(std::string_view key, std::span<const std::int64_t> v) {
+void GgufWriter::setInt64Array(std::string_view key, std::span<const std::int64_t> v)
+{
     putScalarArray(key, GgufType::Int64, v);
 }
-void GgufWriter::setFloat64Array(std::string_view key, std::span<const double> v) {
+void GgufWriter::setFloat64Array(std::string_view key, std::span<const double> v)
+{
     putScalarArray(key, GgufType::Float64, v);
 }
-void GgufWriter::setBoolArray(std::string_view key, std::span<const bool> values) {
+void GgufWriter::setBoolArray(std::string_view key, std::span<const bool> values)
+{
     auto payload = arrayHeader(GgufType::Bool, values.size());
     for (const bool b : values) append<std::uint8_t>(payload, b ? 1 : 0);
     put(key, GgufType::Array, std::move(payload));
 }
 
-void GgufWriter::setAlignment(std::uint32_t alignmentBytes) { setUInt32(kAlignmentKey, alignmentBytes); }
+void GgufWriter::setAlignment(std::uint32_t alignmentBytes)
+{
+    setUInt32(kAlignmentKey, alignmentBytes);
+}
 
-std::uint64_t GgufWriter::alignment() const {
+std::uint64_t GgufWriter::alignment() const
+{
     for (const auto& e : m_metadata) {
         if (e.key != kAlignmentKey) continue;
         // put() accepted only a uint32 or uint64 power of two.
@@ -190,18 +250,21 @@ std::uint64_t GgufWriter::alignment() const {
     return kDefaultAlignment;
 }
 
-bool GgufWriter::hasKey(std::string_view key) const {
+bool GgufWriter::hasKey(std::string_view key) const
+{
     return std::any_of(m_metadata.begin(), m_metadata.end(), [&](const Entry& e) { return e.key == key; });
 }
 
-bool GgufWriter::removeKey(std::string_view key) {
+bool GgufWriter::removeKey(std::string_view key)
+{
     const auto it = std::find_if(m_metadata.begin(), m_metadata.end(), [&](const Entry& e) { return e.key == key; });
     if (it == m_metadata.end()) return false;
     m_metadata.erase(it);
     return true;
 }
 
-void GgufWriter::copyMetadata(const GgufFile& from, const KeyPredicate& predicate) {
+void GgufWriter::copyMetadata(const GgufFile& from, const KeyPredicate& predicate)
+{
     // GgufFile keeps its metadata in a map; the value offsets give back the file order.
     std::vector<std::pair<const std::string*, const GgufValue*>> entries;
     entries.reserve(from.metadata().size());
@@ -215,43 +278,19 @@ void GgufWriter::copyMetadata(const GgufFile& from, const KeyPredicate& predicat
         const auto& v = value->value;
         std::vector<std::byte> payload;
         switch (value->type) {
-            case GgufType::UInt8:
-                payload = scalar(static_cast<std::uint8_t>(std::get<std::uint64_t>(v)));
-                break;
-            case GgufType::UInt16:
-                payload = scalar(static_cast<std::uint16_t>(std::get<std::uint64_t>(v)));
-                break;
-            case GgufType::UInt32:
-                payload = scalar(static_cast<std::uint32_t>(std::get<std::uint64_t>(v)));
-                break;
-            case GgufType::UInt64:
-                payload = scalar(std::get<std::uint64_t>(v));
-                break;
-            case GgufType::Int8:
-                payload = scalar(static_cast<std::int8_t>(std::get<std::int64_t>(v)));
-                break;
-            case GgufType::Int16:
-                payload = scalar(static_cast<std::int16_t>(std::get<std::int64_t>(v)));
-                break;
-            case GgufType::Int32:
-                payload = scalar(static_cast<std::int32_t>(std::get<std::int64_t>(v)));
-                break;
-            case GgufType::Int64:
-                payload = scalar(std::get<std::int64_t>(v));
-                break;
+            case GgufType::UInt8: payload = scalar(static_cast<std::uint8_t>(std::get<std::uint64_t>(v))); break;
+            case GgufType::UInt16: payload = scalar(static_cast<std::uint16_t>(std::get<std::uint64_t>(v))); break;
+            case GgufType::UInt32: payload = scalar(static_cast<std::uint32_t>(std::get<std::uint64_t>(v))); break;
+            case GgufType::UInt64: payload = scalar(std::get<std::uint64_t>(v)); break;
+            case GgufType::Int8: payload = scalar(static_cast<std::int8_t>(std::get<std::int64_t>(v))); break;
+            case GgufType::Int16: payload = scalar(static_cast<std::int16_t>(std::get<std::int64_t>(v))); break;
+            case GgufType::Int32: payload = scalar(static_cast<std::int32_t>(std::get<std::int64_t>(v))); break;
+            case GgufType::Int64: payload = scalar(std::get<std::int64_t>(v)); break;
             // The reader widened the float32 to double; narrowing it back is exact.
-            case GgufType::Float32:
-                payload = scalar(static_cast<float>(std::get<double>(v)));
-                break;
-            case GgufType::Float64:
-                payload = scalar(std::get<double>(v));
-                break;
-            case GgufType::Bool:
-                payload = scalar(static_cast<std::uint8_t>(std::get<bool>(v) ? 1 : 0));
-                break;
-            case GgufType::String:
-                appendString(payload, std::get<std::string_view>(v));
-                break;
+            case GgufType::Float32: payload = scalar(static_cast<float>(std::get<double>(v))); break;
+            case GgufType::Float64: payload = scalar(std::get<double>(v)); break;
+            case GgufType::Bool: payload = scalar(static_cast<std::uint8_t>(std::get<bool>(v) ? 1 : 0)); break;
+            case GgufType::String: appendString(payload, std::get<std::string_view>(v)); break;
             case GgufType::Array: {
                 // The reader validated the array in place; its element bytes are copied unchanged.
                 const auto& a = std::get<GgufArrayRef>(v);
@@ -266,7 +305,8 @@ void GgufWriter::copyMetadata(const GgufFile& from, const KeyPredicate& predicat
 
 // ---- tensors ---------------------------------------------------------------------------------
 
-GgufWriter::Tensor& GgufWriter::addTensorInfo(std::string name, std::vector<std::uint64_t> dims, TensorType type) {
+GgufWriter::Tensor& GgufWriter::addTensorInfo(std::string name, std::vector<std::uint64_t> dims, TensorType type)
+{
     const std::string what = "GGUF writer: tensor " + quoted(name);
     if (name.empty()) throw UsageError("GGUF writer: tensor name is empty");
     if (name.size() > kMaxTensorNameBytes)
@@ -298,7 +338,8 @@ GgufWriter::Tensor& GgufWriter::addTensorInfo(std::string name, std::vector<std:
 }
 
 void GgufWriter::addTensor(std::string name, std::vector<std::uint64_t> dims, TensorType type,
-                           std::span<const std::byte> data) {
+                           std::span<const std::byte> data)
+{
     auto& t = addTensorInfo(std::move(name), std::move(dims), type);
     if (data.size() != t.sizeBytes) {
         const std::string why = "GGUF writer: tensor " + quoted(t.name) + ": data is " + std::to_string(data.size()) +
@@ -310,14 +351,16 @@ void GgufWriter::addTensor(std::string name, std::vector<std::uint64_t> dims, Te
     t.data.assign(data.begin(), data.end());
 }
 
-void GgufWriter::addTensor(std::string name, std::vector<std::uint64_t> dims, TensorType type, Fill fill) {
+void GgufWriter::addTensor(std::string name, std::vector<std::uint64_t> dims, TensorType type, Fill fill)
+{
     if (!fill) throw UsageError("GGUF writer: tensor " + quoted(name) + " has no fill function");
     addTensorInfo(std::move(name), std::move(dims), type).fill = std::move(fill);
 }
 
 // ---- layout and writing ----------------------------------------------------------------------
 
-std::vector<std::uint64_t> GgufWriter::relativeOffsets() const {
+std::vector<std::uint64_t> GgufWriter::relativeOffsets() const
+{
     const auto align = alignment();
     std::vector<std::uint64_t> offsets;
     offsets.reserve(m_tensors.size());
@@ -329,14 +372,16 @@ std::vector<std::uint64_t> GgufWriter::relativeOffsets() const {
     return offsets;
 }
 
-std::uint64_t GgufWriter::headerSizeBytes() const {
+std::uint64_t GgufWriter::headerSizeBytes() const
+{
     std::uint64_t size = 4 + 4 + 8 + 8;
     for (const auto& e : m_metadata) size += 8 + e.key.size() + 4 + e.payload.size();
     for (const auto& t : m_tensors) size += 8 + t.name.size() + 4 + 8 * t.dims.size() + 4 + 8;
     return size;
 }
 
-std::uint64_t GgufWriter::fileSizeBytes() const {
+std::uint64_t GgufWriter::fileSizeBytes() const
+{
     if (m_tensors.empty()) return headerSizeBytes();
     const auto align = alignment();
     std::uint64_t size = alignUp(headerSizeBytes(), align);
@@ -344,7 +389,8 @@ std::uint64_t GgufWriter::fileSizeBytes() const {
     return size;
 }
 
-std::vector<std::byte> GgufWriter::encodeHeader(const std::vector<std::uint64_t>& offsets) const {
+std::vector<std::byte> GgufWriter::encodeHeader(const std::vector<std::uint64_t>& offsets) const
+{
     std::vector<std::byte> out;
     out.reserve(headerSizeBytes());
     append(out, kGgufMagic);
@@ -367,7 +413,8 @@ std::vector<std::byte> GgufWriter::encodeHeader(const std::vector<std::uint64_t>
     return out;
 }
 
-void GgufWriter::write(const std::string& path) const {
+void GgufWriter::write(const std::string& path) const
+{
     const auto align = alignment();
     const auto offsets = relativeOffsets();
     const auto header = encodeHeader(offsets);

@@ -18,8 +18,7 @@ static_assert(std::endian::native == std::endian::little, "edge-rt reads little-
 
 class ByteCursor {
 public:
-    ByteCursor(std::span<const std::byte> bytes, std::string fileName)
-        : m_bytes(bytes), m_fileName(std::move(fileName))
+    ByteCursor(std::span<const std::byte> bytes, std::string fileName) : m_bytes(bytes), m_fileName(std::move(fileName))
     {
     }
 

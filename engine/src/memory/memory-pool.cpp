@@ -22,8 +22,10 @@ std::uint64_t pageBytes()
 }  // namespace
 
 PoolBuffer::PoolBuffer(PoolBuffer&& other) noexcept
-    : m_pool(std::exchange(other.m_pool, nullptr)), m_data(std::exchange(other.m_data, nullptr)),
-      m_size(std::exchange(other.m_size, 0)), m_footprint(std::exchange(other.m_footprint, 0))
+    : m_pool(std::exchange(other.m_pool, nullptr)),
+      m_data(std::exchange(other.m_data, nullptr)),
+      m_size(std::exchange(other.m_size, 0)),
+      m_footprint(std::exchange(other.m_footprint, 0))
 {
 }
 
