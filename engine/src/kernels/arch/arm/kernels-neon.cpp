@@ -6,6 +6,7 @@
 #if defined(__aarch64__)
 
 #include "kernels/fp16.h"
+#include "kernels/gemm-panels.h"
 #include "kernels/quant-decode.h"
 #include "tensor/quant-blocks.h"
 
@@ -13,6 +14,7 @@
 #include <sys/auxv.h>
 
 #include <cmath>
+#include <cstring>
 
 #ifndef HWCAP_ASIMDDP
 #define HWCAP_ASIMDDP (1 << 20)
@@ -152,6 +154,57 @@ inline void decodeSuper(const BlockQ3_K& b, SuperBlockInts& o)
     decode(b, o);
 }
 
+// The 8 rows' int32 dots of one packed step sequence (8 steps of 4 quants, kernels/gemm-panels.h)
+// with 32 activation bytes xq: lo = rows 0..3, hi = rows 4..7. Baseline: SMULL/SMLAL into int16,
+// kWiden steps summed there before the pairwise widening add (2 for Q8_0: 2 * 128 * 127 fits;
+// 8 for |w| <= 15: 8 * 15 * 127 fits), then one pairwise add per register pair.
+inline std::int32_t word4(const std::int8_t* p)
+{
+    std::int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
+template <int kWiden>
+inline void rowDots8(const std::int8_t (*q)[kPanelRows][4], const std::int8_t* xq, int32x4_t& lo, int32x4_t& hi)
+{
+    int32x4_t a[4] = {vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0)};
+    int16x8_t p[4];
+    for (int s = 0; s < 8; ++s) {
+        const int8x16_t w0 = vld1q_s8(q[s][0]), w1 = vld1q_s8(q[s][4]);
+        const int8x8_t xs = vreinterpret_s8_s32(vdup_n_s32(word4(xq + 4 * s)));
+        if (s % kWiden == 0) {
+            p[0] = vmull_s8(vget_low_s8(w0), xs);
+            p[1] = vmull_s8(vget_high_s8(w0), xs);
+            p[2] = vmull_s8(vget_low_s8(w1), xs);
+            p[3] = vmull_s8(vget_high_s8(w1), xs);
+        } else {
+            p[0] = vmlal_s8(p[0], vget_low_s8(w0), xs);
+            p[1] = vmlal_s8(p[1], vget_high_s8(w0), xs);
+            p[2] = vmlal_s8(p[2], vget_low_s8(w1), xs);
+            p[3] = vmlal_s8(p[3], vget_high_s8(w1), xs);
+        }
+        if (s % kWiden == kWiden - 1)
+            for (int k = 0; k < 4; ++k) a[k] = vpadalq_s16(a[k], p[k]);
+    }
+    // a[0] = (row 0, row 0, row 1, row 1) partial sums, ...: pairwise to one lane per row.
+    lo = vpaddq_s32(a[0], a[1]);
+    hi = vpaddq_s32(a[2], a[3]);
+}
+
+// The same with SDOT: four products per int32 lane, one lane per row (kWiden unused).
+template <int kWiden>
+EDGERT_DOTPROD inline void rowDots8Sdot(const std::int8_t (*q)[kPanelRows][4], const std::int8_t* xq, int32x4_t& lo,
+                                        int32x4_t& hi)
+{
+    lo = hi = vdupq_n_s32(0);
+    for (int s = 0; s < 8; ++s) {
+        const int8x16_t xs = vreinterpretq_s8_s32(vdupq_n_s32(word4(xq + 4 * s)));
+        lo = vdotq_s32(lo, vld1q_s8(q[s][0]), xs);
+        hi = vdotq_s32(hi, vld1q_s8(q[s][4]), xs);
+    }
+}
+
 // Quantised row kernels for baseline NEON (Cortex-A72) ...
 namespace baseline {
 #define EDGERT_TARGET
@@ -159,6 +212,9 @@ namespace baseline {
 #define EDGERT_DOT16 dot16
 #include "kernels/arch/arm/quant-rows-neon.inc"
 #include "kernels/arch/arm/super-rows-neon.inc"
+#define EDGERT_ROW_DOTS8 rowDots8
+#include "kernels/arch/arm/gemm-neon.inc"
+#undef EDGERT_ROW_DOTS8
 #undef EDGERT_DOT16
 #undef EDGERT_TARGET
 #undef EDGERT_DOT_I8
@@ -171,10 +227,74 @@ namespace dotprod {
 #define EDGERT_DOT16 dot16Sdot
 #include "kernels/arch/arm/quant-rows-neon.inc"
 #include "kernels/arch/arm/super-rows-neon.inc"
+#define EDGERT_ROW_DOTS8 rowDots8Sdot
+#include "kernels/arch/arm/gemm-neon.inc"
+#undef EDGERT_ROW_DOTS8
 #undef EDGERT_DOT16
 #undef EDGERT_TARGET
 #undef EDGERT_DOT_I8
 }  // namespace dotprod
+
+// Prefill GEMMs over packed panels (kernels/gemm-panels.h); scalar twins q8_0GemmReference,
+// q4_0GemmReference, q4_kGemmReference (arch/generic/gemm-reference.cpp).
+template <typename Block, typename Panel>
+void block32Gemm(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                 std::size_t nt, std::size_t nb, float* y, std::size_t ys, Panel panelFn)
+{
+    gemmPanels<PanelBlock32, kPanelChunkBlocks32>(
+        r0, r1, nb,
+        [&](std::size_t p0, std::size_t nRows, std::size_t k0, std::size_t kn, PanelBlock32* panel) {
+            packPanelBlock32<Block>(w, rb, p0, nRows, k0, kn, panel);
+        },
+        [&](const PanelBlock32* panel, std::size_t kn, std::size_t k0, std::size_t p0, std::size_t nRows, bool first) {
+            panelFn(panel, kn, x + k0, nb, nt, y + p0, ys, nRows, first);
+        });
+}
+
+template <typename Panel>
+void q4kGemm(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const BlockQ8_K* x, std::size_t nt,
+             std::size_t nb, float* y, std::size_t ys, Panel panelFn)
+{
+    gemmPanels<PanelQ4K, kPanelChunkSuper>(
+        r0, r1, nb,
+        [&](std::size_t p0, std::size_t nRows, std::size_t k0, std::size_t kn, PanelQ4K* panel) {
+            packPanelQ4K(w, rb, p0, nRows, k0, kn, panel);
+        },
+        [&](const PanelQ4K* panel, std::size_t kn, std::size_t k0, std::size_t p0, std::size_t nRows, bool first) {
+            panelFn(panel, kn, x + k0, nb, nt, y + p0, ys, nRows, first);
+        });
+}
+
+void q8_0GemmNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                  std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    block32Gemm<BlockQ8_0>(w, rb, r0, r1, x, nt, nb, y, ys, baseline::block32PanelNeon<2>);
+}
+void q4_0GemmNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                  std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    block32Gemm<BlockQ4_0>(w, rb, r0, r1, x, nt, nb, y, ys, baseline::block32PanelNeon<8>);
+}
+void q4_kGemmNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const BlockQ8_K* x, std::size_t nt,
+                  std::size_t nb, float* y, std::size_t ys)
+{
+    q4kGemm(w, rb, r0, r1, x, nt, nb, y, ys, baseline::q4kPanelNeon);
+}
+void q8_0GemmSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                  std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    block32Gemm<BlockQ8_0>(w, rb, r0, r1, x, nt, nb, y, ys, dotprod::block32PanelNeon<8>);
+}
+void q4_0GemmSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                  std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    block32Gemm<BlockQ4_0>(w, rb, r0, r1, x, nt, nb, y, ys, dotprod::block32PanelNeon<8>);
+}
+void q4_kGemmSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const BlockQ8_K* x, std::size_t nt,
+                  std::size_t nb, float* y, std::size_t ys)
+{
+    q4kGemm(w, rb, r0, r1, x, nt, nb, y, ys, dotprod::q4kPanelNeon);
+}
 
 // Quantised rows: W (r0..r1 rows of Q8_0/Q4_0 blocks) @ x (nTokens, nBlocks activation blocks).
 // References: q8_0Rows / q4_0Rows in arch/generic/kernels-generic.cpp.
@@ -353,6 +473,9 @@ const KernelTable* armNeonKernels()
         .f32 = f32RowsNeon,
         .f16 = f16RowsNeon,
         .quantizeActivations = quantizeActivationsNeon,
+        .q8_0Gemm = q8_0GemmNeon,
+        .q4_0Gemm = q4_0GemmNeon,
+        .q4_kGemm = q4_kGemmNeon,
     });
     return &table;
 }
@@ -376,6 +499,9 @@ const KernelTable* armNeonDotprodKernels()
         .f32 = f32RowsNeon,
         .f16 = f16RowsNeon,
         .quantizeActivations = quantizeActivationsNeon,
+        .q8_0Gemm = q8_0GemmSdot,
+        .q4_0Gemm = q4_0GemmSdot,
+        .q4_kGemm = q4_kGemmSdot,
     });
     return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) ? &table : nullptr;
 }
