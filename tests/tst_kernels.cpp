@@ -602,8 +602,12 @@ private slots:
                                         .arg(y[i])
                                         .arg(twin[i])));
         }
-#if defined(__x86_64__)
-        QVERIFY2(tablesWithGemm >= 1, "expected a SIMD GEMM on this architecture");
+#if defined(__x86_64__) || defined(__aarch64__)
+        // Every SIMD table this CPU runs (AVX2, AVX2-VNNI; NEON, NEON dotprod) has its own GEMM.
+        QVERIFY2(tablesWithGemm >= 1 && tablesWithGemm == static_cast<int>(availableKernels().size()) - 1,
+                 qPrintable(QStringLiteral("%1 of %2 SIMD tables have a GEMM for this type")
+                                .arg(tablesWithGemm)
+                                .arg(availableKernels().size() - 1)));
 #endif
         const WeightView view{type, w.data(), R, C};
         std::vector<float> one(T * R), two(T * R);
