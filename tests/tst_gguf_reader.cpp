@@ -545,7 +545,8 @@ void TstGgufReader::truncatedCopyIsRejectedAtEveryOffset_data()
         const GgufFile f(path);
         const auto size = qint64(f.fileSizeBytes());
         const auto data = qint64(f.dataOffset());
-        const auto row = [&](const char* what, QList<qint64> offsets) {
+        // Init-captures: clang before 16 cannot capture a structured binding (P1091R3).
+        const auto row = [name = name, path = path](const char* what, QList<qint64> offsets) {
             QTest::addRow("%s: %s", name, what) << qs(path) << offsets;
         };
         row("every byte of the first 512", range(0, 512, 1));
