@@ -95,6 +95,7 @@ model = "models/m.gguf"
 memory_budget = "1.5G"
 strategy = "sequential"
 threads = 2
+weight_reads = "direct"
 [generation]
 prompt = "Hi"
 max_tokens = 7
@@ -121,6 +122,8 @@ chat_prompts = ["Hi", "Tell me a story"]
         QCOMPARE(*c.memoryBudgetBytes, 1536ull << 20);
         QCOMPARE(c.strategy, std::string("sequential"));
         QCOMPARE(*c.threads, 2);
+        QCOMPARE(c.weightReads, std::string("direct"));
+        QVERIFY(!c.memoryBudgetAuto);
         QCOMPARE(c.generation.prompt, std::string("Hi"));
         QCOMPARE(c.generation.maxTokens, 7u);
         QCOMPARE(c.generation.temperature, 1.0);
@@ -146,6 +149,26 @@ chat_prompts = ["Hi", "Tell me a story"]
         QCOMPARE(*parseConfig("engine.memory_budget = 1048576", "a.toml").memoryBudgetBytes, 1048576ull);
         QCOMPARE(*parseConfig("engine.memory_budget = \"64M\"", "a.toml").memoryBudgetBytes, 64ull << 20);
         QCOMPARE(*parseConfig("engine.memory_budget = \"512KiB\"", "a.toml").memoryBudgetBytes, 512ull << 10);
+    }
+
+    void autoStrategyBudgetAndReadsAreAccepted()
+    {
+        const Config c =
+            parseConfig("[engine]\nstrategy = \"auto\"\nmemory_budget = \"auto\"\nweight_reads = \"auto\"\n", "a.toml");
+        QCOMPARE(c.strategy, std::string("auto"));
+        QVERIFY(c.memoryBudgetAuto);
+        QVERIFY(!c.memoryBudgetBytes);  // resolved by the command when it starts, not here
+        QCOMPARE(c.weightReads, std::string("auto"));
+        QVERIFY(c.isSet("engine.memory_budget"));
+        QCOMPARE(parseConfig("engine.weight_reads = \"buffered\"", "a.toml").weightReads, std::string("buffered"));
+        // Defaults when the keys are absent: a named strategy, no budget, reads decided per run.
+        const Config d = parseConfig("", "a.toml");
+        QCOMPARE(d.strategy, std::string("greedy-grouping"));
+        QVERIFY(!d.memoryBudgetAuto);
+        QCOMPARE(d.weightReads, std::string("auto"));
+        // A later size replaces an earlier "auto" only through TOML's rules (a duplicate key is an
+        // error), so "auto" and a byte count never both hold.
+        QVERIFY(errorFor("[engine]\nmemory_budget = \"auto\"\nmemory_budget = \"1G\"\n").has_value());
     }
 
     void badConfigFailsWithFileLineAndKey_data()
@@ -232,6 +255,25 @@ chat_prompts = ["Hi", "Tell me a story"]
         QTest::newRow("unknown_strategy") << "[engine]\nstrategy = \"greedy\"\n"
                                           << 2 << 12 << "engine.strategy"
                                           << "'greedy' is not one of sequential";
+        QTest::newRow("unknown_strategy_lists_auto") << "[engine]\nstrategy = \"fastest\"\n"
+                                                     << 2 << 12 << "engine.strategy"
+                                                     << "'fastest' is not one of sequential, greedy-grouping, "
+                                                        "speculative-prefetch, auto";
+        QTest::newRow("strategy_auto_typo") << "[engine]\nstrategy = \"atuo\"\n"
+                                            << 2 << 12 << "engine.strategy"
+                                            << "did you mean 'auto'?";
+        QTest::newRow("budget_auto_typo") << "[engine]\nmemory_budget = \"automatic\"\n"
+                                          << 2 << 17 << "engine.memory_budget"
+                                          << "invalid byte size 'automatic'";
+        QTest::newRow("budget_not_a_size_mentions_auto") << "[engine]\nmemory_budget = true\n"
+                                                         << 2 << 17 << "engine.memory_budget"
+                                                         << "a number of bytes or \"auto\", got a boolean";
+        QTest::newRow("unknown_weight_reads") << "[engine]\nweight_reads = \"odirect\"\n"
+                                              << 2 << 16 << "engine.weight_reads"
+                                              << "'odirect' is not one of auto, direct, buffered";
+        QTest::newRow("wrong_type_weight_reads") << "[engine]\nweight_reads = 1\n"
+                                                 << 2 << 16 << "engine.weight_reads"
+                                                 << "expected a string, got an integer";
         QTest::newRow("strategy_typo") << "[engine]\nstrategy = \"sequentail\"\n"
                                        << 2 << 12 << "engine.strategy"
                                        << "did you mean 'sequential'?";

@@ -81,6 +81,41 @@ private slots:
         QVERIFY2(r.err.contains(QLatin1String("\"strategy\":\"greedy-grouping\"")), qPrintable(r.err));
     }
 
+    void fileCanChooseAutoStrategyBudgetAndReads()
+    {
+        const QString model = edgert::test::sharedModel(QStringLiteral("tinystories-656k-q8_0.gguf"));
+        EDGERT_REQUIRE_FILE(model);
+        QTemporaryDir dir;
+        const QString cfg = writeFile(dir, QStringLiteral("auto.toml"),
+                                      "[engine]\nmodel = \"" + model.toUtf8() +
+                                          "\"\nstrategy = \"auto\"\nmemory_budget = \"auto\"\n"
+                                          "weight_reads = \"buffered\"\nthreads = 1\n[generation]\nmax_tokens = 6\n");
+        const auto r = runCli({QStringLiteral("run"), QStringLiteral("-c"), cfg, QStringLiteral("--ids"),
+                               QStringLiteral("--report"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        // The budget came from the machine, the strategy from the cost model, the reads as asked.
+        QVERIFY2(r.err.contains(QLatin1String("memory budget auto: ")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("\"strategy_auto\":\"")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("\"weight_reads\":\"buffered\"")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("\"weight_reads_reason\":\"--weight-reads buffered\"")),
+                 qPrintable(r.err));
+        const auto& golden = edgert::test::goldenIdsTinyStories656K();
+        QCOMPARE(ids(r.out).size(), 6);
+        for (int i = 0; i < 6; ++i) QCOMPARE(ids(r.out)[i].toInt(), golden[static_cast<std::size_t>(i)]);
+    }
+
+    void badAutoValueNamesFileKeyAndAllowedValues()
+    {
+        QTemporaryDir dir;
+        const QString cfg = writeFile(dir, QStringLiteral("bad.toml"), "[engine]\nweight_reads = \"cached\"\n");
+        const auto r = runCli({QStringLiteral("run"), QStringLiteral("-c"), cfg});
+        QVERIFY2(r.exitCode == 1, qPrintable(r.err));
+        QVERIFY2(r.err.contains(cfg + QStringLiteral(":2:16: engine.weight_reads: 'cached' is not one of auto, direct, "
+                                                     "buffered")),
+                 qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+
     void shippedPresetRuns()
     {
         const QString model = edgert::test::sharedModel(QStringLiteral("tinystories-656k-q8_0.gguf"));

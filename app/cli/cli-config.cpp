@@ -37,8 +37,11 @@ QStringList configArguments(const Config& config, ConfigUse use)
     const auto& g = config.generation;
     add("engine.model", "model", QString::fromStdString(config.modelPath));
     add("engine.threads", "threads", QString::number(config.threads.value_or(0)));
+    add("engine.weight_reads", "weight-reads", QString::fromStdString(config.weightReads));
+    const QString budget =
+        config.memoryBudgetAuto ? QStringLiteral("auto") : QString::number(config.memoryBudgetBytes.value_or(0));
     if (use == ConfigUse::Run) {
-        add("engine.memory_budget", "memory-budget", QString::number(config.memoryBudgetBytes.value_or(0)));
+        add("engine.memory_budget", "memory-budget", budget);
         add("engine.strategy", "strategy", QString::fromStdString(config.strategy));
         add("generation.prompt", "prompt", QString::fromStdString(g.prompt));
         add("generation.max_tokens", "max-tokens", QString::number(g.maxTokens));
@@ -52,7 +55,7 @@ QStringList configArguments(const Config& config, ConfigUse use)
         add("thermal.hard_limit_c", "hard-limit", number(config.thermal.hardLimitC));
         add("monitor.root", "sysfs-root", QString::fromStdString(config.monitor.root));
     } else {
-        add("engine.memory_budget", "sweep-memory", QString::number(config.memoryBudgetBytes.value_or(0)));
+        add("engine.memory_budget", "sweep-memory", budget);
         add("engine.strategy", "strategies", QString::fromStdString(config.strategy));
         add("generation.batch", "batch", QString::number(g.batch));
     }

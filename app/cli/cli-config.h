@@ -20,9 +20,9 @@ namespace edgert::cli {
 
 /// Which command reads the file: decides which settings map to which of its options.
 enum class ConfigUse {
-    Run,        ///< edge-rt run: engine.*, generation.*, thermal.*, monitor.root
+    Run,        ///< edge-rt run and chat: engine.*, generation.*, thermal.*, monitor.root
     Benchmark,  ///< edge-rt benchmark: engine.model, engine.memory_budget (sweep), engine.strategy,
-                ///< engine.threads, generation.batch
+                ///< engine.threads, engine.weight_reads, generation.batch
 };
 
 /// The -c/--config FILE option.

@@ -1,7 +1,7 @@
 // edge-rt configuration files (TOML): the settings `edge-rt run -c FILE`, `edge-rt benchmark -c
 // FILE` and `edge-rt-dashboard -c FILE` start from; command-line flags override them.
 //
-//   [engine]      model, memory_budget, strategy, threads
+//   [engine]      model, memory_budget, strategy, threads, weight_reads
 //   [generation]  prompt, max_tokens, temperature, top_k, top_p, seed, context, batch
 //   [monitor]     period_ms, root
 //   [thermal]     soft_limit_c, hard_limit_c
@@ -28,8 +28,12 @@ struct Config {
     // [engine]
     std::string modelPath;                           ///< engine.model; relative to the file's folder; "": default model
     std::optional<std::uint64_t> memoryBudgetBytes;  ///< engine.memory_budget ("512M" or bytes); none: all resident
-    std::string strategy = "greedy-grouping";        ///< engine.strategy: a partition strategy name
-    std::optional<int> threads;                      ///< engine.threads, 1..256; none: physical cores
+    /// engine.memory_budget = "auto": what MemAvailable / the cgroup leaves, minus headroom
+    /// (edgert/auto-choice.h), resolved by the command when it starts; memoryBudgetBytes is then none.
+    bool memoryBudgetAuto = false;
+    std::string strategy = "greedy-grouping";  ///< engine.strategy: a partition strategy name or "auto"
+    std::optional<int> threads;                ///< engine.threads, 1..256; none: physical cores
+    std::string weightReads = "auto";          ///< engine.weight_reads: "auto", "direct" (O_DIRECT) or "buffered"
 
     struct Generation {
         std::string prompt;                          ///< generation.prompt; "": start from BOS

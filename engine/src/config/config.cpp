@@ -153,23 +153,38 @@ const std::vector<KeyDef>& schema()
         {"engine", "memory_budget",
          [](const Field& f, Config& c) {
              std::uint64_t bytes = 0;
+             if (f.node().is_string() && f.string() == "auto") {
+                 c.memoryBudgetAuto = true;
+                 c.memoryBudgetBytes.reset();
+                 return;
+             }
              if (f.node().is_integer()) {
                  bytes = static_cast<std::uint64_t>(f.integer(1, std::numeric_limits<std::int64_t>::max()));
              } else if (f.node().is_string()) {
                  try {
                      bytes = parseByteSize(f.string());
                  } catch (const UsageError& e) {
-                     f.fail(e.what());
+                     f.fail(std::string(e.what()) + ", or \"auto\"");
                  }
              } else {
-                 f.fail("expected a size such as \"512M\" or a number of bytes, got " + typeName(f.node().type()));
+                 f.fail("expected a size such as \"512M\", a number of bytes or \"auto\", got " +
+                        typeName(f.node().type()));
              }
              if (bytes < kMinBudgetBytes || bytes > kMaxBudgetBytes)
                  f.fail("must be from 64K to 1T, got " + formatBytes(bytes) + " (" + std::to_string(bytes) + " bytes)");
              c.memoryBudgetBytes = bytes;
          }},
-        {"engine", "strategy", [](const Field& f, Config& c) { c.strategy = f.choice(strategyNames()); }},
+        {"engine", "strategy",
+         [](const Field& f, Config& c) {
+             auto allowed = strategyNames();
+             allowed.emplace_back("auto");
+             c.strategy = f.choice(allowed);
+         }},
         {"engine", "threads", [](const Field& f, Config& c) { c.threads = static_cast<int>(f.integer(1, 256)); }},
+        {"engine", "weight_reads",
+         [](const Field& f, Config& c) {
+             c.weightReads = f.choice({"auto", "direct", "buffered"});
+         }},
         {"generation", "prompt", [](const Field& f, Config& c) { c.generation.prompt = f.string(); }},
         {"generation", "max_tokens",
          [](const Field& f, Config& c) { c.generation.maxTokens = static_cast<std::uint32_t>(f.integer(1, 1 << 20)); }},
