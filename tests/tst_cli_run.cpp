@@ -3,6 +3,7 @@
 #include "test-support.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -111,6 +112,98 @@ private slots:
         }
         QVERIFY2(!o.err.contains(QLatin1Char('\r')), qPrintable(o.err));
         QVERIFY2(o.err.contains(QStringLiteral("fastest decode:")), qPrintable(o.err));  // the summary, on stderr
+    }
+
+    // benchmark --strategies auto: the auto row runs what the cost model picks at the sweep's budget
+    // and says what that was and its decode as a share of the best other row of the same threads
+    // and budget, in CSV (two more columns), JSON (auto_* fields) and the table's notes. At a budget
+    // where something streams the pick must be one of the strategies and the auto row's plan that
+    // strategy's plan (same groups and streamed bytes as the named row).
+    void benchmarkAutoRowNamesItsPickAndShareOfTheBest()
+    {
+        const QString model = edgert::test::sharedModel("stories260K.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        const QStringList common = {QStringLiteral("benchmark"),
+                                    QStringLiteral("--model"),
+                                    model,
+                                    QStringLiteral("--strategies"),
+                                    QStringLiteral("sequential,greedy-grouping,speculative-prefetch,auto"),
+                                    QStringLiteral("--sweep-memory"),
+                                    QStringLiteral("full,600K"),
+                                    QStringLiteral("--threads"),
+                                    QStringLiteral("1"),
+                                    QStringLiteral("-p"),
+                                    QStringLiteral("8"),
+                                    QStringLiteral("-n"),
+                                    QStringLiteral("8"),
+                                    QStringLiteral("-r"),
+                                    QStringLiteral("1")};
+        const auto csv = runCli(common + QStringList{QStringLiteral("--output"), QStringLiteral("csv")});
+        QVERIFY2(csv.exitCode == 0, qPrintable(csv.err));
+        const QStringList lines = csv.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + 4 * 2);
+        const QStringList header = lines.first().split(QLatin1Char(','));
+        const auto column = [&](const char* name) { return static_cast<int>(header.indexOf(QLatin1String(name))); };
+        QVERIFY(column("auto_strategy") > 0 && column("auto_pct_of_best") > 0);
+        const QStringList names = {QStringLiteral("sequential"), QStringLiteral("greedy-grouping"),
+                                   QStringLiteral("speculative-prefetch")};
+        int autoRows = 0;
+        for (const QString& line : lines.mid(1)) {
+            const QStringList f = line.split(QLatin1Char(','));
+            QCOMPARE(f.size(), header.size());
+            if (f.first() != QLatin1String("auto")) {
+                QVERIFY2(f.at(column("auto_strategy")).isEmpty(), qPrintable(line));
+                continue;
+            }
+            ++autoRows;
+            const QString picked = f.at(column("auto_strategy"));
+            QVERIFY2(names.contains(picked), qPrintable(line));
+            bool ok = false;
+            const double percent = f.at(column("auto_pct_of_best")).toDouble(&ok);
+            QVERIFY2(ok && percent > 0, qPrintable(line));
+            // The named row of the pick at the same budget plans the same groups and streamed bytes.
+            bool matched = false;
+            for (const QString& other : lines.mid(1)) {
+                const QStringList g = other.split(QLatin1Char(','));
+                if (g.first() != picked || g.at(column("budget_bytes")) != f.at(column("budget_bytes"))) continue;
+                QCOMPARE(g.at(column("groups")), f.at(column("groups")));
+                QCOMPARE(g.at(column("streamed_mib_per_pass")), f.at(column("streamed_mib_per_pass")));
+                matched = true;
+            }
+            QVERIFY2(matched, qPrintable(line));
+        }
+        QCOMPARE(autoRows, 2);
+        QVERIFY2(csv.err.contains(QLatin1String("strategy auto rows")), qPrintable(csv.err));
+        QVERIFY2(csv.err.contains(QLatin1String("of the best")), qPrintable(csv.err));
+
+        const auto json = runCli(common + QStringList{QStringLiteral("--output"), QStringLiteral("json")});
+        QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+        const auto results =
+            QJsonDocument::fromJson(json.out.toUtf8()).object().value(QLatin1String("results")).toArray();
+        QCOMPARE(results.size(), 8);
+        int jsonAuto = 0;
+        for (const auto& v : results) {
+            const QJsonObject r = v.toObject();
+            if (r.value(QLatin1String("strategy")).toString() != QLatin1String("auto")) {
+                QVERIFY(!r.contains(QLatin1String("auto_strategy")));
+                continue;
+            }
+            ++jsonAuto;
+            QVERIFY(names.contains(r.value(QLatin1String("auto_strategy")).toString()));
+            QVERIFY(!r.value(QLatin1String("auto_choice")).toString().isEmpty());
+            QVERIFY(names.contains(r.value(QLatin1String("auto_best_strategy")).toString()));
+            QVERIFY(r.value(QLatin1String("auto_percent_of_best")).toDouble() > 0);
+        }
+        QCOMPARE(jsonAuto, 2);
+
+        const auto table = runCli(common);
+        QVERIFY2(table.exitCode == 0, qPrintable(table.err));
+        QVERIFY2(
+            QRegularExpression(QStringLiteral("\\nauto .* picked (sequential|greedy-grouping|speculative-prefetch): "
+                                              "[0-9.]+% of the best"))
+                .match(table.out)
+                .hasMatch(),
+            qPrintable(table.out));
     }
 
     // Under a German locale (decimal comma) the CSV keeps one field per column and the JSON report

@@ -70,6 +70,11 @@ struct Row {
     double overlapPercent = -1;
     bool directReads = false;   // layer groups read with O_DIRECT (after any fallback)
     std::string weightReadWhy;  // --weight-reads: why direct or buffered; a fallback note
+    // --strategies auto: the row ran the strategy the cost model picked (autoPicked) at this
+    // budget; after the sweep, its decode as a share of the best other row of the same threads
+    // and budget (autoBest; < 0 when the sweep has no other row there).
+    std::string autoPicked, autoChoice, autoBest;
+    double autoPercentOfBest = -1;
     QJsonArray timeline;
     int repetitions = 0;       // completed (the interrupted one is not counted)
     bool interrupted = false;  // a signal stopped this combination before all repetitions ran
@@ -127,7 +132,9 @@ int benchmarkCommand(const QStringList& arguments)
         {
             {QStringLiteral("model"), QStringLiteral("Model file (default: $EDGERT_MODEL or the default model)."),
              QStringLiteral("path")},
-            {QStringLiteral("strategies"), QStringLiteral("Comma-separated strategies (default: all)."),
+            {QStringLiteral("strategies"),
+             QStringLiteral("Comma-separated strategies, and 'auto' for a row that runs what the cost model picks, "
+                            "compared with the best other row (default: the three strategies)."),
              QStringLiteral("list")},
             {QStringLiteral("sweep-memory"),
              QStringLiteral("Comma-separated budgets, e.g. 256M,512M,1G, 'min', 'full' or 'auto' (default: full)."),
@@ -180,7 +187,8 @@ int benchmarkCommand(const QStringList& arguments)
     std::vector<std::string> strategies = parser.isSet(QStringLiteral("strategies"))
                                               ? splitList(parser.value(QStringLiteral("strategies")))
                                               : strategyNames();
-    for (const auto& s : strategies) makeStrategy(s);  // validates names up front
+    for (const auto& s : strategies)
+        if (s != "auto") makeStrategy(s);  // validates names up front
     std::vector<int> threadCounts;
     if (parser.isSet(QStringLiteral("threads"))) {
         for (const auto& t : splitList(parser.value(QStringLiteral("threads")))) {
@@ -243,22 +251,44 @@ int benchmarkCommand(const QStringList& arguments)
         for (const auto& name : strategies)
             for (const auto& spec : budgetSpecs) {
                 if (InterruptScope::requested()) break;
-                const auto strategy = makeStrategy(name);
                 Row row;
                 row.strategy = name;
                 row.budgetSpec = spec;
                 row.threads = threads;
-                row.budget = spec == "min"    ? strategy->minimumBudget(input)
-                             : spec == "full" ? fullBudget(*strategy, input)
-                                              : std::stoull(spec);
+                std::unique_ptr<PartitionStrategy> strategy;
+                if (name == "auto") {
+                    // The smallest budget any strategy plans at ("min"), the one that keeps every
+                    // weight resident in the fewest groups ("full"), or the sweep's bytes.
+                    std::uint64_t least = ~0ull;
+                    for (const auto& n : strategyNames())
+                        least = std::min(least, makeStrategy(n)->minimumBudget(input));
+                    row.budget = spec == "min"    ? least
+                                 : spec == "full" ? fullBudget(*makeStrategy("greedy-grouping"), input)
+                                                  : std::stoull(spec);
+                } else {
+                    strategy = makeStrategy(name);
+                    row.budget = spec == "min"    ? strategy->minimumBudget(input)
+                                 : spec == "full" ? fullBudget(*strategy, input)
+                                                  : std::stoull(spec);
+                }
                 ++done;
                 std::fprintf(stderr, progressOnTty ? "\r[%zu/%zu] %s, %s, %s ...        " : "[%zu/%zu] %s, %s, %s\n",
                              done, total, name.c_str(), formatBytes(row.budget).c_str(),
                              countOf(static_cast<unsigned>(threads), "thread", "threads").c_str());
                 std::fflush(stderr);
                 try {
-                    const WeightReadChoice reads = resolveWeightReads(
-                        weightReads, row.budget, strategy->plan(input, row.budget).streamedBytesPerPass);
+                    // One path with run/chat (edgert/auto-choice.h): auto measures the bandwidths
+                    // when something would stream, then this row runs its pick like any other.
+                    const RunChoice choice = resolveRunChoice(
+                        input, name, row.budget, weightReads, [&](std::uint64_t budgetBytes, bool direct) {
+                            return probeMachineBandwidth(modelPath, threads, budgetBytes, direct);
+                        });
+                    if (!strategy) {
+                        strategy = makeStrategy(choice.strategy);
+                        row.autoPicked = choice.strategy;
+                        row.autoChoice = choice.autoChoice;
+                    }
+                    const WeightReadChoice& reads = choice.reads;
                     row.weightReadWhy = reads.reason;
                     auto planned =
                         IdleEngine(graph, EngineOptions{threads, reads.direct}).plan(*strategy, row.budget, shape);
@@ -337,6 +367,22 @@ int benchmarkCommand(const QStringList& arguments)
                 }
             }
     if (progressOnTty) std::fprintf(stderr, "\r%60s\r", "");
+
+    // --strategies auto: each auto row against the best named strategy of its threads and budget.
+    bool hasAuto = false;
+    for (auto& a : rows) {
+        if (a.strategy != "auto") continue;
+        hasAuto = true;
+        if (!a.error.empty() || a.repetitions == 0) continue;
+        const Row* best = nullptr;
+        for (const auto& r : rows)
+            if (r.strategy != "auto" && r.threads == a.threads && r.budgetSpec == a.budgetSpec && r.error.empty() &&
+                r.repetitions > 0 && (!best || r.decode.mean > best->decode.mean))
+                best = &r;
+        if (!best || best->decode.mean <= 0) continue;
+        a.autoBest = best->strategy;
+        a.autoPercentOfBest = 100.0 * a.decode.mean / best->decode.mean;
+    }
 
     // ---- roofline ---------------------------------------------------------------------------
     std::map<int, double> memoryBandwidth;
@@ -420,6 +466,14 @@ int benchmarkCommand(const QStringList& arguments)
             if (r.overlapPercent >= 0) o[QStringLiteral("prefetch_overlap_percent")] = r.overlapPercent;
             o[QStringLiteral("weight_reads")] = r.directReads ? QStringLiteral("direct") : QStringLiteral("buffered");
             o[QStringLiteral("weight_reads_reason")] = QString::fromStdString(r.weightReadWhy);
+            if (!r.autoPicked.empty()) {
+                o[QStringLiteral("auto_strategy")] = QString::fromStdString(r.autoPicked);
+                o[QStringLiteral("auto_choice")] = QString::fromStdString(r.autoChoice);
+                if (r.autoPercentOfBest >= 0) {
+                    o[QStringLiteral("auto_best_strategy")] = QString::fromStdString(r.autoBest);
+                    o[QStringLiteral("auto_percent_of_best")] = r.autoPercentOfBest;
+                }
+            }
             if (roofline) {
                 o[QStringLiteral("decode_gb_per_second")] = achievedGBs(r);
                 o[QStringLiteral("memory_bandwidth_gb_per_second")] = memoryBandwidth[r.threads] / 1e9;
@@ -462,17 +516,19 @@ int benchmarkCommand(const QStringList& arguments)
         std::printf(
             "strategy,budget_bytes,threads,groups,streamed_groups,pinned_mib,streamed_mib_per_pass,pool_peak_mib,"
             "peak_rss_mib,load_ms,prefill_tok_s,prefill_sd,decode_tok_s,decode_sd,overlap_pct,repetitions,"
-            "interrupted%s\n",
-            roofline ? ",decode_gb_s,mem_bw_gb_s,disk_bound_tok_s" : "");
+            "interrupted%s%s\n",
+            roofline ? ",decode_gb_s,mem_bw_gb_s,disk_bound_tok_s" : "",
+            hasAuto ? ",auto_strategy,auto_pct_of_best" : "");
     else
         std::printf("%-21s %9s %3s %6s %9s %9s %8s %8s %8s %16s %16s%s\n", "strategy", "budget", "thr", "groups",
                     "pinned MiB", "stream MiB", "pool MiB", "RSS MiB", "load ms", "prefill tok/s", "decode tok/s",
                     roofline ? "   decode GB/s (% of mem BW)  disk-bound tok/s" : "");
     for (const auto& r : rows) {
         if (!r.error.empty()) {
-            if (csv)
-                std::printf("%s,%llu,%d,,,,,,,,,,,,,,\n", r.strategy.c_str(), static_cast<unsigned long long>(r.budget),
-                            r.threads);
+            if (csv)  // every column of the header, empty
+                std::printf("%s,%llu,%d,,,,,,,,,,,,,,%s%s\n", r.strategy.c_str(),
+                            static_cast<unsigned long long>(r.budget), r.threads, roofline ? ",,," : "",
+                            hasAuto ? ",," : "");
             else
                 std::printf("%-21s %9s %3d  cannot plan: %s\n", r.strategy.c_str(), formatBytes(r.budget).c_str(),
                             r.threads, r.error.c_str());
@@ -487,6 +543,10 @@ int benchmarkCommand(const QStringList& arguments)
             std::printf(",%d,%d", r.repetitions, r.interrupted ? 1 : 0);
             if (roofline)
                 std::printf(",%.2f,%.2f,%.2f", achievedGBs(r), memoryBandwidth[r.threads] / 1e9, diskBoundTokS(r));
+            if (hasAuto) {
+                std::printf(",%s,", r.autoPicked.c_str());
+                if (r.autoPercentOfBest >= 0) std::printf("%.1f", r.autoPercentOfBest);
+            }
             std::printf("\n");
             continue;
         }
@@ -503,6 +563,11 @@ int benchmarkCommand(const QStringList& arguments)
                         100.0 * achievedGBs(r) * 1e9 / memoryBandwidth[r.threads]);
             if (r.streamedBytesPerPass)
                 std::printf("   %8.1f (achieved %4.1f%%)", diskBoundTokS(r), 100.0 * r.decode.mean / diskBoundTokS(r));
+        }
+        if (!r.autoPicked.empty()) {
+            std::printf("   picked %s", r.autoPicked.c_str());
+            if (r.autoPercentOfBest >= 0)
+                std::printf(": %.1f%% of the best (%s)", r.autoPercentOfBest, r.autoBest.c_str());
         }
         if (r.interrupted) std::printf("   interrupted after %d of %d repetitions", r.repetitions, reps);
         std::printf("\n");
@@ -572,7 +637,7 @@ int benchmarkCommand(const QStringList& arguments)
                 std::uint64_t budget = 0;
                 bool direct = false;
                 for (const auto& r : rows) {
-                    if (r.threads != t || r.budgetSpec != spec || !r.error.empty()) continue;
+                    if (r.threads != t || r.budgetSpec != spec || !r.error.empty() || r.strategy == "auto") continue;
                     budget = std::max(budget, r.budget);
                     direct = direct || (r.directReads && r.streamedBytesPerPass > 0);
                     if (!best || r.decode.mean > best->decode.mean) best = &r;
@@ -605,6 +670,26 @@ int benchmarkCommand(const QStringList& arguments)
                     std::fprintf(notes, "  %d thr, %s: %s\n", t, formatBytes(budget).c_str(), e.what());
                 }
             }
+    }
+    if (hasAuto) {
+        std::fprintf(notes,
+                     "\nstrategy auto rows (what the cost model picked and why; %% of the best other row of "
+                     "the same threads and budget):\n");
+        for (const auto& r : rows) {
+            if (r.strategy != "auto") continue;
+            if (!r.error.empty()) {
+                std::fprintf(notes, "  %s, %d thr: %s\n", formatBytes(r.budget).c_str(), r.threads, r.error.c_str());
+                continue;
+            }
+            std::fprintf(notes, "  %s, %d thr: %s\n", formatBytes(r.budget).c_str(), r.threads, r.autoChoice.c_str());
+            if (r.autoPercentOfBest >= 0)
+                std::fprintf(notes, "    measured %.1f tokens/s, best other row %s: auto at %.1f%% of the best%s\n",
+                             r.decode.mean, r.autoBest.c_str(), r.autoPercentOfBest,
+                             r.budgetSpec == "min" ? " (the other rows at their own minimum budgets)" : "");
+            else
+                std::fprintf(notes, "    measured %.1f tokens/s; no other strategy in this sweep to compare with\n",
+                             r.decode.mean);
+        }
     }
     std::fprintf(notes, "\nweight reads (--weight-reads %s):\n", weightReads.c_str());
     for (const auto& r : rows)

@@ -176,42 +176,20 @@ LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
     shape.nBatch =
         std::max<std::uint32_t>(1, std::min({setup.nBatch, shape.nCtx, wanted.nBatch ? wanted.nBatch : shape.nCtx}));
     const PlanInput input = makePlanInput(graph, shape);
-    std::unique_ptr<PartitionStrategy> strategy;
-    if (setup.strategy == "auto") {
-        // Every strategy fits at the budget that keeps everything resident in the fewest groups.
-        out.budgetBytes = setup.budgetBytes ? setup.budgetBytes : fullBudget(*makeStrategy("greedy-grouping"), input);
-        const auto names = strategyNames();
-        const bool streams = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-            const auto s = makeStrategy(n);
-            return s->minimumBudget(input) <= out.budgetBytes && out.budgetBytes < fullBudget(*s, input);
+    const RunChoice choice = resolveRunChoice(
+        input, setup.strategy, setup.budgetBytes, setup.weightReads, [&](std::uint64_t budgetBytes, bool direct) {
+            return probeMachineBandwidth(setup.modelPath, setup.threads, budgetBytes, direct);
         });
-        MachineBandwidth bw;
-        if (streams) {
-            // The read mode of the least-streaming strategy that fits decides the file rate probed.
-            std::uint64_t leastStreamed = ~0ull;
-            for (const auto& n : names) try {
-                    leastStreamed =
-                        std::min(leastStreamed, makeStrategy(n)->plan(input, out.budgetBytes).streamedBytesPerPass);
-                } catch (const BudgetError&) {
-                }
-            const bool direct =
-                leastStreamed != ~0ull && resolveWeightReads(setup.weightReads, out.budgetBytes, leastStreamed).direct;
-            // Measured before the baseline below, so the probe's buffers are not counted as the run's.
-            bw = probeMachineBandwidth(setup.modelPath, setup.threads, out.budgetBytes, direct);
-            out.peakReset = resetPeakRss();
-            out.baselineRssBytes = readProcessMemory().rssBytes.valueOr(0);
-        }
-        const AutoStrategy choice = autoStrategy(input, out.budgetBytes, bw);
-        out.autoChoice = describeAutoChoice(choice, bw);
-        strategy = makeStrategy(choice.name);
-    } else {
-        strategy = makeStrategy(setup.strategy);
-        out.budgetBytes = setup.budgetBytes ? setup.budgetBytes : fullBudget(*strategy, input);
+    if (choice.probed) {
+        // The probe ran before the baseline below, so its buffers are not counted as the run's.
+        out.peakReset = resetPeakRss();
+        out.baselineRssBytes = readProcessMemory().rssBytes.valueOr(0);
     }
-    const WeightReadChoice reads = resolveWeightReads(setup.weightReads, out.budgetBytes,
-                                                      strategy->plan(input, out.budgetBytes).streamedBytesPerPass);
-    idle.setDirectReads(reads.direct);
-    out.weightReadReason = reads.reason;
+    out.budgetBytes = choice.budgetBytes;
+    out.autoChoice = choice.autoChoice;
+    const auto strategy = makeStrategy(choice.strategy);
+    idle.setDirectReads(choice.reads.direct);
+    out.weightReadReason = choice.reads.reason;
 
     // The budget against what the system can give (MemAvailable), before anything is leased.
     const auto memory = readMemoryInfo(setup.sysfsRoot);
@@ -234,38 +212,6 @@ LoadedEngine loadEngine(const GenerationSetup& setup, const char* command,
     out.shape = shape;
     out.loadMs = out.engine->loadMs();
     return out;
-}
-
-MachineBandwidth probeMachineBandwidth(const std::string& modelPath, int threads, std::uint64_t budgetBytes,
-                                       bool directReads)
-{
-    // Small enough not to strain a budget-sized cgroup, larger than the caches of a Pi 4 or a
-    // desktop's last-level cache share.
-    const std::uint64_t memoryProbe = std::clamp<std::uint64_t>(budgetBytes, 32ull << 20, 64ull << 20);
-    MachineBandwidth bw;
-    bw.memoryBytesPerSecond = measureMemoryReadBandwidth(threads, memoryProbe, 3);
-    if (directReads) {
-        // The device's rate (O_DIRECT bypasses the cache); the device copies, so reads overlap compute.
-        bw.fileBytesPerSecond = measureDirectReadBandwidth(modelPath, 0, 64ull << 20);
-        bw.prefetchOverlaps = true;
-    }
-    if (bw.fileBytesPerSecond <= 0) {
-        // Buffered reads copy out of the page cache on a CPU: they overlap compute only on a spare core.
-        bw.fileBytesPerSecond = measureFileReadBandwidth(modelPath, 64ull << 20).warmBytesPerSecond;
-        bw.prefetchOverlaps = threads < static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    }
-    return bw;
-}
-
-WeightReadChoice resolveWeightReads(const std::string& option, std::uint64_t budgetBytes,
-                                    std::uint64_t streamedBytesPerPass)
-{
-    if (option == "direct") return {true, "--weight-reads direct"};
-    if (option == "buffered") return {false, "--weight-reads buffered"};
-    if (option != "auto") throw UsageError("--weight-reads expects auto, direct or buffered, got '" + option + "'");
-    if (streamedBytesPerPass == 0) return chooseWeightReads(0, "", budgetBytes, 0);
-    const AutoBudget available = autoMemoryBudget();
-    return chooseWeightReads(available.availableBytes, available.source, budgetBytes, streamedBytesPerPass);
 }
 
 LoadedEngine::ReadFigures readFigures(const ReadyEngine& engine)

@@ -65,17 +65,6 @@ struct LoadedEngine {
     } reads;
 };
 
-/// The bandwidths --strategy auto feeds its cost model: memory read bandwidth at `threads`
-/// (a buffer of 32-64 MiB, at most about the budget) and the model file's read rate as the run
-/// streams it. Takes ~0.1-0.5 s; called only when some strategy would stream at the budget.
-MachineBandwidth probeMachineBandwidth(const std::string& modelPath, int threads, std::uint64_t budgetBytes,
-                                       bool directReads);
-
-/// --weight-reads: "direct" or "buffered" as asked (reason "--weight-reads direct"), "auto" by
-/// chooseWeightReads() on autoMemoryBudget()'s available bytes. UsageError for another word.
-WeightReadChoice resolveWeightReads(const std::string& option, std::uint64_t budgetBytes,
-                                    std::uint64_t streamedBytesPerPass);
-
 /// Resets peak RSS, measures the baseline, opens setup.modelPath (GGUF, SafeTensors or HF
 /// directory), plans with the shape `shapeFor(tokenizer, model context)` (nCtx: the default
 /// context, replaced by --ctx; nBatch: a cap on --batch, e.g. the prompt's length), warns (or with

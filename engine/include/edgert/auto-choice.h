@@ -5,6 +5,7 @@
 #include "edgert/partition-planner.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -85,5 +86,51 @@ struct WeightReadChoice {
 /// at memory speed. `source` names where availableBytes came from (for the reason).
 WeightReadChoice chooseWeightReads(std::uint64_t availableBytes, const std::string& source, std::uint64_t budgetBytes,
                                    std::uint64_t streamedBytesPerPass);
+
+// ---- a run's choices with every "auto" resolved (engine/src/runtime/auto-run.cpp) ----------
+// One path for `edge-rt run`/`chat`, `benchmark --strategies auto` and the dashboard's bridge.
+
+/// The bandwidths --strategy auto feeds its cost model, measured now: memory read bandwidth at
+/// `threads` (a buffer of 32-64 MiB, about the budget: small enough for a budget-sized cgroup,
+/// larger than a Pi 4's or a desktop's last-level cache share) and the model file's read rate as
+/// the run streams it (O_DIRECT: the device's rate, reads overlap compute; buffered: the
+/// page-cache rate, overlapping only when a core is left over for the prefetch worker). Reads 64
+/// MiB of the file; takes ~0.1-0.5 s. Throws IoError when the file cannot be read.
+MachineBandwidth probeMachineBandwidth(const std::string& modelPath, int threads, std::uint64_t budgetBytes,
+                                       bool directReads);
+
+/// The words `--weight-reads` and `engine.weight_reads` take, in documentation order.
+const std::vector<std::string>& weightReadModes();
+
+/// `mode` "direct" or "buffered" as asked (reason "--weight-reads direct"), "auto" by
+/// chooseWeightReads() on autoMemoryBudget()'s available bytes (read only when something streams).
+/// Throws UsageError for another word (naming the allowed ones).
+WeightReadChoice resolveWeightReads(const std::string& mode, std::uint64_t budgetBytes,
+                                    std::uint64_t streamedBytesPerPass);
+
+/// Measures the bandwidths for a run at `budgetBytes` whose reads are O_DIRECT or not; called only
+/// when some strategy would stream at the budget. (The CLI probes each time; the dashboard's
+/// bridge keeps the figures of its first probe.)
+using BandwidthProbe = std::function<MachineBandwidth(std::uint64_t budgetBytes, bool directReads)>;
+
+/// A run's strategy, budget and weight reads, "auto" resolved.
+struct RunChoice {
+    std::string strategy;           ///< a name of strategyNames()
+    std::uint64_t budgetBytes = 0;  ///< as given, or (given 0) what keeps every weight resident
+    std::string autoChoice;         ///< describeAutoChoice() when the strategy was "auto", else ""
+    double predictedSeconds = 0;    ///< auto: the cost model's decode time per token for its pick
+    WeightReadChoice reads;         ///< for the chosen strategy's plan at budgetBytes
+    bool probed = false;            ///< `probe` ran (its buffers were touched: re-measure a baseline)
+    MachineBandwidth bandwidth;     ///< what the cost model used (zeros when nothing was probed)
+};
+
+/// Resolves `strategy` (a name or "auto"), `budgetBytes` (0: the budget that keeps every weight
+/// resident: the strategy's own, for auto greedy-grouping's) and `weightReads` (weightReadModes()).
+/// For auto, when some strategy would stream at the budget, the file rate probed is that of the
+/// read mode of the least-streaming strategy that fits (what the streamed rows will do); when every
+/// weight stays resident the fewest groups win without probing. Throws UsageError for an unknown
+/// strategy or read mode, BudgetError when nothing (or the named strategy) cannot plan at the budget.
+RunChoice resolveRunChoice(const PlanInput& input, const std::string& strategy, std::uint64_t budgetBytes,
+                           const std::string& weightReads, const BandwidthProbe& probe);
 
 }  // namespace edgert
