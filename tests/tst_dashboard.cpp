@@ -31,6 +31,7 @@
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStackedWidget>
@@ -227,6 +228,46 @@ private slots:
         QCOMPARE(page->budgetSlider()->minimumBytes(),
                  bridge()->budgetRange(QStringLiteral("speculative-prefetch")).minimumBytes);
         QVERIFY(page->summaryLabel()->text().contains(QStringLiteral("prefetch")));
+    }
+
+    // The Plan page offers Auto beside the three strategies: tapping it plans the cost model's
+    // pick and says which it is, the pick is remembered for the next start (QSettings), and a run
+    // reports on the Run page what Auto chose and how the weights were read.
+    void autoButtonPlansThePickAndIsRemembered()
+    {
+        QVERIFY(openWindow());
+        m_window->showPage(MainWindow::Page::Plan);
+        PlanPage* page = m_window->planPage();
+        QPushButton* autoButton = page->strategyPicker()->button(QStringLiteral("auto"));
+        QVERIFY(autoButton);
+        QCOMPARE(autoButton->text(), QStringLiteral("Auto"));
+        QTest::mouseClick(autoButton, Qt::LeftButton);
+        QVERIFY(settled());
+        QCOMPARE(bridge()->strategy(), QStringLiteral("auto"));
+        QCOMPARE(PlanPage::rememberedStrategy(), QStringLiteral("auto"));
+        QTRY_VERIFY(bridge()->autoChoice().valid());
+        QTRY_VERIFY2(page->strategyPicker()->descriptionText().contains(QStringLiteral("Auto chose")),
+                     qPrintable(page->strategyPicker()->descriptionText()));
+        QCOMPARE(page->planView()->plan().strategy, bridge()->autoChoice().strategy.toStdString());
+
+        m_window->showPage(MainWindow::Page::Run);
+        RunPage* run = m_window->runPage();
+        QSignalSpy finished(bridge(), &EngineBridge::finished);
+        run->maxTokensStepper()->setValue(8);
+        QTest::mouseClick(run->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!bridge()->isRunning() && finished.count() == 1, kRunTimeoutMs);
+        QVERIFY2(run->statusLabel()->text().contains(QStringLiteral("Auto chose")),
+                 qPrintable(run->statusLabel()->text()));
+        QVERIFY2(run->statusLabel()->text().contains(QStringLiteral("Weights read")),
+                 qPrintable(run->statusLabel()->text()));
+
+        // Another pick replaces the remembered one; an unknown stored value is ignored.
+        QTest::mouseClick(page->strategyPicker()->button(QStringLiteral("sequential")), Qt::LeftButton);
+        QVERIFY(settled());
+        QCOMPARE(PlanPage::rememberedStrategy(), QStringLiteral("sequential"));
+        QSettings().setValue(QStringLiteral("strategy"), QStringLiteral("fastest"));
+        QCOMPARE(PlanPage::rememberedStrategy(), QString());
+        QSettings().remove(QStringLiteral("strategy"));
     }
 
     void tappingAGroupShowsItsTensors()

@@ -182,6 +182,12 @@ private slots:
                                   << QStringLiteral("--size");
         QTest::newRow("unknown_language")
             << QStringList{QStringLiteral("--lang"), QStringLiteral("fr")} << QStringLiteral("--lang");
+        QTest::newRow("unknown_weight_reads")
+            << QStringList{QStringLiteral("--weight-reads"), QStringLiteral("cached")}
+            << QStringLiteral("--weight-reads expects auto, direct or buffered, got 'cached'");
+        QTest::newRow("unknown_strategy_lists_auto")
+            << QStringList{QStringLiteral("--strategy"), QStringLiteral("fastest")}
+            << QStringLiteral("speculative-prefetch or auto, got 'fastest'");
         QTest::newRow("unknown_theme") << QStringList{QStringLiteral("--theme"), QStringLiteral("pink")}
                                        << QStringLiteral("--theme");
     }

@@ -176,6 +176,84 @@ private:
         }
     }
 
+    // "auto": the plan shown is the cost model's pick, the run executes that plan and streams
+    // the reference ids, and both say what was picked. Which strategy wins at a streaming budget
+    // depends on this machine's measured bandwidth, so only the agreement is checked there; with
+    // every weight resident nothing is measured and the fewest groups win.
+    QCoro::Task<> autoStrategyRunsItsPickCoro(bool streaming)
+    {
+        EngineBridge bridge;
+        QCORO_VERIFY(co_await bridge.openModel(kDefaultModel));
+        bridge.setStrategy(QStringLiteral("auto"));
+        QCORO_COMPARE(bridge.strategy(), QStringLiteral("auto"));
+        // auto's range: wherever some strategy plans, up to every weight resident.
+        quint64 smallest = ~0ull;
+        for (const auto& name : strategyNames())
+            smallest = std::min(smallest, bridge.budgetRange(QString::fromStdString(name)).minimumBytes);
+        QCORO_COMPARE(bridge.budgetRange().minimumBytes, smallest);
+        if (streaming) bridge.setBudgetBytes(bridge.budgetRange().minimumBytes);
+        QCORO_VERIFY(co_await bridge.replan());
+        const AutoChoiceInfo planned = bridge.autoChoice();
+        QCORO_VERIFY(planned.valid());
+        QCORO_COMPARE(planned.strategy.toStdString(), bridge.plan().strategy);
+        QCORO_VERIFY(!planned.detail.isEmpty());
+        QCORO_VERIFY(autoChoiceText(planned).contains(strategyTitle(planned.strategy)));
+        if (streaming) {
+            QCORO_VERIFY(planned.measured);
+            QCORO_VERIFY(bridge.plan().streamedGroupCount() > 0);
+            QCORO_VERIFY(planned.memoryGBPerSecond > 0 && planned.fileGBPerSecond > 0);
+            QCORO_VERIFY(planned.predictedTokensPerSecond > 0);
+        } else {
+            QCORO_VERIFY(!planned.measured);
+            QCORO_COMPARE(planned.strategy, QStringLiteral("greedy-grouping"));
+            QCORO_COMPARE(bridge.plan().groups.size(), std::size_t{1});
+        }
+        RunRequest request;
+        request.maxTokens = kGoldenTokens;
+        const auto report = co_await bridge.run(request);
+        QCORO_VERIFY(report.has_value());
+        QCORO_COMPARE(asInts(report->tokens), test::goldenIdsTinyStories656K());
+        QCORO_COMPARE(report->autoChoice.strategy, planned.strategy);  // the kept bandwidths: the same pick
+        QCORO_COMPARE(report->plan.strategy, bridge.plan().strategy);
+        QCORO_COMPARE(report->plan.groups.size(), bridge.plan().groups.size());
+        QCORO_COMPARE(report->plan.streamedBytesPerPass, bridge.plan().streamedBytesPerPass);
+        QCORO_COMPARE(report->poolEndBytes, quint64{0});
+        // A named strategy reports no auto choice.
+        bridge.setStrategy(QStringLiteral("sequential"));
+        QCORO_VERIFY(co_await bridge.replan());
+        QCORO_VERIFY(!bridge.autoChoice().valid());
+    }
+
+    // setWeightReads reaches the run's engine: O_DIRECT (or the filesystem's refusal, said in the
+    // note) and the page cache, with the same ids; an unknown mode is refused and changes nothing.
+    QCoro::Task<> weightReadsReachTheRunCoro()
+    {
+        EngineBridge bridge;
+        QCORO_VERIFY(co_await bridge.openModel(kDefaultModel));
+        bridge.setStrategy(QStringLiteral("sequential"));
+        bridge.setBudgetBytes(bridge.budgetRange().minimumBytes);  // every group streams
+        RunRequest request;
+        request.maxTokens = kGoldenTokens;
+        bridge.setWeightReads(QStringLiteral("direct"));
+        QCORO_VERIFY(co_await bridge.replan());
+        const auto direct = co_await bridge.run(request);
+        QCORO_VERIFY(direct.has_value());
+        QCORO_COMPARE(asInts(direct->tokens), test::goldenIdsTinyStories656K());
+        QCORO_COMPARE(direct->weightReadReason, QStringLiteral("--weight-reads direct"));
+        QCORO_VERIFY2(direct->directReads || !direct->weightReadNote.isEmpty(), qPrintable(direct->weightReadNote));
+        bridge.setWeightReads(QStringLiteral("buffered"));
+        const auto buffered = co_await bridge.run(request);
+        QCORO_VERIFY(buffered.has_value());
+        QCORO_COMPARE(asInts(buffered->tokens), test::goldenIdsTinyStories656K());
+        QCORO_VERIFY(!buffered->directReads);
+        QCORO_COMPARE(buffered->weightReadReason, QStringLiteral("--weight-reads buffered"));
+        QSignalSpy failures(&bridge, &EngineBridge::failed);
+        bridge.setWeightReads(QStringLiteral("cached"));
+        QCORO_COMPARE(failures.count(), 1);
+        QCORO_VERIFY(failures.at(0).at(0).toString().contains(QStringLiteral("auto, direct or buffered")));
+        QCORO_COMPARE(bridge.weightReads(), QStringLiteral("buffered"));
+    }
+
     QCoro::Task<> stalledGuiHoldsTheRunCloseToTheScreenCoro()
     {
         // The GUI thread stalls for 300 ms on the first token (as on a Pi whose cores are busy
@@ -393,6 +471,18 @@ private slots:
         QCoro::waitFor(runStreamsReferenceTokensCoro(strategy, minimumBudget));
     }
 
+    void autoStrategyRunsItsPick_data()
+    {
+        QTest::addColumn<bool>("streaming");
+        QTest::newRow("all_resident") << false;
+        QTest::newRow("smallest_budget_streams") << true;
+    }
+    void autoStrategyRunsItsPick()
+    {
+        QFETCH(bool, streaming);
+        QCoro::waitFor(autoStrategyRunsItsPickCoro(streaming));
+    }
+    void weightReadsReachTheRun() { QCoro::waitFor(weightReadsReachTheRunCoro()); }
     void stalledGuiHoldsTheRunCloseToTheScreen() { QCoro::waitFor(stalledGuiHoldsTheRunCloseToTheScreenCoro()); }
     void stopMidRunCancelsAndReturnsPool() { QCoro::waitFor(stopMidRunCancelsAndReturnsPoolCoro()); }
     void engineErrorsArriveAsMessages() { QCoro::waitFor(engineErrorsArriveAsMessagesCoro()); }

@@ -50,6 +50,22 @@
         <source>The next streamed group is read on a worker while the current one computes.</source>
         <translation>Die nächste gestreamte Gruppe wird im Hintergrund gelesen, während die aktuelle rechnet.</translation>
     </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>A cost model picks one of the three for the budget from this machine&apos;s measured memory and disk read speed.</source>
+        <translation>Ein Kostenmodell wählt für das Budget eine der drei aus dem gemessenen Speicher- und Lesetempo dieses Geräts.</translation>
+    </message>
+    <message>
+        <source>Auto chose %1: every weight stays resident, so the fewest groups</source>
+        <translation>Auto wählte %1: alle Gewichte bleiben im Speicher, also die wenigsten Gruppen</translation>
+    </message>
+    <message>
+        <source>Auto chose %1: predicted %2 tokens/s (memory %3 GB/s, disk %4 GB/s)</source>
+        <translation>Auto wählte %1: erwartet %2 Tokens/s (Speicher %3 GB/s, Platte %4 GB/s)</translation>
+    </message>
 </context>
 <context>
     <name>Thermal</name>
@@ -130,6 +146,10 @@
     <message>
         <source>The generation failed: %1</source>
         <translation>Die Generierung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Unknown weight-read mode &quot;%1&quot; (auto, direct or buffered).</source>
+        <translation>Unbekannte Leseart für Gewichte „%1“ (auto, direct oder buffered).</translation>
     </message>
 </context>
 <context>
@@ -883,6 +903,22 @@
     <message>
         <source>This model has random weights (edge-rt synth): its text is meaningless. Use it to measure speed and memory.</source>
         <translation>Dieses Modell hat Zufallsgewichte (edge-rt synth): sein Text ist bedeutungslos. Es dient zum Messen von Tempo und Speicher.</translation>
+    </message>
+    <message>
+        <source>Running %1 (chosen by Auto) with a %2 budget…</source>
+        <translation>Läuft: %1 (von Auto gewählt) mit %2 Budget …</translation>
+    </message>
+    <message>
+        <source>Weights read with O_DIRECT (no page-cache copy).</source>
+        <translation>Gewichte mit O_DIRECT gelesen (keine Kopie im Seitencache).</translation>
+    </message>
+    <message>
+        <source>Weights read through the page cache.</source>
+        <translation>Gewichte über den Seitencache gelesen.</translation>
+    </message>
+    <message>
+        <source>O_DIRECT was refused here: %1</source>
+        <translation>O_DIRECT wurde hier abgelehnt: %1</translation>
     </message>
 </context>
 <context>

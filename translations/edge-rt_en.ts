@@ -50,6 +50,22 @@
         <source>The next streamed group is read on a worker while the current one computes.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Auto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A cost model picks one of the three for the budget from this machine&apos;s measured memory and disk read speed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto chose %1: every weight stays resident, so the fewest groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto chose %1: predicted %2 tokens/s (memory %3 GB/s, disk %4 GB/s)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Thermal</name>
@@ -129,6 +145,10 @@
     </message>
     <message>
         <source>The generation failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown weight-read mode &quot;%1&quot; (auto, direct or buffered).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -882,6 +902,22 @@
     </message>
     <message>
         <source>This model has random weights (edge-rt synth): its text is meaningless. Use it to measure speed and memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running %1 (chosen by Auto) with a %2 budget…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights read with O_DIRECT (no page-cache copy).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights read through the page cache.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O_DIRECT was refused here: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -32,7 +32,17 @@ using edgert::qt::ModelInfo;
 namespace {
 constexpr int kRecentModels = 6;
 const auto kRecentKey = QStringLiteral("recentModels");
+const auto kStrategyKey = QStringLiteral("strategy");
 }  // namespace
+
+QString PlanPage::rememberedStrategy()
+{
+    const QString name = QSettings().value(kStrategyKey).toString();
+    if (name == QLatin1String("auto")) return name;
+    for (const auto& known : strategyNames())
+        if (name == QString::fromStdString(known)) return name;
+    return {};  // a stale or edited value is ignored
+}
 
 QStringList PlanPage::recentModels()
 {
@@ -146,7 +156,10 @@ PlanPage::PlanPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
     showGroup(-1);
 
     // Wiring: user -> bridge
-    connect(m_strategy, &StrategyPicker::strategyPicked, m_bridge, &EngineBridge::setStrategy);
+    connect(m_strategy, &StrategyPicker::strategyPicked, this, [this](const QString& name) {
+        QSettings().setValue(kStrategyKey, name);  // the next start begins with it
+        m_bridge->setStrategy(name);
+    });
     connect(m_budget, &BudgetSlider::budgetChanged, this, [this](quint64 bytes) {
         m_userBudget = bytes;
         m_budgetNote->hide();
@@ -162,6 +175,7 @@ PlanPage::PlanPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
     // bridge -> view
     connect(m_bridge, &EngineBridge::modelChanged, this, &PlanPage::showModel);
     connect(m_bridge, &EngineBridge::strategyChanged, this, [this](const QString& name) {
+        m_strategy->setNote({});  // until the new plan says what auto chose
         m_strategy->setStrategy(name);
         applyUserBudget();
     });
@@ -298,6 +312,12 @@ void PlanPage::showPlan(const PartitionPlan& plan)
     text += QStringLiteral(" · ") +
             tr("peak %1 of %2").arg(formatBytes(plan.plannedPeakBytes()), formatBytes(plan.budgetBytes));
     m_summary->setText(text);
+    // With "auto": which strategy this plan is and why (the engine's figures, translated), in
+    // place of auto's explanation under the strategy buttons.
+    const auto& choice = m_bridge->autoChoice();
+    m_strategy->setNote(m_bridge->strategy() == QLatin1String("auto") && choice.valid()
+                            ? edgert::qt::autoChoiceText(choice) + QLatin1Char('.')
+                            : QString());
     if (m_planView->selectedGroup() < 0) showGroup(-1);
 }
 

@@ -40,6 +40,8 @@ public:
     void setLocked(bool locked);
     void applyTheme();
 
+    /// The strategy last picked here ("auto" included; QSettings), "" when none was.
+    static QString rememberedStrategy();
     /// Remembered models, newest first (QSettings).
     static QStringList recentModels();
     static void rememberModel(const QString& path);

@@ -232,9 +232,11 @@ void RunPage::onStarted(const PartitionPlan& plan)
     m_status->setProperty("role", "muted");
     m_status->style()->unpolish(m_status);
     m_status->style()->polish(m_status);
+    const QString strategy = edgert::qt::strategyTitle(QString::fromStdString(plan.strategy));
     m_status->setText(
-        tr("Running %1 with a %2 budget…")
-            .arg(edgert::qt::strategyTitle(QString::fromStdString(plan.strategy)), formatBytes(plan.budgetBytes)));
+        m_bridge->strategy() == QLatin1String("auto")
+            ? tr("Running %1 (chosen by Auto) with a %2 budget…").arg(strategy, formatBytes(plan.budgetBytes))
+            : tr("Running %1 with a %2 budget…").arg(strategy, formatBytes(plan.budgetBytes)));
 }
 
 void RunPage::onToken(const QString& text, int)
@@ -278,6 +280,14 @@ void RunPage::onFinished(const RunReport& report)
                       .arg(loadMs, formatBytes(report.streamedBytesRead))
                 : tr("Loaded in %1 ms, %2 read from disk; %3 still leased from the pool!")
                       .arg(loadMs, formatBytes(report.streamedBytesRead), formatBytes(report.poolEndBytes));
+    // What auto chose, and how the weights were read (O_DIRECT keeps them out of the page cache).
+    if (report.autoChoice.valid())
+        text += QLatin1Char('\n') + edgert::qt::autoChoiceText(report.autoChoice) + QLatin1Char('.');
+    text += QLatin1Char('\n');
+    text += report.directReads ? tr("Weights read with O_DIRECT (no page-cache copy).")
+                               : tr("Weights read through the page cache.");
+    if (!report.weightReadNote.isEmpty())
+        text += QLatin1Char(' ') + tr("O_DIRECT was refused here: %1").arg(report.weightReadNote);
     m_status->setText(text);
 }
 

@@ -7,6 +7,7 @@
 #include "edgert/partition-planner.h"
 
 #include <QButtonGroup>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -24,16 +25,20 @@ StrategyPicker::StrategyPicker(QWidget* parent) : QWidget(parent)
     m_group = new QButtonGroup(this);
     m_group->setExclusive(true);
     int id = 0;
-    for (const auto& name : strategyNames()) {
-        const QString qname = QString::fromStdString(name);
+    QStringList names;
+    for (const auto& name : strategyNames()) names << QString::fromStdString(name);
+    names << QStringLiteral("auto");  // the engine's cost model picks one of the three
+    for (const QString& qname : names) {
         m_names << qname;
         auto* button = new QPushButton(edgert::qt::strategyTitle(qname));
         button->setObjectName(QStringLiteral("segment"));
         button->setCheckable(true);
         button->setProperty("strategy", qname);
         button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        button->setMinimumWidth(0);  // a long title breaks in two lines rather than widening the window
         m_group->addButton(button, id++);
-        row->addWidget(button, 1);
+        // Auto's title is short: the three strategies get the room.
+        row->addWidget(button, qname == QLatin1String("auto") ? 0 : 1);
     }
     column->addLayout(row);
     m_description = new QLabel;
@@ -65,9 +70,40 @@ QPushButton* StrategyPicker::button(const QString& name) const
     return index < 0 ? nullptr : static_cast<QPushButton*>(m_group->button(static_cast<int>(index)));
 }
 
+void StrategyPicker::setNote(const QString& note)
+{
+    m_note = note;
+    showDescription();
+}
+
+QString StrategyPicker::descriptionText() const
+{
+    return m_description->text();
+}
+
 void StrategyPicker::showDescription()
 {
-    m_description->setText(edgert::qt::strategyDescription(strategy()));
+    m_description->setText(m_note.isEmpty() ? edgert::qt::strategyDescription(strategy()) : m_note);
+}
+
+void StrategyPicker::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitTitles();
+}
+
+void StrategyPicker::fitTitles()
+{
+    for (int i = 0; i < m_names.size(); ++i) {
+        auto* b = static_cast<QPushButton*>(m_group->button(i));
+        const QString title = edgert::qt::strategyTitle(m_names[i]);
+        const int room = b->width() - 24;  // the segment's padding and border
+        const qsizetype space = title.lastIndexOf(QLatin1Char(' '));
+        const bool fits = QFontMetrics(b->font()).horizontalAdvance(title) <= room;
+        QString shown = title;
+        if (!fits && space > 0) shown[space] = QLatin1Char('\n');
+        if (b->text() != shown) b->setText(shown);
+    }
 }
 
 }  // namespace edgert::ui

@@ -1,5 +1,6 @@
 #include "dashboard-settings.h"
 
+#include "edgert/auto-choice.h"
 #include "edgert/config.h"
 #include "edgert/error.h"
 #include "edgert/units.h"
@@ -11,7 +12,8 @@ namespace edgert::dashboard {
 namespace {
 
 const QStringList kStrategies = {QStringLiteral("sequential"), QStringLiteral("greedy-grouping"),
-                                 QStringLiteral("speculative-prefetch")};
+                                 QStringLiteral("speculative-prefetch"), QStringLiteral("auto")};
+const QStringList kWeightReads = {QStringLiteral("auto"), QStringLiteral("direct"), QStringLiteral("buffered")};
 
 QString option(const char* name)
 {
@@ -36,10 +38,18 @@ void addOptions(QCommandLineParser& parser)
          QStringLiteral("code")},
         {option("theme"), QStringLiteral("light, dark or system (default)."), QStringLiteral("name")},
         {option("strategy"),
-         QStringLiteral("Partition strategy to start with: sequential, greedy-grouping, speculative-prefetch."),
+         QStringLiteral("Partition strategy to start with: sequential, greedy-grouping, speculative-prefetch, or auto "
+                        "(a cost model fed by this machine's measured memory and file read bandwidth picks one) "
+                        "(default: the one last picked on the Plan page)."),
          QStringLiteral("name")},
+        {option("weight-reads"),
+         QStringLiteral("How layer groups are read: direct (O_DIRECT into the pool buffers, no page-cache copy), "
+                        "buffered (through the page cache), or auto (direct when the page cache cannot keep the "
+                        "streamed bytes beside the budget)."),
+         QStringLiteral("mode"), QStringLiteral("auto")},
         {option("budget"),
-         QStringLiteral("Memory budget to start with: bytes or 512K, 64M, 1G (clamped to what the strategy can plan)."),
+         QStringLiteral("Memory budget to start with: bytes or 512K, 64M, 1G, or auto (what MemAvailable / the cgroup "
+                        "leaves, minus headroom) (clamped to what the strategy can plan)."),
          QStringLiteral("size")},
         {option("threads"), QStringLiteral("Compute threads (default: all cores)."), QStringLiteral("N")},
         {option("monitor-root"),
@@ -78,7 +88,19 @@ std::optional<QString> readSettings(const QCommandLineParser& parser, Settings& 
         for (const std::string& prompt : config.dashboard.chatPrompts) s.chatPrompts << QString::fromStdString(prompt);
         if (has("engine.model")) s.modelPath = QString::fromStdString(config.modelPath);
         if (has("engine.strategy")) s.strategy = QString::fromStdString(config.strategy);
+        if (has("engine.weight_reads")) s.weightReads = QString::fromStdString(config.weightReads);
         if (has("engine.memory_budget") && config.memoryBudgetBytes) s.budgetBytes = *config.memoryBudgetBytes;
+        if (has("engine.memory_budget") && config.memoryBudgetAuto) {
+            // What the machine and its cgroup can give now, minus headroom (as `edge-rt run`).
+            try {
+                s.budgetBytes = autoMemoryBudget().bytes;
+            } catch (const Error& e) {
+                return QString::fromStdString(e.what());
+            }
+            if (s.budgetBytes == 0)
+                return QStringLiteral("%1: engine.memory_budget = \"auto\": nothing is left beside the headroom")
+                    .arg(value("config"));
+        }
         if (has("engine.threads") && config.threads) s.threads = *config.threads;
         const auto& g = config.generation;
         if (has("generation.prompt")) s.prompt = QString::fromStdString(g.prompt);
@@ -106,14 +128,20 @@ std::optional<QString> readSettings(const QCommandLineParser& parser, Settings& 
     if (isSet("model")) s.modelPath = value("model");
     if (isSet("strategy")) s.strategy = value("strategy");
     if (!s.strategy.isEmpty() && !kStrategies.contains(s.strategy))
-        return QStringLiteral("--strategy expects sequential, greedy-grouping or speculative-prefetch, got '%1'")
+        return QStringLiteral("--strategy expects sequential, greedy-grouping, speculative-prefetch or auto, got '%1'")
             .arg(s.strategy);
+    if (isSet("weight-reads")) s.weightReads = value("weight-reads");
+    if (!kWeightReads.contains(s.weightReads))
+        return QStringLiteral("--weight-reads expects auto, direct or buffered, got '%1'").arg(s.weightReads);
     if (isSet("budget")) {
         try {
-            s.budgetBytes = parseByteSize(value("budget").toStdString());
+            s.budgetBytes = value("budget") == QLatin1String("auto") ? autoMemoryBudget().bytes
+                                                                     : parseByteSize(value("budget").toStdString());
         } catch (const Error& e) {
             return QString::fromStdString(e.what());
         }
+        if (s.budgetBytes == 0 && value("budget") == QLatin1String("auto"))
+            return QStringLiteral("--budget auto: nothing is left beside the headroom");
     }
     if (isSet("threads")) {
         bool ok = false;

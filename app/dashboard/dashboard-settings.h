@@ -20,9 +20,10 @@ struct Settings {
     QString language;  ///< "en", "de" or "" (the system's)
     QString theme = QStringLiteral("system");
     // engine
-    QString modelPath;        ///< "" : the default model
-    QString strategy;         ///< "" : the bridge's default
-    quint64 budgetBytes = 0;  ///< 0 : every weight resident
+    QString modelPath;  ///< "" : the default model
+    QString strategy;   ///< "" : the one last picked on the Plan page, else the bridge's default; or "auto"
+    QString weightReads = QStringLiteral("auto");  ///< "auto", "direct" (O_DIRECT) or "buffered"
+    quint64 budgetBytes = 0;                       ///< 0 : every weight resident
     std::optional<int> threads;
     std::optional<int> contextTokens;
     std::optional<int> batchTokens;

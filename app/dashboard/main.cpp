@@ -4,6 +4,7 @@
 #include "dashboard-settings.h"
 #include "main-window.h"
 #include "chat-page.h"
+#include "plan-page.h"
 #include "run-page.h"
 #include "screenshot.h"
 #include "stepper.h"
@@ -171,6 +172,7 @@ int main(int argc, char** argv)
     if (settings.threads) bridge->setThreads(*settings.threads);
     if (settings.contextTokens) bridge->setContextTokens(*settings.contextTokens);
     if (settings.batchTokens) bridge->setBatchTokens(*settings.batchTokens);
+    bridge->setWeightReads(settings.weightReads);
     applyGeneration(*window.runPage(), settings);
     window.chatPage()->setPresetPrompts(settings.chatPrompts);
 
@@ -178,7 +180,12 @@ int main(int argc, char** argv)
     if (modelPath.isEmpty())
         std::fprintf(stderr, "edge-rt-dashboard: no model given and none found at %s; open one on the Plan page\n",
                      qPrintable(edgert::qt::defaultModelCandidate()));
-    const edgert::dashboard::StartPlan start{settings.strategy, settings.budgetBytes};
+    // No --strategy and none in the file: the one the user last picked on the Plan page (not for
+    // --screenshot, whose renderings depend on their options alone).
+    const QString strategy = settings.strategy.isEmpty() && settings.screenshotFile.isEmpty()
+                                 ? edgert::ui::PlanPage::rememberedStrategy()
+                                 : settings.strategy;
+    const edgert::dashboard::StartPlan start{strategy, settings.budgetBytes};
 
     if (!settings.screenshotFile.isEmpty()) {
         edgert::dashboard::ScreenshotRequest request;

@@ -11,6 +11,7 @@ QString strategyTitle(const QString& name)
     if (name == QLatin1String("greedy-grouping")) return QCoreApplication::translate("Strategy", "Greedy grouping");
     if (name == QLatin1String("speculative-prefetch"))
         return QCoreApplication::translate("Strategy", "Speculative prefetch");
+    if (name == QLatin1String("auto")) return QCoreApplication::translate("Strategy", "Auto");
     return name;
 }
 
@@ -24,7 +25,27 @@ QString strategyDescription(const QString& name)
     if (name == QLatin1String("speculative-prefetch"))
         return QCoreApplication::translate(
             "Strategy", "The next streamed group is read on a worker while the current one computes.");
+    if (name == QLatin1String("auto"))
+        return QCoreApplication::translate("Strategy",
+                                           "A cost model picks one of the three for the budget from this machine's "
+                                           "measured memory and disk read speed.");
     return {};
+}
+
+QString autoChoiceText(const AutoChoiceInfo& choice)
+{
+    if (!choice.valid()) return {};
+    const QLocale locale;
+    const QString picked = strategyTitle(choice.strategy);
+    if (!choice.measured)
+        return QCoreApplication::translate("Strategy",
+                                           "Auto chose %1: every weight stays resident, so the fewest groups")
+            .arg(picked);
+    const auto rate = [&](double v) { return locale.toString(v, 'f', v >= 100 ? 0 : 1); };
+    return QCoreApplication::translate("Strategy",
+                                       "Auto chose %1: predicted %2 tokens/s (memory %3 GB/s, disk %4 GB/s)")
+        .arg(picked, rate(choice.predictedTokensPerSecond), locale.toString(choice.memoryGBPerSecond, 'f', 1),
+             locale.toString(choice.fileGBPerSecond, 'f', 1));
 }
 
 QString stopReasonText(StopReason reason)

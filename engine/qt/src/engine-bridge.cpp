@@ -4,6 +4,7 @@
 
 #include "run-channel.h"
 
+#include "edgert/auto-choice.h"
 #include "edgert/chat-session.h"
 #include "edgert/error.h"
 #include "edgert/inference-engine.h"
@@ -21,7 +22,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <thread>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcBridge, "edgert.bridge")
 
@@ -33,10 +36,37 @@ using detail::ThermalGate;
 
 namespace detail {
 
+/// The open model's bandwidths as the cost model of "auto" uses them, measured once per thread
+/// count and read mode (the first plan or run that needs them) and shared by the workers.
+struct BandwidthCache {
+    std::string modelPath;
+    std::mutex mutex;
+    std::map<std::pair<int, bool>, MachineBandwidth> figures;  ///< (threads, O_DIRECT) -> measured
+
+    /// The probe resolveRunChoice() calls: the kept figures, else measured now (on the caller's
+    /// worker thread; two workers measuring at once both store the same kind of figure).
+    static BandwidthProbe probe(std::shared_ptr<BandwidthCache> cache, int threads)
+    {
+        return [cache = std::move(cache), threads](std::uint64_t budgetBytes, bool direct) {
+            {
+                const std::lock_guard lock(cache->mutex);
+                const auto it = cache->figures.find({threads, direct});
+                if (it != cache->figures.end()) return it->second;
+            }
+            const MachineBandwidth measured = probeMachineBandwidth(cache->modelPath, threads, budgetBytes, direct);
+            const std::lock_guard lock(cache->mutex);
+            cache->figures[{threads, direct}] = measured;
+            return measured;
+        };
+    }
+};
+
 /// Everything a run's worker needs, captured on the GUI thread.
 struct RunJob {
     std::shared_ptr<const ValidatedModelGraph> graph;
-    std::string strategy;
+    std::string strategy;  ///< a strategy name or "auto" (resolved on the worker)
+    std::string weightReads = "auto";
+    BandwidthProbe probe;
     std::uint64_t budgetBytes = 0;
     RunShape shape;
     RunRequest request;
@@ -77,6 +107,25 @@ Outcome<T> guarded(Work&& work) noexcept
     }
 }
 
+AutoChoiceInfo autoChoiceInfo(const RunChoice& choice)
+{
+    AutoChoiceInfo info;
+    if (choice.autoChoice.empty()) return info;
+    info.strategy = QString::fromStdString(choice.strategy);
+    info.measured = choice.probed;
+    info.predictedTokensPerSecond = choice.predictedSeconds > 0 ? 1.0 / choice.predictedSeconds : 0.0;
+    info.memoryGBPerSecond = choice.bandwidth.memoryBytesPerSecond / 1e9;
+    info.fileGBPerSecond = choice.bandwidth.fileBytesPerSecond / 1e9;
+    info.detail = QString::fromStdString(choice.autoChoice);
+    return info;
+}
+
+/// A plan of the bridge: the strategy's (auto: its pick's) plan and what auto chose.
+struct BridgePlan {
+    PartitionPlan plan;
+    AutoChoiceInfo autoChoice;
+};
+
 struct LoadedModel {
     std::shared_ptr<const ValidatedModelGraph> graph;
     ModelInfo info;
@@ -101,13 +150,17 @@ LoadedModel loadModel(const QString& path, int contextTokens, int batchTokens)
     const auto nCtx = std::min<std::uint32_t>(hp.contextLength, static_cast<std::uint32_t>(std::max(2, contextTokens)));
     m.info.shape = RunShape{nCtx, std::min(static_cast<std::uint32_t>(std::max(1, batchTokens)), nCtx)};
     m.input = makePlanInput(*graph, m.info.shape);
+    BudgetRange any{std::numeric_limits<quint64>::max(), 0};  // auto: wherever some strategy plans
     for (const auto& name : strategyNames()) {
         const auto strategy = makeStrategy(name);
         BudgetRange r;
         r.minimumBytes = strategy->minimumBudget(m.input);
         r.fullBytes = strategy->plan(m.input, std::numeric_limits<std::uint64_t>::max() / 4).plannedPeakBytes();
         m.ranges[QString::fromStdString(name)] = r;
+        any.minimumBytes = std::min(any.minimumBytes, r.minimumBytes);
+        any.fullBytes = std::max(any.fullBytes, r.fullBytes);
     }
+    m.ranges[QStringLiteral("auto")] = any;
     m.graph = std::move(graph);
     return m;
 }
@@ -135,6 +188,10 @@ private:
 RunReport executeRun(const RunJob& job)
 {
     IdleEngine idle(job.graph, EngineOptions{job.thermal ? job.thermal->threads : job.threads});
+    // "auto" (strategy, weight reads) on the one path `edge-rt run` takes.
+    const RunChoice choice = resolveRunChoice(makePlanInput(*job.graph, job.shape), job.strategy, job.budgetBytes,
+                                              job.weightReads, job.probe);
+    idle.setDirectReads(choice.reads.direct);
     GenerationParams params;
     params.maxTokens = static_cast<std::uint32_t>(std::max(1, job.request.maxTokens));
     params.sampler.temperature = static_cast<float>(job.request.temperature);
@@ -142,10 +199,12 @@ RunReport executeRun(const RunJob& job)
     params.sampler.topK = static_cast<std::uint32_t>(std::max(0, job.request.topK));
     params.sampler.topP = static_cast<float>(job.request.topP);
 
-    const auto strategy = makeStrategy(job.strategy);
-    auto planned = std::move(idle).plan(*strategy, job.budgetBytes, job.shape);
+    const auto strategy = makeStrategy(choice.strategy);
+    auto planned = std::move(idle).plan(*strategy, choice.budgetBytes, job.shape);
     RunReport report;
     report.plan = planned.plan();
+    report.autoChoice = autoChoiceInfo(choice);
+    report.weightReadReason = QString::fromStdString(choice.reads.reason);
     std::shared_ptr<const MemoryPool> pool;
     {
         const auto origin = Clock::now();
@@ -153,6 +212,8 @@ RunReport executeRun(const RunJob& job)
         ReadyEngine ready = std::move(planned).prepare();
         pool = ready.pool();
         job.pool->set(pool);
+        report.directReads = ready.directReads();
+        report.weightReadNote = QString::fromStdString(ready.weightReadNotes());
         Session session(ready);
         session.prompt(job.request.prompt.toStdString());
         detail::BridgeObserver observer(*job.channel, *pool, job.thermal.get(), static_cast<int>(session.tokensUsed()),
@@ -216,8 +277,11 @@ ChatReport executeChatTurn(const ChatJob& job)
     if (!state.engine) {
         // The chat's first turn: plan and prepare as run() does, then keep the engine.
         IdleEngine idle(run.graph, EngineOptions{run.thermal ? run.thermal->threads : run.threads});
-        const auto strategy = makeStrategy(run.strategy);
-        state.engine.emplace(std::move(idle).plan(*strategy, run.budgetBytes, run.shape).prepare());
+        const RunChoice choice = resolveRunChoice(makePlanInput(*run.graph, run.shape), run.strategy, run.budgetBytes,
+                                                  run.weightReads, run.probe);
+        idle.setDirectReads(choice.reads.direct);
+        const auto strategy = makeStrategy(choice.strategy);
+        state.engine.emplace(std::move(idle).plan(*strategy, choice.budgetBytes, run.shape).prepare());
         state.chat.emplace(*state.engine, resolveChatTemplate(job.modelPath, {}));
         state.chat->setSystemPrompt(job.systemPrompt);
         loadMs = state.engine->loadMs();
@@ -271,6 +335,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent), m_threads(std::ma
     qRegisterMetaType<BudgetRange>();
     qRegisterMetaType<RunStats>();
     qRegisterMetaType<RunReport>();
+    qRegisterMetaType<AutoChoiceInfo>();
     qRegisterMetaType<ChatReport>();
     qRegisterMetaType<GroupTiming>();
     qRegisterMetaType<ThermalMark>();
@@ -310,6 +375,9 @@ QCoro::Task<bool> EngineBridge::openModel(QString path)
     }
     m_graph = loaded.value->graph;
     m_model = loaded.value->info;
+    m_bandwidth = std::make_shared<detail::BandwidthCache>();  // another file: another read rate
+    m_bandwidth->modelPath = m_model.path.toStdString();
+    m_autoChoice = {};
     m_planInput = loaded.value->input;
     m_ranges = loaded.value->ranges;
     m_plan = {};
@@ -337,7 +405,8 @@ std::optional<TensorSummary> EngineBridge::tensorSummary(const QString& name) co
 
 void EngineBridge::setStrategy(const QString& name)
 {
-    const auto names = strategyNames();
+    auto names = strategyNames();
+    names.emplace_back("auto");
     if (std::find(names.begin(), names.end(), name.toStdString()) == names.end()) {
         emit failed(tr("Unknown partition strategy \"%1\".").arg(name));
         return;
@@ -354,6 +423,18 @@ void EngineBridge::setStrategy(const QString& name)
         }
     }
     requestReplan();
+}
+
+void EngineBridge::setWeightReads(const QString& mode)
+{
+    const auto& modes = weightReadModes();
+    if (std::find(modes.begin(), modes.end(), mode.toStdString()) == modes.end()) {
+        emit failed(tr("Unknown weight-read mode \"%1\" (auto, direct or buffered).").arg(mode));
+        return;
+    }
+    if (mode == m_weightReads) return;
+    m_weightReads = mode;
+    requestReplan();  // auto measures the file rate of the reads it will do
 }
 
 void EngineBridge::setBudgetBytes(quint64 bytes)
@@ -438,11 +519,18 @@ QCoro::Task<bool> EngineBridge::planLoop()
         const quint64 generation = m_planGeneration;
         const auto input = std::make_shared<const PlanInput>(m_planInput);
         const std::string strategy = m_strategy.toStdString();
+        const std::string weightReads = m_weightReads.toStdString();
         const quint64 budget = m_budgetBytes;
-        QFuture<Outcome<PartitionPlan>> planning = QtConcurrent::run(&m_workers, [input, strategy, budget] {
-            return guarded<PartitionPlan>([&] { return makeStrategy(strategy)->plan(*input, budget); });
-        });
-        const Outcome<PartitionPlan> planned = co_await planning;
+        const BandwidthProbe probe = detail::BandwidthCache::probe(m_bandwidth, m_threads);
+        QFuture<Outcome<BridgePlan>> planning =
+            QtConcurrent::run(&m_workers, [input, strategy, weightReads, budget, probe] {
+                return guarded<BridgePlan>([&] {
+                    const RunChoice choice = resolveRunChoice(*input, strategy, budget, weightReads, probe);
+                    return BridgePlan{makeStrategy(choice.strategy)->plan(*input, choice.budgetBytes),
+                                      autoChoiceInfo(choice)};
+                });
+            });
+        const Outcome<BridgePlan> planned = co_await planning;
         if (!self) co_return false;
         if (generation != m_planGeneration) continue;  // a newer request is queued; its plan follows
         if (!planned.value) {
@@ -451,7 +539,8 @@ QCoro::Task<bool> EngineBridge::planLoop()
             continue;
         }
         ok = true;
-        m_plan = *planned.value;
+        m_plan = planned.value->plan;
+        m_autoChoice = planned.value->autoChoice;
         emit planChanged(m_plan);
     }
     setPlanning(false);
@@ -585,6 +674,8 @@ RunJob EngineBridge::newRunJob(const RunRequest& request)
     RunJob job;
     job.graph = m_graph;
     job.strategy = m_strategy.toStdString();
+    job.weightReads = m_weightReads.toStdString();
+    job.probe = detail::BandwidthCache::probe(m_bandwidth, m_threads);
     job.budgetBytes = m_budgetBytes;
     job.shape = m_model.shape;
     job.request = request;

@@ -84,6 +84,19 @@ struct RunStats {
     int threads = 0;  ///< compute threads in use (the thermal policy may lower them)
 };
 
+/// What the strategy "auto" resolved to (edgert/auto-choice.h: a cost model over this machine's
+/// measured memory and file read bandwidth), for a plan (EngineBridge::autoChoice()) or a run.
+struct AutoChoiceInfo {
+    QString strategy;       ///< the strategy it picked ("greedy-grouping"); "" when auto was not asked for
+    bool measured = false;  ///< something would stream, so the bandwidths were measured; else every
+                            ///< weight stays resident and the fewest groups won without measuring
+    double predictedTokensPerSecond = 0.0;  ///< the cost model's decode figure for the pick (when measured)
+    double memoryGBPerSecond = 0.0;         ///< measured memory read bandwidth, GB/s (when measured)
+    double fileGBPerSecond = 0.0;           ///< measured model-file read rate, GB/s (when measured)
+    QString detail;                         ///< the engine's one-line reason, as `edge-rt run` prints it (English)
+    bool valid() const { return !strategy.isEmpty(); }
+};
+
 /// How a run ended (finished()).
 struct RunReport {
     RunStats stats;
@@ -93,7 +106,11 @@ struct RunReport {
     PartitionPlan plan;  ///< the plan the run executed
     quint64 streamedBytesRead = 0;
     quint64 forwardPasses = 0;
-    quint64 poolEndBytes = 0;  ///< pool usage after the engine was released (0 unless a lease leaked)
+    quint64 poolEndBytes = 0;   ///< pool usage after the engine was released (0 unless a lease leaked)
+    AutoChoiceInfo autoChoice;  ///< with the strategy "auto": what it picked (plan.strategy) and why
+    bool directReads = false;   ///< layer groups were read with O_DIRECT (after any fallback)
+    QString weightReadReason;   ///< why O_DIRECT or the page cache (EngineBridge::setWeightReads)
+    QString weightReadNote;     ///< the fallback note when the filesystem refused O_DIRECT, else ""
     bool cancelled() const { return stopReason == StopReason::Cancelled; }
 };
 
@@ -135,9 +152,12 @@ struct ThermalMark {
     QString reason;  ///< the policy's own (English) explanation
 };
 
-/// Translated names for display; stable identifiers stay the engine's ("greedy-grouping").
+/// Translated names for display; stable identifiers stay the engine's ("greedy-grouping", "auto").
 QString strategyTitle(const QString& name);
 QString strategyDescription(const QString& name);
+/// "Auto chose Greedy grouping: predicted 1306 tokens/s (memory 3.4 GB/s, disk 1.5 GB/s)", translated
+/// ("" when `choice` is not valid).
+QString autoChoiceText(const AutoChoiceInfo& choice);
 QString stopReasonText(StopReason reason);
 QString thermalActionText(ThermalAction action);
 
@@ -151,6 +171,7 @@ Q_DECLARE_METATYPE(edgert::qt::BudgetRange)
 Q_DECLARE_METATYPE(edgert::qt::RunRequest)
 Q_DECLARE_METATYPE(edgert::qt::RunStats)
 Q_DECLARE_METATYPE(edgert::qt::RunReport)
+Q_DECLARE_METATYPE(edgert::qt::AutoChoiceInfo)
 Q_DECLARE_METATYPE(edgert::qt::ChatReport)
 Q_DECLARE_METATYPE(edgert::qt::GroupTiming)
 Q_DECLARE_METATYPE(edgert::qt::ThermalMark)

@@ -4,7 +4,12 @@
 //
 //   openModel(path)   reads and validates the GGUF, computes every strategy's budget range
 //   setStrategy/setBudgetBytes   re-plan off the GUI thread; requests arriving during a plan are
-//                     coalesced, so a slider drag plans the latest value, not every value
+//                     coalesced, so a slider drag plans the latest value, not every value. The
+//                     strategy "auto" is resolved by the engine's cost model (edgert/auto-choice.h,
+//                     the same path as `edge-rt run --strategy auto`): the plan shown and run is
+//                     its pick (autoChoice() says which and why); bandwidths are measured on a
+//                     worker the first time something would stream and kept for the open model
+//   setWeightReads    O_DIRECT, page cache or auto (as --weight-reads), decided per run
 //   run(request)      plans, prepares a MemoryPool of the budget, generates, releases the engine
 //   stop()            cancels between layer groups (RunObserver::shouldStop)
 //   chatTurn(message) one turn of the conversation kept on the bridge (edgert::ChatSession over
@@ -41,10 +46,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace edgert::qt {
 
 namespace detail {
+struct BandwidthCache;
 struct ChatState;
 struct RunJob;
 class RunChannel;
@@ -87,8 +94,13 @@ public:
     /// Asks the running generation to stop between layer groups. Harmless when idle.
     void stop();
 
-    /// A known strategy name ("sequential", ...); the budget is clamped into its range. Re-plans.
+    /// A known strategy name ("sequential", ...) or "auto"; the budget is clamped into its range
+    /// (auto's: the smallest minimum of the three to the largest all-resident budget). Re-plans.
     void setStrategy(const QString& name);
+    /// How runs read layer groups: "auto" (default: O_DIRECT when the page cache cannot keep the
+    /// streamed bytes beside the budget), "direct" (O_DIRECT) or "buffered" (page cache). Another
+    /// word emits failed() and changes nothing. Takes effect from the next plan and run.
+    void setWeightReads(const QString& mode);
     /// Clamped into the current strategy's range. Re-plans.
     void setBudgetBytes(quint64 bytes);
     /// Compute threads for runs (also the thermal policy's maximum). Default: ideal thread count.
@@ -104,6 +116,9 @@ public:
     void setBatchTokens(int tokens);
 
     QString strategy() const { return m_strategy; }
+    QString weightReads() const { return m_weightReads; }
+    /// With the strategy "auto": what it picked for the latest plan (invalid otherwise).
+    const AutoChoiceInfo& autoChoice() const { return m_autoChoice; }
     quint64 budgetBytes() const { return m_budgetBytes; }
     int threads() const { return m_threads; }
     const ModelInfo& model() const { return m_model; }
@@ -183,6 +198,9 @@ private:
     PlanInput m_planInput;
     std::map<QString, BudgetRange> m_ranges;
     QString m_strategy = QStringLiteral("greedy-grouping");
+    QString m_weightReads = QStringLiteral("auto");
+    AutoChoiceInfo m_autoChoice;
+    std::shared_ptr<detail::BandwidthCache> m_bandwidth;  ///< the open model's measured bandwidths
     quint64 m_budgetBytes = 0;
     int m_threads = 1;
     int m_contextTokens = 512;
