@@ -7,6 +7,33 @@
 
 namespace edgert {
 
+namespace {
+
+/// The address alignment the kernels read a tensor's elements at, in bytes: 4 for F32 and I32,
+/// 8 for the 64-bit types, 1 for I8, 2 otherwise (F16, BF16, I16 and the quantised blocks, whose
+/// scales are 16-bit fields).
+std::uint64_t elementAlignment(TensorType type)
+{
+    switch (type) {
+        case TensorType::F32:
+        case TensorType::I32: return 4;
+        case TensorType::F64:
+        case TensorType::I64: return 8;
+        case TensorType::I8: return 1;
+        default: return 2;
+    }
+}
+
+/// Read as stored into the group buffer: no load transform, and the file offset keeps the
+/// element alignment (a GGUF file's general.alignment always does; a SafeTensors tensor behind
+/// one of odd length, such as an old GPT-2 checkpoint's 1-byte attn.masked_bias, may not).
+bool readAsStored(const TensorRef& t)
+{
+    return t.transform == LoadTransform::None && t.fileOffset % elementAlignment(t.type) == 0;
+}
+
+}  // namespace
+
 UnitLayout unitLayout(const ValidatedModelGraph& graph, int layer)
 {
     constexpr std::uint64_t page = io::kDirectAlignment;
@@ -17,7 +44,7 @@ UnitLayout unitLayout(const ValidatedModelGraph& graph, int layer)
     }
     std::vector<std::size_t> asStored;
     for (std::size_t i = 0; i < out.tensors.size(); ++i)
-        (out.tensors[i].ref->transform == LoadTransform::None ? asStored : out.transformed).push_back(i);
+        (readAsStored(*out.tensors[i].ref) ? asStored : out.transformed).push_back(i);
     std::sort(asStored.begin(), asStored.end(), [&](std::size_t a, std::size_t b) {
         const auto& x = *out.tensors[a].ref;
         const auto& y = *out.tensors[b].ref;

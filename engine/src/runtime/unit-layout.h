@@ -7,7 +7,9 @@
 // offset modulo kDirectAlignment, so its aligned middle goes to the device directly; a tensor's
 // address keeps its file offset's alignment (GGUF: general.alignment, 32 by default). Tensors
 // with a load transform (HF layouts: transposes, F16 widening) follow, 64-byte aligned each, read
-// and converted by readTensor. A unit occupies a whole number of kDirectAlignment pages, so units
+// and converted by readTensor; so do tensors whose file offset is not a multiple of their element
+// alignment (a SafeTensors tensor behind one of odd length), so that no kernel reads a
+// misaligned float. A unit occupies a whole number of kDirectAlignment pages, so units
 // stack in a group buffer (page-aligned: pool buffers are mmap'd) without losing the congruence.
 // The cost over packing tensors tightly: below 4 KiB per span plus the page rounding per unit.
 #pragma once
