@@ -69,8 +69,10 @@ PoolBuffer MemoryPool::allocate(std::uint64_t sizeBytes, const std::string& purp
         if (footprint > m_budget - used)
             throw BudgetError("memory budget exceeded: '" + purpose + "' needs " + formatBytes(footprint) + ", " +
                               formatBytes(m_budget - used) + " of the " + formatBytes(m_budget) + " budget is free");
-        m_used = used + footprint;
-        if (m_used.load() > m_peak.load()) m_peak = m_used.load();
+        // One atomic add: release() subtracts without the mutex, so a load-then-store here
+        // would lose a release that lands between the two (found by tst_memory_pool under qemu).
+        const auto now = m_used.fetch_add(footprint) + footprint;
+        if (now > m_peak.load()) m_peak = now;
     }
     void* p = ::mmap(nullptr, footprint, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
