@@ -99,6 +99,13 @@ public:
         }
         return false;
     }
+    /// Sends `signal` to the CLI once its main thread sits in system call `nr` on `fd`
+    /// (waitForSyscall); false, with nothing sent, if it never gets there.
+    bool signalWhenIn(long nr, unsigned long fd, int signal)
+    {
+        if (!waitForSyscall(nr, fd)) return false;
+        return ::kill(static_cast<pid_t>(pid()), signal) == 0;
+    }
     /// Waits (up to 60 s) until stderr contains `text`.
     bool waitForStderr(const QByteArray& text)
     {
@@ -224,8 +231,7 @@ private slots:
         EDGERT_REQUIRE_FILE(model);
         BlockedCli cli(runArgs(model, {}));
         QVERIFY(cli.started());
-        QVERIFY2(cli.waitForSyscall(SYS_write, STDOUT_FILENO), qPrintable(cli.err()));  // the first id
-        ::kill(static_cast<pid_t>(cli.pid()), SIGINT);
+        QVERIFY2(cli.signalWhenIn(SYS_write, STDOUT_FILENO, SIGINT), qPrintable(cli.err()));  // the first id
         QVERIFY2(cli.finish(), qPrintable(cli.err()));
         const QString err = cli.err();
         QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
@@ -252,8 +258,7 @@ private slots:
         EDGERT_REQUIRE_FILE(model);
         BlockedCli cli(runArgs(model, {QStringLiteral("--report"), QStringLiteral("json")}));
         QVERIFY(cli.started());
-        QVERIFY2(cli.waitForSyscall(SYS_write, STDOUT_FILENO), qPrintable(cli.err()));  // the first id
-        ::kill(static_cast<pid_t>(cli.pid()), SIGTERM);
+        QVERIFY2(cli.signalWhenIn(SYS_write, STDOUT_FILENO, SIGTERM), qPrintable(cli.err()));  // the first id
         QVERIFY2(cli.finish(), qPrintable(cli.err()));
         const QString err = cli.err();
         QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
@@ -377,8 +382,7 @@ private slots:
         BlockedCli chat(chatArgs());
         QVERIFY(chat.started());
         chat.say("Once upon a time\n");
-        QVERIFY2(chat.waitForSyscall(SYS_write, STDOUT_FILENO), qPrintable(chat.err()));  // mid-answer
-        ::kill(static_cast<pid_t>(chat.pid()), SIGINT);
+        QVERIFY2(chat.signalWhenIn(SYS_write, STDOUT_FILENO, SIGINT), qPrintable(chat.err()));  // mid-answer
         chat.say("The dog\n");
         chat.closeInput();
         QVERIFY2(chat.finish(), qPrintable(chat.err()));
@@ -404,8 +408,7 @@ private slots:
         BlockedCli chat(chatArgs());
         QVERIFY(chat.started());
         chat.say("Once upon a time\n");
-        QVERIFY2(chat.waitForSyscall(SYS_write, STDOUT_FILENO), qPrintable(chat.err()));
-        ::kill(static_cast<pid_t>(chat.pid()), SIGTERM);
+        QVERIFY2(chat.signalWhenIn(SYS_write, STDOUT_FILENO, SIGTERM), qPrintable(chat.err()));
         QVERIFY2(chat.finish(), qPrintable(chat.err()));
         QCOMPARE(chat.exitStatus(), QProcess::NormalExit);
         QCOMPARE(chat.exitCode(), 143);
@@ -424,8 +427,7 @@ private slots:
         EDGERT_REQUIRE_FILE(chatArgs().at(2));
         BlockedCli chat(chatArgs());
         QVERIFY(chat.started());
-        QVERIFY2(chat.waitForSyscall(SYS_read, STDIN_FILENO), qPrintable(chat.err()));  // at the prompt
-        ::kill(static_cast<pid_t>(chat.pid()), SIGINT);
+        QVERIFY2(chat.signalWhenIn(SYS_read, STDIN_FILENO, SIGINT), qPrintable(chat.err()));  // at the prompt
         QVERIFY2(chat.waitForStderr("[Ctrl-C again exits now; /exit or Ctrl-D leaves the chat]"),
                  qPrintable(chat.err()));
         chat.say("Once upon a time\n");
