@@ -200,6 +200,54 @@ private slots:
         QVERIFY(session.session().tokensUsed() <= session.session().contextSize() + 1);
         QVERIFY(piecesOf(engine.tokenizer(), session.session().tokens()).starts_with("<|im_start|>system\nBe brief"));
     }
+
+    /// Gemma has no system role: its template puts the system text into the first user message.
+    /// Under DropOldestTurns that message is kept with the system text (one kept prefix, encoded
+    /// as the whole first rendering is), and only later turns go: the first answer alone, then
+    /// user/assistant pairs.
+    void droppedTurnsKeepASystemPromptMergedIntoTheFirstUserMessage()
+    {
+        const QString model = test::sharedModel("kit/arch/gemma2-Q8_0.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        auto graph = openModel(model);
+        auto engine = prepare(graph, RunShape{128, 16});
+        SessionOptions options;
+        options.contextPolicy = ContextPolicy::DropOldestTurns;
+        ChatSession session(engine, resolveChatTemplate(model.toStdString(), {}), options);
+        QCOMPARE(int(session.chatTemplate().format), int(ChatFormat::Gemma));
+        session.setSystemPrompt("Be brief");
+        const std::string firstUser = "Tell me about turn 0";
+        const auto first = session.say(firstUser, greedy(10));
+        QVERIFY(first.accepted);
+        // Split into kept prefix and turn, the first prompt is still the tokens of its whole text.
+        const std::vector<ChatMessage> opening{{"system", "Be brief"}, {"user", firstUser}};
+        const auto whole = encodePrompt(engine.tokenizer(), renderChat(ChatFormat::Gemma, opening, true), true, true);
+        const auto& tokens = session.session().tokens();
+        QVERIFY(tokens.size() >= whole.size());
+        QVERIFY(std::equal(whole.begin(), whole.end(), tokens.begin()));
+
+        std::uint32_t dropped = 0;
+        for (int i = 1; i < 8; ++i) {
+            const auto t = session.say("Tell me about turn " + std::to_string(i), greedy(10));
+            QVERIFY(t.accepted);
+            dropped += t.turn.droppedTurns;
+        }
+        QVERIFY(dropped > 0);
+        const auto& messages = session.messages();
+        QCOMPARE(messages[0].role, std::string("system"));
+        QCOMPARE(messages[1].role, std::string("user"));
+        QCOMPARE(messages[1].content, firstUser);
+        QCOMPARE(messages[2].role, std::string("user"));  // the first answer went with the first dropped turn
+        QCOMPARE(messages.size(), std::size_t{1 + 2 * 8 - (2 * dropped - 1)});
+        QVERIFY(session.session().tokensUsed() <= session.session().contextSize() + 1);
+        // The oldest turns went first: the first answer, then user/assistant pairs 1, 2, ...
+        QCOMPARE(messages[2].content, "Tell me about turn " + std::to_string(dropped));
+        // The KV cache still opens with the whole first user message, system text included.
+        const auto kept = encodePrompt(engine.tokenizer(), renderChat(ChatFormat::Gemma, opening, false), true, true);
+        QVERIFY(session.session().tokens().size() >= kept.size());
+        QVERIFY(std::equal(kept.begin(), kept.end(), session.session().tokens().begin()));
+        QVERIFY(piecesOf(engine.tokenizer(), kept).ends_with("<end_of_turn>\n"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestChatSession)

@@ -103,7 +103,8 @@ int chatCommand(const QStringList& arguments)
          QStringLiteral("file")},
         {QStringLiteral("context-policy"),
          QStringLiteral("When the context is full: stop (the turn ends and says so) or drop-oldest (forget the "
-                        "oldest turns after the system prompt)."),
+                        "oldest turns after the system prompt; with Gemma's template, after the first user message, "
+                        "which carries it)."),
          QStringLiteral("policy"), QStringLiteral("stop")},
         {QStringLiteral("verbose"), QStringLiteral("Print each turn's statistics line on a terminal too.")},
     });

@@ -38,7 +38,9 @@ public:
     ChatSession(ReadyEngine& engine, ChatTemplate chatTemplate, SessionOptions options = {});
 
     /// The system prompt of the conversation (empty: none). Takes effect at the next turn after
-    /// a reset() or before the first; it is never dropped by ContextPolicy::DropOldestTurns.
+    /// a reset() or before the first; it is never dropped by ContextPolicy::DropOldestTurns. A
+    /// template without a system role (Gemma) puts it into the first user message: that message
+    /// is then kept with it, and only the turns after it are dropped.
     void setSystemPrompt(std::string text);
     const std::string& systemPrompt() const { return m_system; }
 
@@ -68,6 +70,8 @@ private:
     std::string m_cachedText;       ///< the text the KV cache holds, when m_cachedTextExact
     std::size_t m_answerStart = 0;  ///< m_cachedText[m_answerStart, end): the last answer's pieces
     bool m_cachedTextExact = true;
+    bool m_systemInFirstUser = false;  ///< the template merges the system text into the first user message
+    bool m_firstUserKept = false;      ///< that message is part of the Session's kept prefix
 };
 
 }  // namespace edgert

@@ -41,6 +41,8 @@ void ChatSession::reset()
     m_cachedText.clear();
     m_answerStart = 0;
     m_cachedTextExact = true;
+    m_systemInFirstUser = false;
+    m_firstUserKept = false;
 }
 
 std::string ChatSession::newTurnText(const std::string& full, const ChatMessage& user) const
@@ -70,6 +72,9 @@ ChatTurnResult ChatSession::say(std::string_view userText, const GenerationParam
         // The system prompt is its own kept prefix: rendered alone, as llama-cli does.
         m_messages.push_back({"system", m_system});
         systemText = renderChatDelta(format, {}, m_messages.back(), false);
+        // A template without a system role (Gemma) renders nothing for it alone: it puts the text
+        // into the first user message, which is then kept with it.
+        m_systemInFirstUser = systemText.find(trimmedView(m_system)) == std::string::npos;
         m_session.prompt(systemText, true);
         m_session.keepPrefix();
         m_cachedText = systemText;
@@ -79,9 +84,24 @@ ChatTurnResult ChatSession::say(std::string_view userText, const GenerationParam
     const ChatMessage user{"user", std::string(userText)};
     std::vector<ChatMessage> withUser = m_messages;
     withUser.push_back(user);
-    const std::string delta = newTurnText(renderChat(format, withUser, true), user);
-    const std::size_t before = m_session.tokens().size();
-    m_session.prompt(delta, true);
+    const std::string full = renderChat(format, withUser, true);
+    const std::string delta = newTurnText(full, user);
+    // The first user message carrying the system text: up to the assistant's opening it joins the
+    // kept prefix, the opening starts the turn (so dropping that turn leaves a closed user message).
+    const bool keepFirstUser = m_systemInFirstUser && m_messages.size() == 1;
+    const std::string closed = keepFirstUser ? renderChat(format, withUser, false) : std::string();
+    const std::string_view opening = std::string_view(full).substr(std::min(closed.size(), full.size()));
+    std::size_t before = m_session.tokens().size();
+    if (keepFirstUser && std::string_view(full).starts_with(closed) && delta.size() > opening.size() &&
+        std::string_view(delta).ends_with(opening)) {
+        m_session.prompt(std::string_view(delta).substr(0, delta.size() - opening.size()), true);
+        m_session.keepPrefix();
+        before = m_session.tokens().size();
+        m_session.prompt(opening, true);
+        m_firstUserKept = true;
+    } else {
+        m_session.prompt(delta, true);
+    }
     result.promptText = systemText + delta;
 
     result.turn = m_session.generate(params, observer);
@@ -89,7 +109,9 @@ ChatTurnResult ChatSession::say(std::string_view userText, const GenerationParam
     if (turn.generation.stopReason == StopReason::ContextFull && turn.prefilledTokens == 0 &&
         m_session.tokens().size() <= before) {
         // The input did not fit and the Session removed it again: the conversation is unchanged.
-        if (!systemText.empty() && m_session.tokens().empty()) {
+        if (m_firstUserKept) {
+            reset();  // the kept first user message goes too: the conversation starts afresh
+        } else if (!systemText.empty() && m_session.tokens().empty()) {
             m_messages.clear();
             m_cachedText.clear();
             m_answerStart = 0;
@@ -98,11 +120,16 @@ ChatTurnResult ChatSession::say(std::string_view userText, const GenerationParam
     }
     result.accepted = true;
 
-    // Turns the Session dropped to make room: the oldest user/assistant pairs after the system.
+    // Turns the Session dropped to make room: the oldest user/assistant pairs after the system
+    // prompt (and after the first user message where it carries the system text, whose answer
+    // was a turn of its own).
     if (turn.droppedTurns > 0) {
-        const auto first = m_messages.begin() + (!m_messages.empty() && m_messages[0].role == "system" ? 1 : 0);
-        const auto n =
-            std::min<std::ptrdiff_t>(2 * static_cast<std::ptrdiff_t>(turn.droppedTurns), m_messages.end() - first);
+        const std::ptrdiff_t kept =
+            (!m_messages.empty() && m_messages[0].role == "system" ? 1 : 0) + (m_firstUserKept ? 1 : 0);
+        const auto first = m_messages.begin() + std::min<std::ptrdiff_t>(kept, std::ssize(m_messages));
+        const std::ptrdiff_t loneAnswer = first != m_messages.end() && first->role == "assistant" ? 1 : 0;
+        const auto n = std::min<std::ptrdiff_t>(2 * static_cast<std::ptrdiff_t>(turn.droppedTurns) - loneAnswer,
+                                                m_messages.end() - first);
         m_messages.erase(first, first + n);
         m_cachedTextExact = false;
     }
