@@ -10,9 +10,12 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
+#include <utility>
 
 using namespace edgert;
 using namespace edgert::kernels;
@@ -617,41 +620,110 @@ private slots:
         if (activeKernels().superGemm(type) || activeKernels().blockGemm(type)) QVERIFY(sameBits(one, twin));
     }
 
+    // Every table's Q8_K quantiser writes the reference's bytes (d, quants, bsums), on random
+    // blocks and on blocks built to catch a SIMD shortcut: the extreme element first, last or
+    // negative; +a/-a ties in both orders (the first one sets the sign of d); all zero and signed
+    // zeros; quants exactly halfway between integers (round half to even); tiny and huge scales,
+    // down to a max whose -127 / max overflows (subnormals: a zero block); NaN and infinities,
+    // also a NaN behind an infinity in the same SIMD lane.
     void q8kActivationsMatchReference()
     {
         std::mt19937 rng(17);
+        const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+        const float subnormal = std::numeric_limits<float>::denorm_min();
+        std::vector<std::pair<const char*, std::vector<float>>> blocks;
+        const auto block = [&](const char* name, float scale) -> std::vector<float>& {
+            return blocks.emplace_back(name, randomVector(kQK_K, rng, scale)).second;
+        };
+        for (int i = 0; i < 4; ++i) block("random", 2.0f);
+        block("negative extreme first", 2.0f)[0] = -9.0f;
+        block("extreme last", 2.0f)[255] = 9.0f;
+        auto& tie = block("+a before -a", 1.0f);
+        tie[40] = 11.0f;
+        tie[200] = -11.0f;
+        auto& tie2 = block("-a before +a", 1.0f);
+        tie2[3] = -11.0f;
+        tie2[4] = 11.0f;
+        auto& zeros = block("signed zeros", 1.0f);
+        for (std::size_t i = 0; i < kQK_K; ++i) zeros[i] = i % 2 ? 0.0f : -0.0f;
+        auto& halves = block("halfway quants", 1.0f);  // max 127 gives iscale -1: x = k + 0.5 is a tie
+        for (std::size_t i = 0; i < kQK_K; ++i) halves[i] = static_cast<float>(static_cast<int>(i % 64) - 32) + 0.5f;
+        halves[17] = 127.0f;
+        halves[18] = -126.5f;
+        block("tiny scale", 1e-30f);
+        block("huge scale", 1e30f);
+        block("smallest max with a finite -127/max", 1e-38f)[77] = -4e-37f;
+        block("max 1e-37: -127/max overflows", 1e-38f)[5] = 1e-37f;
+        auto& denormals = block("subnormal max", 1.0f);
+        for (std::size_t i = 0; i < kQK_K; ++i)
+            denormals[i] = static_cast<float>(static_cast<int>(i % 7) - 3) * subnormal;
+        denormals[30] = -1e-39f;
+        block("NaN", 1.0f)[9] = nan;
+        auto& nanAfterInf = block("NaN after +inf in the same lane", 1.0f);
+        nanAfterInf[100] = inf;
+        nanAfterInf[108] = nan;
+        block("+inf", 1.0f)[100] = inf;
+        block("-inf", 1.0f)[101] = -inf;
+        std::fill_n(block("all NaN", 1.0f).begin(), kQK_K, nan);
+        std::vector<float> x;
+        for (const auto& b : blocks) x.insert(x.end(), b.second.begin(), b.second.end());
+        const std::size_t nb = blocks.size();
+        std::vector<BlockQ8_K> ref(nb);
+        quantizeActivationsQ8KReference(x.data(), ref.data(), x.size());
         for (const KernelTable* t : availableKernels()) {
-            for (std::size_t n : {256u, 512u, 2048u}) {
-                auto x = randomVector(n, rng, 2.0f);
-                x[5] = -9.0f;  // the max-by-magnitude element is negative: it maps to 127
-                std::fill(x.begin() + 256, x.begin() + 512 > x.end() ? x.end() : x.begin() + 512, 0.0f);
-                if (n >= 768) {  // +a before -a at the max |x|: the first one sets the sign of d
-                    x[600] = 11.0f;
-                    x[700] = -11.0f;
-                }
-                std::vector<BlockQ8_K> ref(n / 256), got(n / 256);
-                quantizeActivationsQ8KReference(x.data(), ref.data(), n);
-                t->quantizeActivationsQ8K(x.data(), got.data(), n);
-                for (std::size_t b = 0; b < n / 256; ++b) {
-                    QCOMPARE(got[b].d, ref[b].d);
-                    int sums[16] = {};
-                    for (int i = 0; i < 256; ++i) {
-                        QVERIFY(std::abs(got[b].qs[i] - ref[b].qs[i]) <= 1);
-                        sums[i / 16] += got[b].qs[i];
-                    }
-                    for (int g = 0; g < 16; ++g) QCOMPARE(int(got[b].bsums[g]), sums[g]);
+            std::vector<BlockQ8_K> got(nb);
+            std::memset(static_cast<void*>(got.data()), 0x5a, nb * sizeof(BlockQ8_K));
+            t->quantizeActivationsQ8K(x.data(), got.data(), x.size());
+            for (std::size_t b = 0; b < nb; ++b) {
+                const auto where = QStringLiteral("%1: block %2 (%3)")
+                                       .arg(QLatin1String(t->name))
+                                       .arg(b)
+                                       .arg(QLatin1String(blocks[b].first));
+                QVERIFY2(std::memcmp(&got[b].d, &ref[b].d, sizeof(float)) == 0,
+                         qPrintable(where + QStringLiteral(" d %1 vs %2").arg(got[b].d).arg(ref[b].d)));
+                for (std::size_t i = 0; i < kQK_K; ++i)
+                    QVERIFY2(got[b].qs[i] == ref[b].qs[i],
+                             qPrintable(where + QStringLiteral(" quant %1: %2 vs %3 (x %4)")
+                                                    .arg(i)
+                                                    .arg(got[b].qs[i])
+                                                    .arg(ref[b].qs[i])
+                                                    .arg(x[b * kQK_K + i])));
+                for (std::size_t g = 0; g < kQK_K / 16; ++g) {
+                    int sum = 0;
+                    for (std::size_t i = 0; i < 16; ++i) sum += ref[b].qs[16 * g + i];
+                    QCOMPARE(int(ref[b].bsums[g]), sum);
+                    QVERIFY2(got[b].bsums[g] == ref[b].bsums[g], qPrintable(where + QStringLiteral(" bsum %1").arg(g)));
                 }
             }
-            QCOMPARE(int(std::vector<BlockQ8_K>(1).front().qs[0]), 0);
         }
-        // The reference itself: the extreme value maps to -127 (127 when negative), d = max / -127.
-        std::vector<float> x(256, 0.25f);
-        x[7] = 2.0f;
-        BlockQ8_K b;
-        quantizeActivationsQ8KReference(x.data(), &b, 256);
-        QCOMPARE(int(b.qs[7]), -127);
-        QCOMPARE(b.d, 1.0f / (-127.0f / 2.0f));
-        QCOMPARE(int(b.qs[0]), -16);
+        // The reference itself: the extreme element (of either sign) maps to -127, d = max / -127.
+        const auto blockNamed = [&](const char* name) -> const BlockQ8_K& {
+            for (std::size_t b = 0; b < nb; ++b)
+                if (std::strcmp(blocks[b].first, name) == 0) return ref[b];
+            qFatal("no block %s", name);
+        };
+        QCOMPARE(int(blockNamed("negative extreme first").qs[0]), -127);
+        QCOMPARE(blockNamed("negative extreme first").d, 1.0f / (-127.0f / -9.0f));
+        QCOMPARE(int(blockNamed("+a before -a").qs[40]), -127);
+        QCOMPARE(int(blockNamed("+a before -a").qs[200]), 127);
+        QCOMPARE(int(blockNamed("-a before +a").qs[3]), -127);
+        QCOMPARE(int(blockNamed("halfway quants").qs[0]), 32);  // -(-32 + 0.5) = 31.5 -> 32 (even)
+        QCOMPARE(int(blockNamed("halfway quants").qs[1]), 30);  // 30.5 -> 30
+        QVERIFY(std::isfinite(blockNamed("smallest max with a finite -127/max").d));
+        QCOMPARE(int(blockNamed("smallest max with a finite -127/max").qs[77]), -127);
+        // Zero blocks (d = 0, no quants, no sums): all zero, an overflowing -127 / max, all NaN.
+        for (const char* name : {"signed zeros", "max 1e-37: -127/max overflows", "subnormal max", "all NaN"}) {
+            const BlockQ8_K& z = blockNamed(name);
+            QVERIFY2(std::memcmp(&z, &blockNamed("signed zeros"), sizeof z) == 0 && z.d == 0.0f && !std::signbit(z.d) &&
+                         std::all_of(std::begin(z.qs), std::end(z.qs), [](std::int8_t q) { return q == 0; }),
+                     name);
+        }
+        // Non-finite: a NaN quantises to 127; an infinite max gives d = -inf and quants 0, 127 at the inf.
+        QCOMPARE(int(blockNamed("NaN").qs[9]), 127);
+        QCOMPARE(blockNamed("+inf").d, -inf);
+        QCOMPARE(int(blockNamed("+inf").qs[100]), 127);
+        QCOMPARE(int(blockNamed("+inf").qs[0]), 0);
+        QCOMPARE(blockNamed("-inf").d, inf);
     }
 
     void activationBlockSumIsScaledQuantSum()

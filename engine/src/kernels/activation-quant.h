@@ -29,6 +29,11 @@ void quantizeActivationsReference(const float* x, ActivationBlock* y, std::size_
 
 /// x (n,) f32 -> y (n/256 Q8_K blocks): d = max-by-magnitude / -127, q = min(127, round(x / d)),
 /// bsums = sums of 16 quants (ggml quantize_row_q8_K_ref). n % 256 == 0. Scalar reference.
+/// Edge cases, which every SIMD twin reproduces byte for byte: the max is the first element of
+/// the largest |x| (a +a/-a tie takes the first one's sign); a block with max 0 or with
+/// |max| < 127 / FLT_MAX (-127 / max overflows: subnormals) is all zero (d = 0); a NaN is
+/// skipped by the max scan and quantises to 127; an infinite max gives iscale = -0/+0, so d is
+/// -inf/+inf, the finite elements quantise to 0 and the infinite ones to 127.
 void quantizeActivationsQ8KReference(const float* x, BlockQ8_K* y, std::size_t n);
 
 }  // namespace edgert::kernels

@@ -41,13 +41,17 @@ void quantizeActivationsQ8KReference(const float* x, BlockQ8_K* y, std::size_t n
                 max = xb[i];
             }
         }
-        if (amax == 0.0f) {
-            y[b] = BlockQ8_K{};
-            continue;
-        }
         // -127 (not -128): every quant stays in [-127, 127], so SIMD kernels can take |q| as u8
         // (sign moves to the other operand) without the -128 overflow; ggml's reference does the same.
         const float iscale = -127.0f / max;
+        // An all-zero block, and one whose -127 / max overflows (|max| < 127 / FLT_MAX ~ 3.7e-37:
+        // every subnormal and the smallest normals), is a zero block. The overflowed scale would
+        // turn x * iscale into +-inf or NaN and the conversion to int8 undefined; ggml's
+        // quantize_row_q8_K_ref gives zero quants and sums (d = -0 or +0) for such a block too.
+        if (amax == 0.0f || !std::isfinite(iscale)) {
+            y[b] = BlockQ8_K{};
+            continue;
+        }
         for (std::size_t i = 0; i < kQK_K; ++i)
             y[b].qs[i] = static_cast<std::int8_t>(std::min(127.0f, std::nearbyint(iscale * xb[i])));
         for (std::size_t g = 0; g < kQK_K / 16; ++g) {
