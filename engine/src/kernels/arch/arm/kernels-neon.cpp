@@ -450,6 +450,45 @@ void quantizeActivationsNeon(const float* x, ActivationBlock* y, std::size_t n)
     }
 }
 
+// x (n,) f32 -> n/256 Q8_K blocks, bit-identical to quantizeActivationsQ8KReference
+// (arch/generic): d = max-by-magnitude / -127, q = min(127, round-to-even(iscale * x)) with the
+// same float product (vcvtnq rounds as nearbyint does), bsums = sums of 16 quants. The reference's
+// max-by-magnitude element is its first one with the largest |x|; from a max and a min scan that
+// is the unique extreme, except when +a and -a tie (the first one sets the sign), the block is all
+// zero, it holds a NaN or an infinity (FMAX/FMIN propagate NaN), or -127 / max overflows (a
+// subnormal max): those blocks take the reference.
+void quantizeActivationsQ8KNeon(const float* x, BlockQ8_K* y, std::size_t n)
+{
+    for (std::size_t b = 0; b < n / kQK_K; ++b) {
+        const float* xb = x + b * kQK_K;
+        float32x4_t hi[2] = {vld1q_f32(xb), vld1q_f32(xb + 4)}, lo[2] = {hi[0], hi[1]};
+        for (std::size_t i = 8; i < kQK_K; i += 8)
+            for (int k = 0; k < 2; ++k) {
+                const float32x4_t v = vld1q_f32(xb + i + 4 * k);
+                hi[k] = vmaxq_f32(hi[k], v);
+                lo[k] = vminq_f32(lo[k], v);
+            }
+        const float maxV = vmaxvq_f32(vmaxq_f32(hi[0], hi[1])), minV = vminvq_f32(vminq_f32(lo[0], lo[1]));
+        const float iscale = -127.0f / (maxV > -minV ? maxV : minV);
+        if (!std::isfinite(maxV) || !std::isfinite(minV) || maxV == -minV || !std::isfinite(iscale)) {
+            quantizeActivationsQ8KReference(xb, y + b, kQK_K);
+            continue;
+        }
+        const int32x4_t limit = vdupq_n_s32(127);
+        for (std::size_t g = 0; g < kQK_K / 16; ++g) {
+            int32x4_t q[4];
+            for (int k = 0; k < 4; ++k)
+                q[k] = vminq_s32(vcvtnq_s32_f32(vmulq_n_f32(vld1q_f32(xb + 16 * g + 4 * k), iscale)), limit);
+            // |q| <= 127: the narrowing moves are exact.
+            const int8x16_t q8 = vcombine_s8(vmovn_s16(vcombine_s16(vmovn_s32(q[0]), vmovn_s32(q[1]))),
+                                             vmovn_s16(vcombine_s16(vmovn_s32(q[2]), vmovn_s32(q[3]))));
+            vst1q_s8(y[b].qs + 16 * g, q8);
+            y[b].bsums[g] = vaddlvq_s8(q8);
+        }
+        y[b].d = 1.0f / iscale;
+    }
+}
+
 }  // namespace
 
 // BF16 rows use the scalar reference: no released BF16 model targets the Pi, and the Cortex-A72
@@ -473,6 +512,7 @@ const KernelTable* armNeonKernels()
         .f32 = f32RowsNeon,
         .f16 = f16RowsNeon,
         .quantizeActivations = quantizeActivationsNeon,
+        .quantizeActivationsQ8K = quantizeActivationsQ8KNeon,
         .q8_0Gemm = q8_0GemmNeon,
         .q4_0Gemm = q4_0GemmNeon,
         .q4_kGemm = q4_kGemmNeon,
@@ -499,6 +539,7 @@ const KernelTable* armNeonDotprodKernels()
         .f32 = f32RowsNeon,
         .f16 = f16RowsNeon,
         .quantizeActivations = quantizeActivationsNeon,
+        .quantizeActivationsQ8K = quantizeActivationsQ8KNeon,
         .q8_0Gemm = q8_0GemmSdot,
         .q4_0Gemm = q4_0GemmSdot,
         .q4_kGemm = q4_kGemmSdot,
