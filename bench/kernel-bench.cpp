@@ -93,8 +93,63 @@ void runMatmul(benchmark::State& state, const KernelTable* table, TensorType typ
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows * cols * tokens));
 }
 
+// One decode token through the matmuls of a tinyllama-1.1b-shaped model on the thread pool
+// (kernels/parallel.h), as the Llama forward pass calls them per layer: fused Wq/Wk/Wv (2048 +
+// 256 + 256) x 2048, Wo 2048 x 2048, fused W1/W3 2 x 5632 x 2048, W2 2048 x 5632, each with its
+// activation quantisation; 22 layers of distinct weights (Q4_0: 555 MiB, out of every cache).
+// Against the 1-thread row it shows what the split, the claims and the waits cost a 2-thread
+// decode beyond the kernels (no norms or attention: those are not the pool's).
+void runDecodeLayers(benchmark::State& state, TensorType type)
+{
+    const int threads = static_cast<int>(state.range(0));
+    constexpr std::size_t kLayers = 22, kDim = 2048, kKv = 256, kFfn = 5632;
+    const std::size_t shapes[][2] = {{kDim, kDim}, {kKv, kDim},  {kKv, kDim}, {kDim, kDim},
+                                     {kFfn, kDim}, {kFfn, kDim}, {kDim, kFfn}};
+    // One quantised matrix's bytes, repeated into every weight (the speed does not depend on values).
+    const Problem seed = makeProblem(type, kFfn, kDim, 1);
+    std::vector<std::vector<std::byte>> weights;
+    std::vector<WeightView> views;
+    for (std::size_t l = 0; l < kLayers; ++l)
+        for (const auto& s : shapes) {
+            auto& bytes = weights.emplace_back(rowBytes(type, s[1]) * s[0]);
+            for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = seed.weights[i % seed.weights.size()];
+            views.push_back({type, bytes.data(), s[0], s[1]});
+        }
+    std::vector<float> x(kFfn, 0.01f), q(kDim), k(kKv), v(kKv), o(kDim), g(kFfn), u(kFfn);
+    std::vector<std::byte> workspace(preparedInputBytes(1, kFfn));
+    for (auto _ : state) {
+        for (std::size_t l = 0; l < kLayers; ++l) {
+            const WeightView* w = views.data() + l * std::size(shapes);
+            const auto normed = prepareInput(x.data(), 1, kDim, workspace.data());
+            const MatmulJob qkv[] = {{w[0], q.data()}, {w[1], k.data()}, {w[2], v.data()}};
+            matmulFused(qkv, normed, threads);
+            matmul(w[3], prepareInput(q.data(), 1, kDim, workspace.data()), o.data(), threads);
+            const auto ffnIn = prepareInput(o.data(), 1, kDim, workspace.data());
+            const MatmulJob gateUp[] = {{w[4], g.data()}, {w[5], u.data()}};
+            matmulFused(gateUp, ffnIn, threads);
+            matmul(w[6], prepareInput(g.data(), 1, kFfn, workspace.data()), o.data(), threads);
+        }
+        benchmark::DoNotOptimize(o.data());
+        benchmark::ClobberMemory();
+    }
+    std::size_t bytes = 0;
+    for (const auto& w : weights) bytes += w.size();
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+    state.counters["tokens/s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 void registerAll()
 {
+    for (const auto type : {TensorType::Q4_0, TensorType::Q4_K})
+        benchmark::RegisterBenchmark(("decode-layers/tinyllama/" + tensorTypeName(type)).c_str(),
+                                     [type](benchmark::State& s) { runDecodeLayers(s, type); })
+            ->ArgName("threads")
+            ->Arg(1)
+            ->Arg(2)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
+
     // smollm2-135m FFN (1536 x 576), tinyllama FFN (5632 x 2048); decode (1 token) and prefill (32);
     // and matrices no cache holds (438000 x 576, 131072 x 2048 for the 256-value types): the
     // decode memory stream. Shapes whose row length is not a multiple of the type's block are skipped.

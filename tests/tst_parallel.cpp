@@ -1,6 +1,7 @@
-// The kernel thread pool (kernels/parallel.h): every task runs exactly once at any thread count,
-// nested and concurrent calls fall back to running serially, and a pool whose workers went to
-// sleep between jobs wakes for the next one.
+// The kernel thread pool (kernels/parallel.h): every task runs exactly once at any thread count
+// (also when threads steal from each other's ranges), a thread stuck in a task has the rest of its
+// range run by the others, nested and concurrent calls fall back to running serially, and a pool
+// whose workers went to sleep between jobs wakes for the next one.
 #include "kernels/parallel.h"
 
 #include <QTest>
@@ -39,6 +40,52 @@ private slots:
             }
         });
         QVERIFY2(joined.load(), "no second thread took a task within 10 s");
+    }
+    void unevenTasksRunExactlyOnceWhileStealing()
+    {
+        // Tasks of very different lengths make the threads empty their ranges at different times
+        // and steal halves of each other's, repeatedly; whatever the interleaving, each task runs once.
+        for (int threads : {2, 3, 4})
+            for (int rep = 0; rep < 20; ++rep) {
+                const std::size_t n = 257 + static_cast<std::size_t>(rep);
+                std::vector<std::atomic<int>> hits(n);
+                parallelFor(n, threads, [&](std::size_t t) {
+                    if (t % 7 == static_cast<std::size_t>(rep % 7)) {
+                        volatile unsigned sink = 0;
+                        for (unsigned i = 0; i < 20000; ++i) sink = sink + i;
+                    }
+                    hits[t].fetch_add(1);
+                });
+                for (std::size_t t = 0; t < n; ++t) QCOMPARE(hits[t].load(), 1);
+            }
+    }
+    void stuckWorkerRangeIsFinishedByCaller()
+    {
+        // A worker that takes a task is held in it until the caller has run every other task (10 s
+        // at most): the job can only get there if the caller takes over the rest of the worker's
+        // range. A worker that joins late finds nothing left; either way it runs at most one task.
+        constexpr std::size_t kTasks = 64;
+        const auto caller = std::this_thread::get_id();
+        std::atomic<std::size_t> callerRan{0}, workerRan{0};
+        std::atomic<bool> callerTimedOut{false};
+        parallelFor(kTasks, 2, [&](std::size_t) {
+            if (std::this_thread::get_id() == caller) {
+                callerRan.fetch_add(1);
+                return;
+            }
+            workerRan.fetch_add(1);
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (callerRan.load() + 1 < kTasks)
+                if (std::chrono::steady_clock::now() >= deadline) {
+                    callerTimedOut = true;
+                    return;
+                } else {
+                    std::this_thread::sleep_for(std::chrono::microseconds(100));
+                }
+        });
+        QVERIFY2(!callerTimedOut.load(), "the caller did not take over the held worker's range within 10 s");
+        QCOMPARE(callerRan.load() + workerRan.load(), kTasks);
+        QVERIFY(workerRan.load() <= 1);
     }
     void nestedCallRunsSerially()
     {

@@ -50,25 +50,36 @@ bool spinUntil(Pred pred, int micros)
     }
 }
 
-// The claim word packs the whole state a worker needs to take a task, so one compare-and-swap
-// both checks and claims: next task (24 bits), task count (24), team size (8), job serial (8).
+// A job's tasks are split into one contiguous range per team member (thread 0 is the caller).
+// Each member takes the tasks of its own range from the front; with its range empty, it moves the
+// back half of another member's range into its own and goes on: while every thread runs, each streams one
+// contiguous stretch of the weights (what the hardware prefetchers and the decode kernels' "next
+// tile" prefetch expect) and claims from a cache line no other thread writes; a thread that is
+// descheduled or wakes late has its range finished by the others from the far end.
+// A range word packs what a claim must check, so one compare-and-swap both checks and claims:
+// front (24 bits), back (24), team size (8), job serial (8).
 constexpr std::uint64_t kFieldMask = (std::uint64_t{1} << 24) - 1;
 constexpr std::size_t kMaxTasks = kFieldMask;
-constexpr std::uint64_t pack(std::uint64_t next, std::uint64_t n, std::uint64_t team, std::uint64_t serial)
+constexpr std::size_t kMaxTeam = 255;
+constexpr std::uint64_t pack(std::uint64_t front, std::uint64_t back, std::uint64_t team, std::uint64_t serial)
 {
-    return next | (n << 24) | (team << 48) | ((serial & 0xff) << 56);
+    return front | (back << 24) | (team << 48) | ((serial & 0xff) << 56);
 }
-constexpr std::uint64_t nextOf(std::uint64_t w)
+constexpr std::uint64_t frontOf(std::uint64_t w)
 {
     return w & kFieldMask;
 }
-constexpr std::uint64_t countOf(std::uint64_t w)
+constexpr std::uint64_t backOf(std::uint64_t w)
 {
     return (w >> 24) & kFieldMask;
 }
 constexpr std::uint64_t teamOf(std::uint64_t w)
 {
     return (w >> 48) & 0xff;
+}
+constexpr std::uint64_t serialOf(std::uint64_t w)
+{
+    return w >> 56;
 }
 
 thread_local bool t_inTask = false;
@@ -89,9 +100,14 @@ public:
         }
         m_fn.store(fn, std::memory_order_relaxed);
         m_context.store(context, std::memory_order_relaxed);
+        m_nTasks.store(nTasks, std::memory_order_relaxed);
         m_done.store(0, std::memory_order_relaxed);
         ++m_serial;
-        m_claim.store(pack(0, nTasks, team, m_serial), std::memory_order_release);
+        // Release: a claim (acquire) of any of this job's tasks sees the function and context.
+        for (std::size_t i = 0; i < team; ++i)
+            m_ranges[i].word.store(pack(i * nTasks / team, (i + 1) * nTasks / team, team, m_serial),
+                                   std::memory_order_release);
+        m_job.store(pack(0, 0, team, m_serial), std::memory_order_release);
         m_epoch.fetch_add(1);  // seq_cst: ordered before the sleeper count read in wakeWorkers
         wakeWorkers();
 
@@ -109,27 +125,77 @@ public:
     std::mutex busy;
 
 private:
-    // Claims and runs tasks of the current job while any is left (and this thread is in its team).
+    struct alignas(64) Range {
+        std::atomic<std::uint64_t> word{0};
+    };
+
+    // Claims the front task of this thread's range `r` for job `serial`: the task, or kMaxTasks
+    // when the range is empty or holds another job.
+    std::size_t claimFront(std::size_t r, std::uint64_t serial)
+    {
+        std::atomic<std::uint64_t>& word = m_ranges[r].word;
+        std::uint64_t w = word.load(std::memory_order_acquire);
+        for (;;) {
+            if (serialOf(w) != serial || frontOf(w) >= backOf(w)) return kMaxTasks;
+            if (word.compare_exchange_weak(w, w + 1, std::memory_order_acq_rel, std::memory_order_acquire))
+                return static_cast<std::size_t>(frontOf(w));
+        }
+    }
+
+    // Moves the back half (at least one task) of range `victim` into this thread's own, empty
+    // range `self`, to be run from its front like the original range (forward through memory, and
+    // open to stealing in turn). False when the victim is empty or holds another job.
+    // No stale compare-and-swap can hit the refilled word: its new tasks were unclaimed, so no
+    // thief can hold an older non-empty value of this word with the same front and back.
+    bool stealHalf(std::size_t victim, std::size_t self, std::uint64_t serial)
+    {
+        std::atomic<std::uint64_t>& word = m_ranges[victim].word;
+        std::uint64_t w = word.load(std::memory_order_acquire);
+        for (;;) {
+            const std::uint64_t front = frontOf(w), back = backOf(w);
+            if (serialOf(w) != serial || front >= back) return false;
+            const std::uint64_t mid = back - (back - front + 1) / 2;
+            if (word.compare_exchange_weak(w, pack(front, mid, teamOf(w), serial), std::memory_order_acq_rel,
+                                           std::memory_order_acquire)) {
+                m_ranges[self].word.store(pack(mid, back, teamOf(w), serial), std::memory_order_release);
+                return true;
+            }
+        }
+    }
+
+    void runTask(std::size_t task)
+    {
+        // The job cannot finish before this task does, so its function and context are stable.
+        t_inTask = true;
+        m_fn.load(std::memory_order_relaxed)(m_context.load(std::memory_order_relaxed), task);
+        t_inTask = false;
+    }
+
+    // Runs tasks of the current job while any is left (and this thread is in its team): its own
+    // range from the front, then, whenever it is empty, the back half of another thread's. The
+    // tasks it ran are counted into m_done once, at the end (one shared write per thread and job,
+    // not one per task).
     void runTasks(std::size_t index)
     {
-        std::uint64_t w = m_claim.load(std::memory_order_acquire);
+        const std::uint64_t job = m_job.load(std::memory_order_acquire);
+        const std::uint64_t serial = serialOf(job);
+        const std::size_t team = teamOf(job);
+        if (index >= team) return;
+        std::size_t ran = 0;
         for (;;) {
-            if (nextOf(w) >= countOf(w) || index >= teamOf(w)) return;
-            if (!m_claim.compare_exchange_weak(w, w + 1, std::memory_order_acq_rel, std::memory_order_acquire))
-                continue;
-            // The job cannot finish before this task does, so its function and context are stable.
-            const auto task = static_cast<std::size_t>(nextOf(w));
-            const std::size_t n = countOf(w);
-            t_inTask = true;
-            m_fn.load(std::memory_order_relaxed)(m_context.load(std::memory_order_relaxed), task);
-            t_inTask = false;
-            if (m_done.fetch_add(1) + 1 == n && m_callerSleeping.load()) {
-                {
-                    std::lock_guard lock(m_mutex);
-                }  // the caller is inside wait() or has not yet checked
-                m_doneCv.notify_one();
-            }
-            w = m_claim.load(std::memory_order_acquire);
+            for (std::size_t task; (task = claimFront(index, serial)) != kMaxTasks; ++ran) runTask(task);
+            bool stole = false;
+            for (std::size_t k = 1; k < team && !stole; ++k) stole = stealHalf((index + k) % team, index, serial);
+            if (!stole) break;
+        }
+        if (ran == 0) return;
+        // m_nTasks is this job's: it cannot end (nor the next one start) before `ran` is added.
+        const std::size_t n = m_nTasks.load(std::memory_order_relaxed);
+        if (m_done.fetch_add(ran) + ran == n && m_callerSleeping.load()) {
+            {
+                std::lock_guard lock(m_mutex);
+            }  // the caller is inside wait() or has not yet checked
+            m_doneCv.notify_one();
         }
     }
 
@@ -163,11 +229,13 @@ private:
     std::condition_variable m_workCv, m_doneCv;
     std::atomic<int> m_sleepers{0};
     std::atomic<bool> m_callerSleeping{false};
-    std::atomic<std::uint64_t> m_claim{0};
+    Range m_ranges[kMaxTeam];
+    alignas(64) std::atomic<std::uint64_t> m_job{0};  // team and serial of the current job
     std::atomic<std::uint32_t> m_epoch{0};
-    std::atomic<std::size_t> m_done{0};
     std::atomic<TaskFunction> m_fn{nullptr};
     std::atomic<void*> m_context{nullptr};
+    std::atomic<std::size_t> m_nTasks{0};
+    alignas(64) std::atomic<std::size_t> m_done{0};
     std::uint64_t m_serial = 0;
 };
 
@@ -183,7 +251,7 @@ Pool& pool()
 
 void parallelForRaw(std::size_t nTasks, int threads, TaskFunction fn, void* context)
 {
-    if (threads > 255) threads = 255;
+    if (threads > static_cast<int>(kMaxTeam)) threads = static_cast<int>(kMaxTeam);
     if (threads > 1 && nTasks > 1 && nTasks <= kMaxTasks && !t_inTask) {
         Pool& p = pool();
         std::unique_lock lock(p.busy, std::try_to_lock);

@@ -1,13 +1,18 @@
-// The thread mechanism of the compute kernels: a persistent pool whose workers claim tasks one at
-// a time from a shared counter (dynamic scheduling), spin for a bounded time after a job and then
-// sleep on a futex (std::atomic::wait).
+// The thread mechanism of the compute kernels: a persistent pool. A job's tasks are split into
+// one contiguous range per thread; each thread runs its own range from the front, then takes the
+// tasks left in the others' ranges from their back ends (work stealing). Idle workers spin for a
+// bounded time after a job and then sleep on a condition variable.
 //
 // Why not OpenMP's static halves: on a shared core (the Pi's normal case: the dashboard's UI and
 // monitor threads, or any other process) one team member is descheduled for a whole time slice
 // (~3 ms); with a static split every other member spins at the barrier until it returns, and
 // 2-thread decode fell to 1.8 tokens/s against 48 at 1 thread. Here the caller's job ends when
-// every *task* is done, not when every *thread* has checked in: a worker that wakes late finds no
-// task left and the job does not wait for it; only a task a worker holds while preempted delays it.
+// every *task* is done, not when every *thread* has checked in: a worker that wakes late finds its
+// range finished by the others from the far end, and the job does not wait for it; only a task a
+// worker holds while preempted delays it.
+// Why contiguous ranges rather than one shared task counter: with both cores free, each thread
+// streams one contiguous stretch of the weights (the decode kernels prefetch the next row tile,
+// which is then its own) and claims from a cache line the other thread does not write.
 //
 // Results do not depend on which thread runs a task (each task writes its own outputs), so every
 // product stays bit-identical across thread counts.
