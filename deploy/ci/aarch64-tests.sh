@@ -3,7 +3,8 @@
 # -mcpu=cortex-a72) and runs them under user-mode QEMU as a Cortex-A72, so the NEON kernels the
 # Pi runs — without the dotprod extension — are executed and checked against the scalar
 # reference. Then checks that `edge-rt run --ids` gives the same greedy ids under emulation as
-# the native x86-64 build, for every kernel table the emulated CPUs offer.
+# the native x86-64 build, for every kernel table the emulated CPUs offer, and that
+# `edge-rt quantize` writes the x86-64 build's bytes.
 #
 # Usage: bash deploy/ci/aarch64-tests.sh [NATIVE_EDGE_RT]
 #   NATIVE_EDGE_RT  the x86-64 CLI to compare with (default: build/app/cli/edge-rt)
@@ -110,6 +111,77 @@ compare_ids "BOS" -n 64 --threads 2
 compare_ids "prompt" --prompt "Once upon a time, a little dog" -n 48 --threads 1
 compare_ids "streamed prefetch, 640 KiB budget" --strategy speculative-prefetch --memory-budget 640K -n 32 --threads 2
 phase_done "greedy ids vs x86-64"
+
+# --- quantize: the emulated aarch64 CLI writes the native x86-64 CLI's bytes ----------------
+# The quantisers are scalar float code (scale searches, rounding); an FMA contraction (GCC fuses
+# a * b + c on aarch64 unless -ffp-contract=off, see engine/CMakeLists.txt), a libm difference
+# or a platform-dependent conversion would change the file a Pi owner makes. Both CLIs quantize
+# the same inputs at 2 threads and every file must be byte-identical. tinystories-656k's rows
+# (128, 384) are not multiples of 256, so its K-quant types exercise the fallbacks (Q5_0, Q8_0,
+# IQ4_NL) and the mixture rules; stories260K's FFN rows of 172 values stay F16; the kit's
+# dim-256 Llama (requantised from its Q8_0 file) runs the Q4_K, Q6_K and IQ4_XS quantisers
+# themselves (about 40 s each under qemu, the others 1-4 s).
+quant_tiny=../shared/models/kit/real/tinystories-656k-F32.gguf
+quant_260k=../shared/models/stories260K.gguf
+quant_kq=../shared/models/kit/kquant/kq-llama-d256-Q8_0.gguf
+for f in "$quant_tiny" "$quant_260k" "$quant_kq"; do
+  [[ -f $f ]] || fail "quantize input $f not found"
+done
+quant_dir=$(mktemp -d /tmp/edgert-aarch64-quantize.XXXXXX)
+trap 'rm -rf "$quant_dir"' EXIT
+quantized=()
+# The first differing byte of two GGUF files and the tensor (from the x86-64 file's table) it is in.
+describe_difference() { # x86-64 file, aarch64 file
+  local first offset where ndiff
+  first=$(cmp -l "$1" "$2" 2>/dev/null | head -n 1 || true)
+  ndiff=$(cmp -l "$1" "$2" 2>/dev/null | wc -l || true)
+  if [[ -z $first ]]; then
+    echo "sizes differ: $(stat -c %s "$1") vs $(stat -c %s "$2") bytes ($(cmp "$1" "$2" 2>&1 || true))"
+    return
+  fi
+  offset=$(($(awk '{ print $1 }' <<<"$first") - 1))
+  where=$("$native_cli" inspect --tensors --model "$1" 2>/dev/null | awk -v o="$offset" '
+    /^tensor +type +shape/ { table = 1; next }
+    table && NF >= 5 && $NF ~ /^[0-9]+$/ && o >= $NF && o < $NF + $(NF - 1) {
+      printf "tensor %s (%s), byte %d of it", $1, $2, o - $NF; found = 1; exit }
+    END { if (!found) printf "the header (metadata or tensor table)" }')
+  echo "first differing byte at offset $offset ($where); $ndiff bytes differ;" \
+    "x86-64 byte $(awk '{ print $2 }' <<<"$first"), aarch64 $(awk '{ print $3 }' <<<"$first") (octal)"
+}
+compare_quantize() { # label, input, type, then extra quantize options
+  local label=$1 in=$2 type=$3 t0 native_s
+  shift 3
+  t0=$SECONDS
+  "$native_cli" quantize "$@" --type "$type" --threads 2 "$in" "$quant_dir/x86-64.gguf" 2>"$quant_dir/log" || {
+    cat "$quant_dir/log"
+    fail "native quantize $label --type $type"
+  }
+  native_s=$((SECONDS - t0))
+  t0=$SECONDS
+  "$qemu" -cpu cortex-a72 "$build/app/cli/edge-rt" quantize "$@" --type "$type" --threads 2 "$in" \
+    "$quant_dir/aarch64.gguf" >/dev/null 2>"$quant_dir/log" || {
+    cat "$quant_dir/log"
+    fail "emulated quantize $label --type $type"
+  }
+  if ! cmp -s "$quant_dir/x86-64.gguf" "$quant_dir/aarch64.gguf"; then
+    echo "aarch64: quantize $label --type $type: $(describe_difference "$quant_dir/x86-64.gguf" "$quant_dir/aarch64.gguf")"
+    echo "aarch64: hint: some float expression rounds differently on aarch64 (an FMA contraction, libm," \
+      "a conversion); list the tensors with edge-rt inspect --tensors --model FILE, the bytes with cmp -l"
+    fail "quantize $label --type $type: the aarch64 file differs from the x86-64 one"
+  fi
+  echo "aarch64: quantize $label --type $type: byte-identical ($(stat -c %s "$quant_dir/x86-64.gguf") bytes," \
+    "sha256 $(sha256sum "$quant_dir/x86-64.gguf" | cut -c1-16)...; x86-64 ${native_s} s, qemu A72 $((SECONDS - t0)) s)"
+  quantized+=("$label:$type")
+}
+for type in Q8_0 Q4_0 Q4_K_M Q6_K IQ4_XS; do
+  compare_quantize tinystories-656k-F32 "$quant_tiny" "$type"
+done
+compare_quantize stories260K "$quant_260k" Q4_K_M
+for type in Q4_K_M IQ4_XS; do
+  compare_quantize kq-llama-d256-Q8_0 "$quant_kq" "$type" --allow-requantize
+done
+echo "aarch64: quantize output byte-identical to x86-64 (${#quantized[@]} files): ${quantized[*]}"
+phase_done "quantize bytes vs x86-64"
 
 echo "aarch64: timings"
 printf '  %s\n' "${timings[@]}"
