@@ -5,6 +5,7 @@
 #include "kernels/gemm-panels.h"
 #include "kernels/kernel-table.h"
 #include "kernels/matmul.h"
+#include "kernels/ops.h"
 #include "kernels/quantize.h"
 #include "tensor/quant-blocks.h"
 
@@ -724,6 +725,46 @@ private slots:
         QCOMPARE(int(blockNamed("+inf").qs[100]), 127);
         QCOMPARE(int(blockNamed("+inf").qs[0]), 0);
         QCOMPARE(blockNamed("-inf").d, inf);
+    }
+
+    void attentionKernelsGiveReferenceBits_data()
+    {
+        QTest::addColumn<int>("headDim");
+        QTest::addColumn<int>("nPos");
+        QTest::newRow("tinyllama head 64, 1 position") << 64 << 1;
+        QTest::newRow("head 64, 7 positions") << 64 << 7;
+        QTest::newRow("head 64, 300 positions") << 64 << 300;
+        QTest::newRow("head 128, 33 positions") << 128 << 33;
+        QTest::newRow("head 96, 9 positions (64 + 32 columns)") << 96 << 9;
+        QTest::newRow("head 80, 5 positions (64 + 8 + 8)") << 80 << 5;
+        QTest::newRow("head 12, 6 positions (generic path)") << 12 << 6;
+    }
+    void attentionKernelsGiveReferenceBits()
+    {
+        // Every table's per-head attention reproduces the generic kernels' bits (not only within a
+        // tolerance): a head's output must not depend on which table or thread computes it.
+        QFETCH(int, headDim);
+        QFETCH(int, nPos);
+        const auto hd = static_cast<std::size_t>(headDim), n = static_cast<std::size_t>(nPos);
+        const std::size_t stride = 3 * hd + 8;  // keys/values of other heads in between
+        std::mt19937 rng(static_cast<unsigned>(31 * headDim + nPos));
+        const auto q = randomVector(hd, rng, 1.0f);
+        const auto keys = randomVector(n * stride, rng, 1.0f);
+        const auto values = randomVector(n * stride, rng, 1.0f);
+        const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+        const KernelTable& g = genericKernels();
+        std::vector<float> wantScores(n), wantOut(hd);
+        g.attentionScores(q.data(), keys.data() + 8, stride, n, hd, scale, wantScores.data());
+        g.attentionValues(wantScores.data(), values.data() + 8, stride, n, hd, wantOut.data());
+        for (std::size_t p = 0; p < n; ++p)
+            QCOMPARE(wantScores[p], kernels::dotF32(q.data(), keys.data() + 8 + p * stride, hd) * scale);
+        for (const KernelTable* t : availableKernels()) {
+            std::vector<float> scores(n, -1.0f), out(hd, -1.0f);
+            t->attentionScores(q.data(), keys.data() + 8, stride, n, hd, scale, scores.data());
+            t->attentionValues(wantScores.data(), values.data() + 8, stride, n, hd, out.data());
+            QVERIFY2(std::memcmp(scores.data(), wantScores.data(), n * sizeof(float)) == 0, t->name);
+            QVERIFY2(std::memcmp(out.data(), wantOut.data(), hd * sizeof(float)) == 0, t->name);
+        }
     }
 
     void activationBlockSumIsScaledQuantSum()

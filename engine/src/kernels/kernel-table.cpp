@@ -88,6 +88,8 @@ KernelTable withGenericFallbacks(KernelTable t)
     fill(t.bf16, g.bf16);
     fill(t.quantizeActivations, g.quantizeActivations);
     fill(t.quantizeActivationsQ8K, g.quantizeActivationsQ8K);
+    fill(t.attentionScores, g.attentionScores);
+    fill(t.attentionValues, g.attentionValues);
     return t;
 }
 

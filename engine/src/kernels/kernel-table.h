@@ -32,6 +32,18 @@ using SuperRowsKernel = void (*)(const void* w, std::size_t rowBytes, std::size_
 using FloatRowsKernel = void (*)(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t r1, const float* x,
                                  std::size_t nTokens, std::size_t n, float* y, std::size_t yStride);
 
+/// Attention scores of one query head over nPos cached keys: s[p] = dot(q, k + p * kStride) *
+/// scale, q and each key `headDim` f32 values. The dot is summed as kernels::dotF32 defines it (8
+/// interleaved partial sums, one multiply and one add per term, a fixed reduction), so every table
+/// gives the reference's bits: a head's output does not depend on the CPU's table.
+using AttentionScoresKernel = void (*)(const float* q, const float* k, std::size_t kStride, std::size_t nPos,
+                                       std::size_t headDim, float scale, float* s);
+/// Attention output of one head: o[i] = sum over p = 0..nPos-1 (in that order) of a[p] * v[p * vStride
+/// + i], i < headDim, from o = 0, one multiply and one add per term (no fused multiply-add), so
+/// every table gives the reference's bits.
+using AttentionValuesKernel = void (*)(const float* a, const float* v, std::size_t vStride, std::size_t nPos,
+                                       std::size_t headDim, float* o);
+
 using QuantizeActivationsKernel = void (*)(const float* x, ActivationBlock* y, std::size_t n);
 using QuantizeQ8KKernel = void (*)(const float* x, BlockQ8_K* y, std::size_t n);
 
@@ -63,6 +75,9 @@ struct KernelTable {
     QuantRowsKernel q8_0Gemm = nullptr;
     QuantRowsKernel q4_0Gemm = nullptr;
     SuperRowsKernel q4_kGemm = nullptr;
+    // Causal attention per head (models/common/attention.cpp), bit-identical in every table.
+    AttentionScoresKernel attentionScores = nullptr;
+    AttentionValuesKernel attentionValues = nullptr;
 
     /// The block-32 kernel of `type`, or nullptr when the type is not a block-32 type.
     QuantRowsKernel blockRows(TensorType type) const;

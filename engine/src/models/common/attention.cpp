@@ -1,5 +1,6 @@
 #include "models/common/attention.h"
 
+#include "kernels/kernel-table.h"
 #include "kernels/ops.h"
 #include "kernels/parallel.h"
 
@@ -19,6 +20,7 @@ void causalAttention(const float* q, const float* keys, const float* values, flo
     // One task per query head, running every token of the batch in order (a head's `att` row is
     // its own scratch); a head's outputs do not depend on the thread running it.
     const bool parallel = threads > 1 && (pos0 + nTokens) * hd * nTokens > 4096;
+    const kernels::KernelTable& k = kernels::activeKernels();
     kernels::parallelFor(d.nHeads, parallel ? threads : 1, [&](std::size_t h) {
         float* a = att + h * d.nCtx;
         const std::size_t kvHead = h / groupSize;
@@ -28,20 +30,11 @@ void causalAttention(const float* q, const float* keys, const float* values, flo
             const std::size_t first = d.window > 0 && pos + 1 > d.window ? pos + 1 - d.window : 0;
             const std::size_t nPos = pos + 1 - first;
             const float* qh = q + t * qDim + h * hd;
-            for (std::size_t p = 0; p < nPos; ++p) {
-                const float* k = keys + (first + p) * kvDim + kvHead * hd;
-                a[p] = kernels::dotF32(qh, k, hd) * scale;
-            }
+            k.attentionScores(qh, keys + first * kvDim + kvHead * hd, kvDim, nPos, hd, scale, a);
             if (cap > 0.0f)
                 for (std::size_t p = 0; p < nPos; ++p) a[p] = cap * std::tanh(a[p] / cap);
             kernels::softmax(a, nPos);
-            float* o = out + t * qDim + h * hd;
-            std::fill_n(o, hd, 0.0f);
-            for (std::size_t p = 0; p < nPos; ++p) {
-                const float* v = values + (first + p) * kvDim + kvHead * hd;
-                const float w = a[p];
-                for (std::size_t i = 0; i < hd; ++i) o[i] += w * v[i];
-            }
+            k.attentionValues(a, values + first * kvDim + kvHead * hd, kvDim, nPos, hd, out + t * qDim + h * hd);
         }
     });
 }

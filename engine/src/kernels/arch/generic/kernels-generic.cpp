@@ -4,6 +4,7 @@
 // the float scales; the layouts are decoded by kernels/quant-decode.h.
 #include "kernels/fp16.h"
 #include "kernels/kernel-table.h"
+#include "kernels/ops.h"
 #include "kernels/quant-decode.h"
 #include "tensor/quant-blocks.h"
 
@@ -198,6 +199,24 @@ void bf16Rows(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t r
     });
 }
 
+// Attention per head: the definitions the SIMD tables reproduce bit for bit.
+void attentionScores(const float* q, const float* k, std::size_t kStride, std::size_t nPos, std::size_t headDim,
+                     float scale, float* s)
+{
+    for (std::size_t p = 0; p < nPos; ++p) s[p] = dotF32(q, k + p * kStride, headDim) * scale;
+}
+
+void attentionValues(const float* a, const float* v, std::size_t vStride, std::size_t nPos, std::size_t headDim,
+                     float* o)
+{
+    std::fill_n(o, headDim, 0.0f);
+    for (std::size_t p = 0; p < nPos; ++p) {
+        const float* vp = v + p * vStride;
+        const float w = a[p];
+        for (std::size_t i = 0; i < headDim; ++i) o[i] += w * vp[i];
+    }
+}
+
 }  // namespace
 
 const KernelTable& genericKernels()
@@ -221,6 +240,8 @@ const KernelTable& genericKernels()
         .bf16 = bf16Rows,
         .quantizeActivations = quantizeActivationsReference,
         .quantizeActivationsQ8K = quantizeActivationsQ8KReference,
+        .attentionScores = attentionScores,
+        .attentionValues = attentionValues,
     };
     return table;
 }

@@ -22,6 +22,7 @@ namespace {
 #include "kernels/arch/x86/kernels-x86-superblocks.inc"
 #include "kernels/arch/x86/decode-x86.inc"
 #include "kernels/arch/x86/gemm-x86.inc"
+#include "kernels/arch/x86/attention-x86.inc"
 }  // namespace
 
 const KernelTable* x86Avx2Kernels()
@@ -48,6 +49,8 @@ const KernelTable* x86Avx2Kernels()
         .q8_0Gemm = q8_0GemmAvx2,
         .q4_0Gemm = q4_0GemmAvx2,
         .q4_kGemm = q4_kGemmAvx2,
+        .attentionScores = attentionScoresAvx2,
+        .attentionValues = attentionValuesAvx2,
     });
     return cpuHasAvx2() ? &table : nullptr;
 }
