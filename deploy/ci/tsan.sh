@@ -3,7 +3,8 @@
 # worker (tst_strategies, with the CLI it starts: engine/src/runtime/group-prefetcher.cpp), the
 # kernel thread pool (tst_parallel), the resource sampler's background thread (tst_monitor_sampler)
 # and the Qt bridge (tst_engine_bridge: runs and replans on QThreadPool threads, tokens handed to
-# the GUI thread through the run channel). clang-14, -fsanitize=thread, -O1 -g, -Werror
+# the GUI thread through the run channel), and the memory pool's budget accounting, whose leases are
+# taken and released from several threads (tst_memory_pool). clang-14, -fsanitize=thread, -O1 -g, -Werror
 # (deploy/ci/clang-common.sh); only these targets and what they link are built (the engine once more,
 # instrumented, the CLI and the bridge; not the dashboard), so the stage stays short.
 #
@@ -13,7 +14,7 @@
 # inside uninstrumented libraries, while every access in edge-rt's code is still checked and the
 # pthread and atomic synchronisation TSan intercepts still orders them.
 #
-# Status: not yet a stage of .ci/run (it has not passed end to end here yet; see the session note).
+# A stage of .ci/run, after deploy/ci/sanitize.sh.
 #
 # Any data race, lock-order inversion or use of a destroyed mutex fails the stage (halt_on_error=1).
 #
@@ -27,13 +28,17 @@ source deploy/ci/clang-common.sh
 
 build=${EDGERT_TSAN_BUILD:-build-tsan}
 export EDGERT_REQUIRE_MODELS=${EDGERT_REQUIRE_MODELS:-1}
-suites=(tst_parallel tst_monitor_sampler tst_strategies tst_engine_bridge)
+suites=(tst_parallel tst_memory_pool tst_monitor_sampler tst_strategies tst_engine_bridge)
+# Instrumented, a suite runs several times slower: QtTest's watchdog (300 s per test function) and
+# CTest's limit per suite are raised, so slowness is not reported as a hang.
+suite_timeout=${EDGERT_TSAN_SUITE_TIMEOUT:-1800}
+export QTEST_FUNCTION_TIMEOUT=$((suite_timeout * 1000))
 
 bash deploy/ci/clang-deps.sh
 phase_done "dependencies"
 
 clang_configure "$build" -DEDGERT_SANITIZE=thread -DEDGERT_BUILD_GUI=ON -DEDGERT_BUILD_TESTS=ON \
-  -DEDGERT_BUILD_BENCH=OFF
+  -DEDGERT_BUILD_BENCH=OFF -DEDGERT_TEST_TIMEOUT="$suite_timeout"
 # tst_strategies starts the CLI: build it with ThreadSanitizer too.
 cmake --build "$build" -j "$jobs" --target edge-rt "${suites[@]}"
 phase_done "clang-14 -Werror TSan build (${#suites[@]} suites + CLI, -j$jobs)"
