@@ -4,7 +4,7 @@
 #   clang_configure BUILD_DIR CMAKE_ARGS...  configures BUILD_DIR with clang-14, RelWithDebInfo at
 #       -O1 (readable sanitizer reports, a shorter build, tests fast enough instrumented; -g comes
 #       with EDGERT_SANITIZE), -Werror, Ninja and ccache when it is installed, plus CMAKE_ARGS.
-#   asan_configure BUILD_DIR  the ONE ASan + UBSan (-fno-sanitize-recover=undefined,
+#   asan_configure BUILD_DIR [CMAKE_ARGS...]  the ONE ASan + UBSan (-fno-sanitize-recover=undefined,
 #       -D_GLIBCXX_ASSERTIONS) + libFuzzer-coverage configuration that sanitize.sh and fuzz.sh both
 #       use: -DEDGERT_FUZZ=ON (which sets EDGERT_SANITIZE=address,undefined) with the tests and the
 #       dashboard, without the benchmarks. Run after sanitize.sh, fuzz.sh finds its targets built.
@@ -36,5 +36,7 @@ clang_configure() {
 }
 
 asan_configure() {
-  clang_configure "$1" -DEDGERT_FUZZ=ON -DEDGERT_BUILD_GUI=ON -DEDGERT_BUILD_TESTS=ON -DEDGERT_BUILD_BENCH=OFF
+  local build=$1
+  shift
+  clang_configure "$build" -DEDGERT_FUZZ=ON -DEDGERT_BUILD_GUI=ON -DEDGERT_BUILD_TESTS=ON -DEDGERT_BUILD_BENCH=OFF "$@"
 }
