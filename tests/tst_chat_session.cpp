@@ -43,6 +43,30 @@ std::string piecesOf(const Tokenizer& tokenizer, std::span<const TokenId> ids)
     return text;
 }
 
+/// A chat on `model` whose context of `nCtx` tokens drops the oldest turns when full
+/// (ContextPolicy::DropOldestTurns), with the system prompt "Be brief". Not movable: the chat
+/// refers to the engine beside it.
+struct DropOldestChat {
+    DropOldestChat(const QString& model, std::uint32_t nCtx)
+        : graph(openModel(model)),
+          engine(prepare(graph, RunShape{nCtx, 16})),
+          chat(engine, resolveChatTemplate(model.toStdString(), {}), options())
+    {
+        chat.setSystemPrompt("Be brief");
+    }
+    DropOldestChat(const DropOldestChat&) = delete;
+    DropOldestChat& operator=(const DropOldestChat&) = delete;
+    static SessionOptions options()
+    {
+        SessionOptions o;
+        o.contextPolicy = ContextPolicy::DropOldestTurns;
+        return o;
+    }
+    std::shared_ptr<const ValidatedModelGraph> graph;
+    ReadyEngine engine;
+    ChatSession chat;
+};
+
 }  // namespace
 
 class TestChatSession : public QObject {
@@ -182,12 +206,9 @@ private slots:
     {
         const QString model = test::sharedModel("kit/arch/qwen2-Q8_0.gguf");
         EDGERT_REQUIRE_FILE(model);
-        auto graph = openModel(model);
-        auto engine = prepare(graph, RunShape{96, 16});
-        SessionOptions options;
-        options.contextPolicy = ContextPolicy::DropOldestTurns;
-        ChatSession session(engine, resolveChatTemplate(model.toStdString(), {}), options);
-        session.setSystemPrompt("Be brief");
+        DropOldestChat fixture(model, 96);
+        ChatSession& session = fixture.chat;
+        const ReadyEngine& engine = fixture.engine;
         std::uint32_t dropped = 0;
         for (int i = 0; i < 8; ++i) {
             const auto t = session.say("Tell me about turn " + std::to_string(i), greedy(10));
@@ -209,13 +230,10 @@ private slots:
     {
         const QString model = test::sharedModel("kit/arch/gemma2-Q8_0.gguf");
         EDGERT_REQUIRE_FILE(model);
-        auto graph = openModel(model);
-        auto engine = prepare(graph, RunShape{128, 16});
-        SessionOptions options;
-        options.contextPolicy = ContextPolicy::DropOldestTurns;
-        ChatSession session(engine, resolveChatTemplate(model.toStdString(), {}), options);
+        DropOldestChat fixture(model, 128);
+        ChatSession& session = fixture.chat;
+        const ReadyEngine& engine = fixture.engine;
         QCOMPARE(int(session.chatTemplate().format), int(ChatFormat::Gemma));
-        session.setSystemPrompt("Be brief");
         const std::string firstUser = "Tell me about turn 0";
         const auto first = session.say(firstUser, greedy(10));
         QVERIFY(first.accepted);
