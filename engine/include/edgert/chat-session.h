@@ -70,8 +70,9 @@ private:
     std::string m_cachedText;       ///< the text the KV cache holds, when m_cachedTextExact
     std::size_t m_answerStart = 0;  ///< m_cachedText[m_answerStart, end): the last answer's pieces
     bool m_cachedTextExact = true;
-    bool m_systemInFirstUser = false;  ///< the template merges the system text into the first user message
-    bool m_firstUserKept = false;      ///< that message is part of the Session's kept prefix
+    /// The first user message is part of the Session's kept prefix: the template (Gemma) merged
+    /// the system text into it.
+    bool m_firstUserKept = false;
 };
 
 }  // namespace edgert

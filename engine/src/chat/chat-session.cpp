@@ -41,7 +41,6 @@ void ChatSession::reset()
     m_cachedText.clear();
     m_answerStart = 0;
     m_cachedTextExact = true;
-    m_systemInFirstUser = false;
     m_firstUserKept = false;
 }
 
@@ -68,13 +67,14 @@ ChatTurnResult ChatSession::say(std::string_view userText, const GenerationParam
     ChatTurnResult result;
     const ChatFormat format = m_template.format;
     std::string systemText;
+    bool keepFirstUser = false;  // this turn's user message carries the system text
     if (m_messages.empty() && m_session.tokens().empty() && !m_system.empty()) {
         // The system prompt is its own kept prefix: rendered alone, as llama-cli does.
         m_messages.push_back({"system", m_system});
         systemText = renderChatDelta(format, {}, m_messages.back(), false);
         // A template without a system role (Gemma) renders nothing for it alone: it puts the text
         // into the first user message, which is then kept with it.
-        m_systemInFirstUser = systemText.find(trimmedView(m_system)) == std::string::npos;
+        keepFirstUser = systemText.find(trimmedView(m_system)) == std::string::npos;
         m_session.prompt(systemText, true);
         m_session.keepPrefix();
         m_cachedText = systemText;
@@ -88,7 +88,6 @@ ChatTurnResult ChatSession::say(std::string_view userText, const GenerationParam
     const std::string delta = newTurnText(full, user);
     // The first user message carrying the system text: up to the assistant's opening it joins the
     // kept prefix, the opening starts the turn (so dropping that turn leaves a closed user message).
-    const bool keepFirstUser = m_systemInFirstUser && m_messages.size() == 1;
     const std::string closed = keepFirstUser ? renderChat(format, withUser, false) : std::string();
     const std::string_view opening = std::string_view(full).substr(std::min(closed.size(), full.size()));
     std::size_t before = m_session.tokens().size();
