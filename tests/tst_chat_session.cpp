@@ -11,6 +11,8 @@
 
 #include <QTest>
 
+#include <optional>
+
 using namespace edgert;
 
 namespace {
@@ -53,6 +55,18 @@ struct DropOldestChat {
           chat(engine, resolveChatTemplate(model.toStdString(), {}), options())
     {
         chat.setSystemPrompt("Be brief");
+    }
+    /// Says "Tell me about turn i" for i in [from, to), 10 greedy tokens each. Returns the turns
+    /// dropped in all, or nullopt when a turn was not accepted.
+    std::optional<std::uint32_t> sayTurns(int from, int to)
+    {
+        std::uint32_t dropped = 0;
+        for (int i = from; i < to; ++i) {
+            const auto t = chat.say("Tell me about turn " + std::to_string(i), greedy(10));
+            if (!t.accepted) return std::nullopt;
+            dropped += t.turn.droppedTurns;
+        }
+        return dropped;
     }
     DropOldestChat(const DropOldestChat&) = delete;
     DropOldestChat& operator=(const DropOldestChat&) = delete;
@@ -209,12 +223,9 @@ private slots:
         DropOldestChat fixture(model, 96);
         ChatSession& session = fixture.chat;
         const ReadyEngine& engine = fixture.engine;
-        std::uint32_t dropped = 0;
-        for (int i = 0; i < 8; ++i) {
-            const auto t = session.say("Tell me about turn " + std::to_string(i), greedy(10));
-            QVERIFY(t.accepted);
-            dropped += t.turn.droppedTurns;
-        }
+        const auto turns = fixture.sayTurns(0, 8);
+        QVERIFY(turns.has_value());
+        const std::uint32_t dropped = *turns;
         QVERIFY(dropped > 0);
         QCOMPARE(session.messages().front().role, std::string("system"));
         QCOMPARE(session.messages().size(), std::size_t{1 + 2 * (8 - dropped)});
@@ -244,12 +255,9 @@ private slots:
         QVERIFY(tokens.size() >= whole.size());
         QVERIFY(std::equal(whole.begin(), whole.end(), tokens.begin()));
 
-        std::uint32_t dropped = 0;
-        for (int i = 1; i < 8; ++i) {
-            const auto t = session.say("Tell me about turn " + std::to_string(i), greedy(10));
-            QVERIFY(t.accepted);
-            dropped += t.turn.droppedTurns;
-        }
+        const auto turns = fixture.sayTurns(1, 8);
+        QVERIFY(turns.has_value());
+        const std::uint32_t dropped = *turns;
         QVERIFY(dropped > 0);
         const auto& messages = session.messages();
         QCOMPARE(messages[0].role, std::string("system"));
