@@ -9,9 +9,12 @@ if [[ $(id -u) -ne 0 ]]; then
   exec sudo --preserve-env=DEBIAN_FRONTEND bash "$0" "$@"
 fi
 
+# nlohmann-json3-dev is Architecture: all (headers only): one package serves both architectures, and
+# dpkg-query knows no "nlohmann-json3-dev:arm64", so naming it with :arm64 made this script call apt on
+# every run, even with everything installed.
 packages=(
   g++-aarch64-linux-gnu qemu-user-static
-  qt6-base-dev:arm64 libtomlplusplus-dev:arm64 libpcre2-dev:arm64 nlohmann-json3-dev:arm64 libedit-dev:arm64
+  qt6-base-dev:arm64 libtomlplusplus-dev:arm64 libpcre2-dev:arm64 nlohmann-json3-dev libedit-dev:arm64
 )
 
 export DEBIAN_FRONTEND=noninteractive
