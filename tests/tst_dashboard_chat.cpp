@@ -4,6 +4,7 @@
 // in-process ChatSession's on the same model, New chat and a Run page run release the chat's
 // engine (pool back to 0).
 #include "chat-page.h"
+#include "elided-button.h"
 #include "main-window.h"
 #include "theme.h"
 
@@ -162,6 +163,45 @@ private slots:
         QTRY_VERIFY(page()->presetButtons().at(0)->height() >= 48);  // a touch target in the kiosk
         page()->setPresetPrompts({});
         QCOMPARE(page()->presetButtons().size(), 3);  // the defaults
+    }
+
+    /// Prompts from the configuration can be any length: the buttons elide them (the whole prompt
+    /// stays the button's text, what a tap sends, and its tooltip), so the page never asks for
+    /// more than the 800 px of the kiosk display, whatever the prompts or the font.
+    void longPresetsStillFitTheKioskWidth()
+    {
+        const QStringList prompts{
+            QStringLiteral("Erzähl mir eine lange Geschichte über einen Drachen, der das Fliegen verlernt hat."),
+            QStringLiteral("Schreib ein Gedicht über den Raspberry Pi und seinen kleinen Lüfter im Sommer."),
+            QStringLiteral("Was ist der Unterschied zwischen einem Transformer und einem rekurrenten Netz?")};
+        page()->setPresetPrompts(prompts);
+        QApplication::processEvents();
+        QVERIFY2(m_window->minimumSizeHint().width() <= 800,
+                 qPrintable(QStringLiteral("needs %1 px").arg(m_window->minimumSizeHint().width())));
+        // The configuration allows up to 8 (edge-rt.toml [dashboard] chat_prompts).
+        page()->setPresetPrompts(prompts + prompts + prompts.mid(0, 2));
+        QCOMPARE(page()->presetButtons().size(), 8);
+        QApplication::processEvents();
+        QVERIFY2(m_window->minimumSizeHint().width() <= 800,
+                 qPrintable(QStringLiteral("8 presets need %1 px").arg(m_window->minimumSizeHint().width())));
+        QCOMPARE(m_window->size(), QSize(800, 480));
+        page()->setPresetPrompts(prompts);
+        QApplication::processEvents();
+        QVERIFY2(m_window->minimumSizeHint().width() <= 800,
+                 qPrintable(QStringLiteral("needs %1 px").arg(m_window->minimumSizeHint().width())));
+        QCOMPARE(m_window->size(), QSize(800, 480));
+        QCOMPARE(page()->presetButtons().size(), 3);
+        QCOMPARE(page()->presetButtons().at(1)->text(), prompts.at(1));
+        QCOMPARE(page()->presetButtons().at(1)->toolTip(), prompts.at(1));
+        for (QPushButton* b : page()->presetButtons()) {
+            QVERIFY(b->width() >= 48 && b->height() >= 48);
+            b->grab();  // paints it: the label is drawn elided, not clipped at both ends
+            QVERIFY(qobject_cast<ElidedButton*>(b)->isElided());
+        }
+        page()->setPresetPrompts({QStringLiteral("Hi")});
+        page()->presetButtons().at(0)->grab();
+        QVERIFY(!qobject_cast<ElidedButton*>(page()->presetButtons().at(0))->isElided());
+        page()->setPresetPrompts({});
     }
 
     /// A run on the Run page needs the memory: the chat's engine goes first, and the page says so.

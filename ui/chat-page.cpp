@@ -1,5 +1,6 @@
 #include "chat-page.h"
 
+#include "elided-button.h"
 #include "elided-label.h"
 #include "theme.h"
 
@@ -77,7 +78,7 @@ ChatPage::ChatPage(EngineBridge* bridge, QWidget* parent) : QWidget(parent), m_b
     m_contextText = new QLabel(tr("context: no model"));
     m_rate = new QLabel(QStringLiteral("–"));
     m_rate->setProperty("role", "muted");
-    m_cache = new QLabel;
+    m_cache = new ElidedLabel;
     m_cache->setProperty("role", "muted");
     m_status = new ElidedLabel;
     m_status->setProperty("role", "muted");
@@ -141,9 +142,8 @@ void ChatPage::setPresetPrompts(const QStringList& prompts)
     for (const QString& configured : chosen) {
         // A configured prompt that is one of the defaults shows in the user's language.
         const QString prompt = QCoreApplication::translate("edgert::ui::ChatPage", configured.toUtf8().constData());
-        auto* b = new QPushButton(prompt);
+        auto* b = new ElidedButton(prompt);
         b->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-        b->setToolTip(prompt);
         connect(b, &QPushButton::clicked, this, [this, prompt] { send(prompt); });
         m_presetRow->addWidget(b, 1);
         m_presetButtons.append(b);
