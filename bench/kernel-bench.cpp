@@ -3,6 +3,7 @@
 #include "edgert/tensor-type.h"
 #include "kernels/kernel-table.h"
 #include "kernels/matmul.h"
+#include "kernels/q4_0-interleaved.h"
 #include "kernels/quantize.h"
 #include "tensor/quant-blocks.h"
 
@@ -10,6 +11,8 @@
 
 #include <cstdlib>
 #include <random>
+#include <string>
+#include <tuple>
 #include <vector>
 
 using namespace edgert;
@@ -27,7 +30,8 @@ struct Problem {
     PreparedInput in;
 };
 
-Problem makeProblem(TensorType type, std::size_t rows, std::size_t cols, std::size_t tokens)
+Problem makeProblem(TensorType type, std::size_t rows, std::size_t cols, std::size_t tokens,
+                    RowLayout layout = RowLayout::File)
 {
     Problem p;
     std::mt19937 rng(1);
@@ -52,21 +56,29 @@ Problem makeProblem(TensorType type, std::size_t rows, std::size_t cols, std::si
     p.xq.resize(tokens * cols / 32);
     p.xk.resize(tokens * cols / kQK_K);
     p.y.resize(tokens * rows);
-    p.view = {type, p.weights.data(), rows, cols};
+    if (layout == RowLayout::Q4_0x8) interleaveQ4_0(p.weights.data(), rows, cols);
+    p.view = {type, p.weights.data(), rows, cols, layout};
     return p;
 }
 
 // gemm: the table's prefill GEMM over packed panels (kernels/gemm-panels.h) instead of its rows
-// kernel, packing included.
-void runMatmul(benchmark::State& state, const KernelTable* table, TensorType type, bool gemm = false)
+// kernel, packing included. Q4_0x8: Q4_0 repacked into 8-row groups (kernels/q4_0-interleaved.h),
+// as the loader stores it, through the table's q4_0x8 rows kernel or q4_0x8Gemm.
+void runMatmul(benchmark::State& state, const KernelTable* table, TensorType type, bool gemm = false,
+               RowLayout layout = RowLayout::File)
 {
     const auto rows = static_cast<std::size_t>(state.range(0));
     const auto cols = static_cast<std::size_t>(state.range(1));
     const auto tokens = static_cast<std::size_t>(state.range(2));
-    auto p = makeProblem(type, rows, cols, tokens);
+    auto p = makeProblem(type, rows, cols, tokens, layout);
     const auto stride = rowBytes(type, cols);
     for (auto _ : state) {
-        if (gemm && table->blockGemm(type)) {
+        if (layout == RowLayout::Q4_0x8) {
+            for (std::size_t t = 0; t < tokens; ++t)
+                table->quantizeActivations(p.x.data() + t * cols, p.xq.data() + t * cols / 32, cols);
+            (gemm ? table->q4_0x8Gemm : table->q4_0x8)(p.weights.data(), stride, 0, rows, p.xq.data(), tokens,
+                                                       cols / 32, p.y.data(), rows);
+        } else if (gemm && table->blockGemm(type)) {
             for (std::size_t t = 0; t < tokens; ++t)
                 table->quantizeActivations(p.x.data() + t * cols, p.xq.data() + t * cols / 32, cols);
             table->blockGemm(type)(p.weights.data(), stride, 0, rows, p.xq.data(), tokens, cols / 32, p.y.data(), rows);
@@ -98,22 +110,23 @@ void runMatmul(benchmark::State& state, const KernelTable* table, TensorType typ
 // 256 + 256) x 2048, Wo 2048 x 2048, fused W1/W3 2 x 5632 x 2048, W2 2048 x 5632, each with its
 // activation quantisation; 22 layers of distinct weights (Q4_0: 555 MiB, out of every cache).
 // Against the 1-thread row it shows what the split, the claims and the waits cost a 2-thread
-// decode beyond the kernels (no norms or attention: those are not the pool's).
-void runDecodeLayers(benchmark::State& state, TensorType type)
+// decode beyond the kernels (no norms or attention: those are not the pool's). Q4_0 is repacked
+// into 8-row groups as the loader does (layout Q4_0x8), or kept in file layout for comparison.
+void runDecodeLayers(benchmark::State& state, TensorType type, RowLayout layout)
 {
     const int threads = static_cast<int>(state.range(0));
     constexpr std::size_t kLayers = 22, kDim = 2048, kKv = 256, kFfn = 5632;
     const std::size_t shapes[][2] = {{kDim, kDim}, {kKv, kDim},  {kKv, kDim}, {kDim, kDim},
                                      {kFfn, kDim}, {kFfn, kDim}, {kDim, kFfn}};
     // One quantised matrix's bytes, repeated into every weight (the speed does not depend on values).
-    const Problem seed = makeProblem(type, kFfn, kDim, 1);
+    const Problem seed = makeProblem(type, kFfn, kDim, 1, layout);
     std::vector<std::vector<std::byte>> weights;
     std::vector<WeightView> views;
     for (std::size_t l = 0; l < kLayers; ++l)
         for (const auto& s : shapes) {
             auto& bytes = weights.emplace_back(rowBytes(type, s[1]) * s[0]);
             for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = seed.weights[i % seed.weights.size()];
-            views.push_back({type, bytes.data(), s[0], s[1]});
+            views.push_back({type, bytes.data(), s[0], s[1], layout});
         }
     std::vector<float> x(kFfn, 0.01f), q(kDim), k(kKv), v(kKv), o(kDim), g(kFfn), u(kFfn);
     std::vector<std::byte> workspace(preparedInputBytes(1, kFfn));
@@ -141,9 +154,11 @@ void runDecodeLayers(benchmark::State& state, TensorType type)
 
 void registerAll()
 {
-    for (const auto type : {TensorType::Q4_0, TensorType::Q4_K})
-        benchmark::RegisterBenchmark(("decode-layers/tinyllama/" + tensorTypeName(type)).c_str(),
-                                     [type](benchmark::State& s) { runDecodeLayers(s, type); })
+    for (const auto& [type, layout, name] :
+         {std::tuple{TensorType::Q4_0, RowLayout::Q4_0x8, "Q4_0x8"},
+          std::tuple{TensorType::Q4_0, RowLayout::File, "Q4_0"}, std::tuple{TensorType::Q4_K, RowLayout::File, "Q4_K"}})
+        benchmark::RegisterBenchmark((std::string("decode-layers/tinyllama/") + name).c_str(),
+                                     [type, layout](benchmark::State& s) { runDecodeLayers(s, type, layout); })
             ->ArgName("threads")
             ->Arg(1)
             ->Arg(2)
@@ -166,6 +181,13 @@ void registerAll()
                     (s[0] < 131072 || (s[0] == 438000) == (traitsOf(type).blockElements != kQK_K)))
                     b->Args(s);
         }
+    // Q4_0 repacked into 8-row groups (what the loader gives the forward pass).
+    for (const KernelTable* table : availableKernels()) {
+        auto* b = benchmark::RegisterBenchmark(
+            (std::string("matmul/Q4_0x8/") + table->name).c_str(),
+            [table](benchmark::State& s) { runMatmul(s, table, T::Q4_0, false, RowLayout::Q4_0x8); });
+        for (const auto& s : shapes) b->Args(s);
+    }
     // Prefill GEMMs against the rows kernels above at prompt batches of 32 and 128 tokens.
     const std::vector<std::vector<std::int64_t>> prefill{
         {1536, 576, 32}, {1536, 576, 128}, {5632, 2048, 32}, {2048, 5632, 128}};
@@ -178,6 +200,13 @@ void registerAll()
             for (const auto& s : prefill)
                 if (s[1] % traitsOf(type).blockElements == 0) b->Args(s);
         }
+    for (const KernelTable* table : availableKernels()) {
+        if (!table->q4_0x8Gemm) continue;
+        auto* b = benchmark::RegisterBenchmark(
+            (std::string("gemm/Q4_0x8/") + table->name).c_str(),
+            [table](benchmark::State& s) { runMatmul(s, table, T::Q4_0, true, RowLayout::Q4_0x8); });
+        for (const auto& s : prefill) b->Args(s);
+    }
 }
 
 }  // namespace

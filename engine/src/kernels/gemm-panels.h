@@ -19,6 +19,7 @@
 
 #include "kernels/activation-quant.h"
 #include "kernels/fp16.h"
+#include "kernels/q4_0-interleaved.h"
 #include "kernels/quant-decode.h"
 #include "tensor/quant-blocks.h"
 
@@ -30,6 +31,7 @@
 namespace edgert::kernels {
 
 inline constexpr std::size_t kPanelRows = 8;
+static_assert(kPanelRows == kInterleavedRows, "a Q4_0x8 group packs into one panel");
 /// Values per packed chunk: 64 blocks of 32 (18 KiB of Q8_0/Q4_0 panel), 8 super-blocks (21 KiB).
 inline constexpr std::size_t kPanelChunkBlocks32 = 64;
 inline constexpr std::size_t kPanelChunkSuper = 8;
@@ -94,6 +96,27 @@ inline void packPanelBlock32(const void* w, std::size_t rowBytes, std::size_t r0
                 std::memcpy(panel[b].q[s][r], &word, 4);
             }
         }
+    }
+}
+
+/// Blocks [k0, k0 + kn) of the 8-row group at row r0 (r0 % 8 == 0) of Q4_0x8 weights
+/// (kernels/q4_0-interleaved.h; rowBytes: the file row's) into panel[0..kn): the same panel
+/// packPanelBlock32<BlockQ4_0> makes of those rows in file layout, 32 bytes at a time.
+inline void packPanelQ4_0x8(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t k0, std::size_t kn,
+                            PanelBlock32* panel)
+{
+    const BlockQ4_0x8* group = q4_0x8Group(w, rowBytes, r0) + k0;
+    for (std::size_t b = 0; b < kn; ++b) {
+        for (std::size_t r = 0; r < kPanelRows; ++r) panel[b].d[r] = fp16ToFp32(group[b].d[r]);
+        for (std::size_t c = 0; c < 4; ++c)
+            for (std::size_t r = 0; r < kPanelRows; ++r) {
+                // Nibble - 8 per byte without borrows, as stepWord: (n + 120) ^ 128 = n - 8 (mod 256).
+                const std::uint32_t word = loadWord(group[b].qs[c][r]);
+                const std::uint32_t lo = ((word & 0x0f0f0f0fu) + 0x78787878u) ^ 0x80808080u;
+                const std::uint32_t hi = (((word >> 4) & 0x0f0f0f0fu) + 0x78787878u) ^ 0x80808080u;
+                std::memcpy(panel[b].q[c][r], &lo, 4);
+                std::memcpy(panel[b].q[c + 4][r], &hi, 4);
+            }
     }
 }
 

@@ -90,6 +90,7 @@ KernelTable withGenericFallbacks(KernelTable t)
     fill(t.quantizeActivationsQ8K, g.quantizeActivationsQ8K);
     fill(t.attentionScores, g.attentionScores);
     fill(t.attentionValues, g.attentionValues);
+    fill(t.q4_0x8, g.q4_0x8);
     return t;
 }
 

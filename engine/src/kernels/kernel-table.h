@@ -78,6 +78,12 @@ struct KernelTable {
     // Causal attention per head (models/common/attention.cpp), bit-identical in every table.
     AttentionScoresKernel attentionScores = nullptr;
     AttentionValuesKernel attentionValues = nullptr;
+    // Q4_0 repacked into 8-row groups (kernels/q4_0-interleaved.h): rows [r0, r1) at multiples of
+    // 8, rowBytes the file row's bytes. The rows kernel takes any token count (decode); the GEMM
+    // (null in the generic table) runs prompt batches of kGemmMinTokens tokens or more. Both give
+    // the generic q4_0x8's bits in every table.
+    QuantRowsKernel q4_0x8 = nullptr;
+    QuantRowsKernel q4_0x8Gemm = nullptr;
 
     /// The block-32 kernel of `type`, or nullptr when the type is not a block-32 type.
     QuantRowsKernel blockRows(TensorType type) const;

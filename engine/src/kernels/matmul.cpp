@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace edgert::kernels {
 
@@ -102,9 +103,16 @@ void matmulReference(const WeightView& w, const float* x, std::size_t nTokens, f
 {
     const std::size_t stride = rowBytes(w.type, w.cols);
     const auto* base = static_cast<const std::byte*>(w.data);
-    for (std::size_t r = 0; r < w.rows; ++r)
+    std::vector<BlockQ4_0> row(w.layout == RowLayout::Q4_0x8 ? w.cols / kQK4_0 : 0);
+    for (std::size_t r = 0; r < w.rows; ++r) {
+        const void* data = base + r * stride;
+        if (w.layout == RowLayout::Q4_0x8) {
+            deinterleaveQ4_0Row(base, w.cols, r, row.data());
+            data = row.data();
+        }
         for (std::size_t t = 0; t < nTokens; ++t)
-            y[t * w.rows + r] = dotRowReference(w.type, base + r * stride, x + t * w.cols, w.cols);
+            y[t * w.rows + r] = dotRowReference(w.type, data, x + t * w.cols, w.cols);
+    }
 }
 
 std::size_t preparedInputBytes(std::size_t nTokens, std::size_t cols)
@@ -137,6 +145,9 @@ namespace {
 
 void checkShapes(const WeightView& w, const PreparedInput& in)
 {
+    if (w.layout == RowLayout::Q4_0x8 && interleavedLayoutOf(w.type, w.rows, w.cols) != RowLayout::Q4_0x8)
+        throw UsageError("matmul: a Q4_0x8 view must be Q4_0 with rows % 8 == 0 (" + tensorTypeName(w.type) + ", " +
+                         std::to_string(w.rows) + " rows)");
     if (in.cols != w.cols)
         throw UsageError("matmul: activations have " + std::to_string(in.cols) + " columns, weights " +
                          std::to_string(w.cols));
@@ -159,6 +170,11 @@ void runRows(const KernelTable& k, const WeightView& w, const PreparedInput& in,
              std::size_t r1)
 {
     const std::size_t stride = rowBytes(w.type, w.cols);
+    if (w.layout == RowLayout::Q4_0x8) {
+        // Same bits from the GEMM and the rows kernel (kernels/q4_0-interleaved.h).
+        const QuantRowsKernel kernel = in.nTokens >= kGemmMinTokens && k.q4_0x8Gemm ? k.q4_0x8Gemm : k.q4_0x8;
+        return kernel(w.data, stride, r0, r1, in.xq, in.nTokens, w.cols / kActBlock, y, w.rows);
+    }
     // Prompt batches: the panel GEMM (the choice depends on the batch only, never on the rows
     // or the thread, so every split of the rows gives the same bits).
     if (in.nTokens >= kGemmMinTokens) {

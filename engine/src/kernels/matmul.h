@@ -11,6 +11,7 @@
 
 #include "edgert/tensor-type.h"
 #include "kernels/activation-quant.h"
+#include "kernels/q4_0-interleaved.h"
 
 #include <cstddef>
 #include <span>
@@ -18,12 +19,15 @@
 namespace edgert::kernels {
 
 /// A row-major weight matrix W (rows, cols) as stored in GGUF: `rows` rows of `cols` values,
-/// each row `rowBytes(type, cols)` bytes. GGUF dims are [cols, rows] (ne0 = cols).
+/// each row `rowBytes(type, cols)` bytes. GGUF dims are [cols, rows] (ne0 = cols). `layout`:
+/// File (as stored) or Q4_0x8 (Q4_0 repacked at load into 8-row groups in the same bytes,
+/// kernels/q4_0-interleaved.h; rows % 8 == 0).
 struct WeightView {
     TensorType type;
     const void* data;
     std::size_t rows;
     std::size_t cols;
+    RowLayout layout = RowLayout::File;
 };
 
 /// Activations X (nTokens, cols) f32, plus their 8-bit blocks when quantised.

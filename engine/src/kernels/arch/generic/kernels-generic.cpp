@@ -5,6 +5,7 @@
 #include "kernels/fp16.h"
 #include "kernels/kernel-table.h"
 #include "kernels/ops.h"
+#include "kernels/q4_0-interleaved.h"
 #include "kernels/quant-decode.h"
 #include "tensor/quant-blocks.h"
 
@@ -103,6 +104,35 @@ void q4_0Rows(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t r
                 sum += fp16ToFp32(row[b].d) * xt[b].d * static_cast<float>(dot);
             }
             y[t * yStride + r] = sum;
+        }
+    }
+}
+
+// W (Q4_0x8: 8 interleaved rows per group, kernels/q4_0-interleaved.h) · x, rows [r0, r1) with
+// r0 % 8 == 0 and r1 % 8 == 0: per row acc = fma(dw_b * dx_b, float(idot_b), acc) over the blocks
+// in order, the exact integer dot of (nibble - 8) and the activation quants. The definition the
+// AVX2 and NEON twins reproduce bit for bit (and q4_0GemmReference's, on the file layout).
+void q4_0x8Rows(const void* w, std::size_t rowBytes, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                std::size_t nTokens, std::size_t nBlocks, float* y, std::size_t yStride)
+{
+    for (std::size_t g = r0; g < r1; g += kInterleavedRows) {
+        const BlockQ4_0x8* group = q4_0x8Group(w, rowBytes, g);
+        for (std::size_t t = 0; t < nTokens; ++t) {
+            const ActivationBlock* xt = x + t * nBlocks;
+            for (std::size_t k = 0; k < kInterleavedRows; ++k) {
+                float acc = 0.0f;
+                for (std::size_t b = 0; b < nBlocks; ++b) {
+                    std::int32_t dot = 0;
+                    for (std::size_t c = 0; c < 4; ++c)
+                        for (std::size_t i = 0; i < 4; ++i) {
+                            const int q = group[b].qs[c][k][i];
+                            dot += ((q & 0x0f) - 8) * xt[b].qs[4 * c + i];
+                            dot += ((q >> 4) - 8) * xt[b].qs[16 + 4 * c + i];
+                        }
+                    acc = std::fma(fp16ToFp32(group[b].d[k]) * xt[b].d, static_cast<float>(dot), acc);
+                }
+                y[t * yStride + g + k] = acc;
+            }
         }
     }
 }
@@ -242,6 +272,7 @@ const KernelTable& genericKernels()
         .quantizeActivationsQ8K = quantizeActivationsQ8KReference,
         .attentionScores = attentionScores,
         .attentionValues = attentionValues,
+        .q4_0x8 = q4_0x8Rows,
     };
     return table;
 }

@@ -22,6 +22,7 @@ namespace {
 #include "kernels/arch/x86/kernels-x86-superblocks.inc"
 #include "kernels/arch/x86/decode-x86.inc"
 #include "kernels/arch/x86/gemm-x86.inc"
+#include "kernels/arch/x86/q4_0x8-x86.inc"
 #include "kernels/arch/x86/attention-x86.inc"
 }  // namespace
 
@@ -51,6 +52,8 @@ const KernelTable* x86Avx2Kernels()
         .q4_kGemm = q4_kGemmAvx2,
         .attentionScores = attentionScoresAvx2,
         .attentionValues = attentionValuesAvx2,
+        .q4_0x8 = q4_0x8RowsAvx2,
+        .q4_0x8Gemm = q4_0x8GemmAvx2,
     });
     return cpuHasAvx2() ? &table : nullptr;
 }
