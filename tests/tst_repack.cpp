@@ -2,14 +2,18 @@
 // scalar q4_0x8 kernel gives the panel GEMM twin's bits on the file layout (so decode and prefill
 // agree); every table's SIMD q4_0x8 rows kernel and GEMM give the scalar kernel's bits on random
 // and adversarial blocks (max scales, subnormal scales, extreme quants against extreme
-// activations); row splits and thread counts change no bit.
+// activations); row splits and thread counts change no bit; and end to end on the real Q4_0 kit
+// model, every strategy at the full and the minimum budget (resident and streamed groups, both
+// repacked on load) and 1 or 2 threads gives the same logits, bit for bit.
 #include "edgert/error.h"
+#include "edgert/inference-engine.h"
 #include "kernels/fp16.h"
 #include "kernels/gemm-panels.h"
 #include "kernels/kernel-table.h"
 #include "kernels/matmul.h"
 #include "kernels/q4_0-interleaved.h"
 #include "kernels/quantize.h"
+#include "test-support.h"
 
 #include <QTest>
 
@@ -207,8 +211,8 @@ private slots:
             }
             if (k != &genericKernels() && k->q4_0x8 != genericKernels().q4_0x8) ++simdTables;
         }
-#if defined(__x86_64__)
-        // Every SIMD table this CPU runs has its own q4_0x8 rows kernel and GEMM (NEON: to come).
+#if defined(__x86_64__) || defined(__aarch64__)
+        // Every SIMD table this CPU runs has its own q4_0x8 rows kernel and GEMM.
         QCOMPARE(simdTables, static_cast<int>(availableKernels().size()) - 1);
         for (const KernelTable* k : availableKernels())
             if (k != &genericKernels()) QVERIFY2(k->q4_0x8Gemm, k->name);
@@ -248,6 +252,58 @@ private slots:
         QVERIFY(sameBits(refPacked, refFile));
         QVERIFY_THROWS_EXCEPTION(UsageError, matmul(WeightView{TensorType::Q4_0, w.data(), 12, C, RowLayout::Q4_0x8},
                                                     prepareInput(x.data(), 1, C, ws1.data()), batch1.data(), 1));
+    }
+
+    // The real Q4_0 kit model through the engine: every strategy at its full and minimum budget
+    // (pinned groups repacked once, streamed groups on every load), 1 and 2 threads, a prompt
+    // batch then single-token decode passes: every run's logits equal the first run's bits.
+    void everyStrategyBudgetAndThreadCountGivesTheSameLogits()
+    {
+        const QString model = test::sharedModel("kit/real/tinystories-656k-Q4_0.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::openGguf(model.toStdString()).validate());
+        int repacked = 0;
+        for (const auto& layer : graph->layers())
+            for (const auto& t : layer.byRole)
+                if (t && interleavedLayoutOf(t->type, static_cast<std::size_t>(t->rows()),
+                                             static_cast<std::size_t>(t->cols())) == RowLayout::Q4_0x8)
+                    ++repacked;
+        QVERIFY2(repacked > 0, "the kit's Q4_0 model has no repacked matrix: the test would prove nothing");
+        const RunShape shape{32, 8};
+        const auto input = makePlanInput(*graph, shape);
+        const std::vector<TokenId> prompt{1, 420, 31, 7, 1024, 99}, next{5, 77, 300};
+        std::vector<std::vector<float>> first;
+        int runs = 0, streamedRuns = 0;
+        for (const int threads : {1, 2})
+            for (const auto& name : strategyNames()) {
+                const auto strategy = makeStrategy(name);
+                const auto minimum = strategy->minimumBudget(input);
+                const auto full = strategy->plan(input, 1ull << 40).plannedPeakBytes();
+                for (const auto budget : {full, minimum}) {
+                    auto engine =
+                        IdleEngine(graph, EngineOptions{threads, false}).plan(*strategy, budget, shape).prepare();
+                    std::vector<std::vector<float>> logits;
+                    const auto l0 = engine.evaluate(prompt);
+                    logits.emplace_back(l0.begin(), l0.end());
+                    for (const TokenId id : next) {
+                        const auto l = engine.evaluate(std::span(&id, 1));
+                        logits.emplace_back(l.begin(), l.end());
+                    }
+                    if (first.empty()) first = logits;
+                    for (std::size_t p = 0; p < logits.size(); ++p)
+                        QVERIFY2(sameBits(logits[p], first[p]),
+                                 qPrintable(QStringLiteral("%1 at %2 bytes, %3 threads: pass %4 differs at logit %5")
+                                                .arg(QString::fromStdString(name))
+                                                .arg(budget)
+                                                .arg(threads)
+                                                .arg(p)
+                                                .arg(firstDifference(logits[p], first[p]))));
+                    if (!engine.plan().allPinned()) ++streamedRuns;
+                    ++runs;
+                }
+            }
+        QVERIFY(streamedRuns > 0);
+        qInfo("%d runs, %d with streamed groups, %d repacked matrices", runs, streamedRuns, repacked);
     }
 };
 

@@ -2,6 +2,7 @@
 
 #include "edgert/error.h"
 #include "graph/tensor-transform.h"
+#include "kernels/q4_0-interleaved.h"
 #include "runtime/run-layout.h"
 #include "runtime/unit-layout.h"
 
@@ -43,6 +44,13 @@ LoadedGroup loadGroupInto(const ValidatedModelGraph& graph, const PartitionPlan&
             readers.forFile(span.file).read(span.fileOffset, base + span.offset, static_cast<std::size_t>(span.length));
         for (std::size_t i : layout.transformed)
             readTensor(*layout.tensors[i].ref, base + layout.tensors[i].offset);  // pread + in-place transform
+        // Q4_0 matrices into 8-row groups, in place, resident and streamed groups alike
+        // (kernels/q4_0-interleaved.h); models/common/unit-weights.h views them so.
+        for (const auto& t : layout.tensors) {
+            const auto rows = static_cast<std::size_t>(t.ref->rows()), cols = static_cast<std::size_t>(t.ref->cols());
+            if (kernels::interleavedLayoutOf(t.ref->type, rows, cols) == kernels::RowLayout::Q4_0x8)
+                kernels::interleaveQ4_0(base + t.offset, rows, cols);
+        }
         for (const auto& t : layout.tensors) view.data[static_cast<std::size_t>(t.role)] = base + t.offset;
         out.bytesRead += layout.tensorFileBytes;
         out.units.push_back(view);

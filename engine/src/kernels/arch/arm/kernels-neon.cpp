@@ -205,6 +205,56 @@ EDGERT_DOTPROD inline void rowDots8Sdot(const std::int8_t (*q)[kPanelRows][4], c
     }
 }
 
+// The 8 rows' int32 dots of one Q4_0x8 block column (kernels/q4_0-interleaved.h) with 32
+// activation bytes xq, the quants taken as unsigned nibbles 0..15 (the caller subtracts the
+// 8 * sum(xq) bias): lo = rows 0..3, hi = rows 4..7. Baseline: SMULL/SMLAL into int16 lanes
+// (row, element) over the 8 steps (|sum| <= 8 * 15 * 128), a pairwise add to (row, pair)
+// (<= 30720) and a widening pairwise add to one lane per row.
+inline void q4_0x8Dots(const std::uint8_t (*qs)[kInterleavedRows][4], const std::int8_t* xq, int32x4_t& lo,
+                       int32x4_t& hi)
+{
+    const uint8x16_t low4 = vdupq_n_u8(0x0f);
+    int16x8_t p[4];
+    for (int s = 0; s < 8; ++s) {
+        const int c = s % 4;
+        const uint8x16_t v0 = vld1q_u8(qs[c][0]), v1 = vld1q_u8(qs[c][4]);
+        const int8x16_t w0 = vreinterpretq_s8_u8(s < 4 ? vandq_u8(v0, low4) : vshrq_n_u8(v0, 4));
+        const int8x16_t w1 = vreinterpretq_s8_u8(s < 4 ? vandq_u8(v1, low4) : vshrq_n_u8(v1, 4));
+        const int8x8_t xs = vreinterpret_s8_s32(vdup_n_s32(word4(xq + (s < 4 ? 4 * c : 16 + 4 * c))));
+        if (s == 0) {
+            p[0] = vmull_s8(vget_low_s8(w0), xs);
+            p[1] = vmull_s8(vget_high_s8(w0), xs);
+            p[2] = vmull_s8(vget_low_s8(w1), xs);
+            p[3] = vmull_s8(vget_high_s8(w1), xs);
+        } else {
+            p[0] = vmlal_s8(p[0], vget_low_s8(w0), xs);
+            p[1] = vmlal_s8(p[1], vget_high_s8(w0), xs);
+            p[2] = vmlal_s8(p[2], vget_low_s8(w1), xs);
+            p[3] = vmlal_s8(p[3], vget_high_s8(w1), xs);
+        }
+    }
+    // p[0] = (row 0 elements 0..3, row 1 elements 0..3), ...
+    lo = vpaddlq_s16(vpaddq_s16(p[0], p[1]));
+    hi = vpaddlq_s16(vpaddq_s16(p[2], p[3]));
+}
+
+// The same with SDOT: four products per int32 lane, one lane per row.
+EDGERT_DOTPROD inline void q4_0x8DotsSdot(const std::uint8_t (*qs)[kInterleavedRows][4], const std::int8_t* xq,
+                                          int32x4_t& lo, int32x4_t& hi)
+{
+    const uint8x16_t low4 = vdupq_n_u8(0x0f);
+    lo = hi = vdupq_n_s32(0);
+    for (int c = 0; c < 4; ++c) {
+        const uint8x16_t v0 = vld1q_u8(qs[c][0]), v1 = vld1q_u8(qs[c][4]);
+        const int8x16_t xl = vreinterpretq_s8_s32(vdupq_n_s32(word4(xq + 4 * c)));
+        const int8x16_t xh = vreinterpretq_s8_s32(vdupq_n_s32(word4(xq + 16 + 4 * c)));
+        lo = vdotq_s32(lo, vreinterpretq_s8_u8(vandq_u8(v0, low4)), xl);
+        hi = vdotq_s32(hi, vreinterpretq_s8_u8(vandq_u8(v1, low4)), xl);
+        lo = vdotq_s32(lo, vreinterpretq_s8_u8(vshrq_n_u8(v0, 4)), xh);
+        hi = vdotq_s32(hi, vreinterpretq_s8_u8(vshrq_n_u8(v1, 4)), xh);
+    }
+}
+
 // Quantised row kernels for baseline NEON (Cortex-A72) ...
 namespace baseline {
 #define EDGERT_TARGET
@@ -215,6 +265,9 @@ namespace baseline {
 #define EDGERT_ROW_DOTS8 rowDots8
 #include "kernels/arch/arm/gemm-neon.inc"
 #undef EDGERT_ROW_DOTS8
+#define EDGERT_Q4_0X8_DOTS q4_0x8Dots
+#include "kernels/arch/arm/q4_0x8-neon.inc"
+#undef EDGERT_Q4_0X8_DOTS
 #undef EDGERT_DOT16
 #undef EDGERT_TARGET
 #undef EDGERT_DOT_I8
@@ -230,6 +283,9 @@ namespace dotprod {
 #define EDGERT_ROW_DOTS8 rowDots8Sdot
 #include "kernels/arch/arm/gemm-neon.inc"
 #undef EDGERT_ROW_DOTS8
+#define EDGERT_Q4_0X8_DOTS q4_0x8DotsSdot
+#include "kernels/arch/arm/q4_0x8-neon.inc"
+#undef EDGERT_Q4_0X8_DOTS
 #undef EDGERT_DOT16
 #undef EDGERT_TARGET
 #undef EDGERT_DOT_I8
@@ -294,6 +350,42 @@ void q4_kGemmSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1,
                   std::size_t nb, float* y, std::size_t ys)
 {
     q4kGemm(w, rb, r0, r1, x, nt, nb, y, ys, dotprod::q4kPanelNeon);
+}
+
+// Q4_0x8 (kernels/q4_0-interleaved.h): rows kernels and the GEMM over panels packed from the
+// groups; scalar twin q4_0x8Rows (arch/generic).
+template <typename Panel>
+void q4_0x8Gemm(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x, std::size_t nt,
+                std::size_t nb, float* y, std::size_t ys, Panel panelFn)
+{
+    gemmPanels<PanelBlock32, kPanelChunkBlocks32>(
+        r0, r1, nb,
+        [&](std::size_t p0, std::size_t, std::size_t k0, std::size_t kn, PanelBlock32* panel) {
+            packPanelQ4_0x8(w, rb, p0, k0, kn, panel);
+        },
+        [&](const PanelBlock32* panel, std::size_t kn, std::size_t k0, std::size_t p0, std::size_t nRows, bool first) {
+            panelFn(panel, kn, x + k0, nb, nt, y + p0, ys, nRows, first);
+        });
+}
+void q4_0x8RowsNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                    std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    baseline::q4_0x8Rows(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+EDGERT_DOTPROD void q4_0x8RowsSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1,
+                                   const ActivationBlock* x, std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    dotprod::q4_0x8Rows(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+void q4_0x8GemmNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                    std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    q4_0x8Gemm(w, rb, r0, r1, x, nt, nb, y, ys, baseline::block32PanelNeon<8>);
+}
+void q4_0x8GemmSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
+                    std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    q4_0x8Gemm(w, rb, r0, r1, x, nt, nb, y, ys, dotprod::block32PanelNeon<8>);
 }
 
 // Quantised rows: W (r0..r1 rows of Q8_0/Q4_0 blocks) @ x (nTokens, nBlocks activation blocks).
@@ -516,6 +608,8 @@ const KernelTable* armNeonKernels()
         .q8_0Gemm = q8_0GemmNeon,
         .q4_0Gemm = q4_0GemmNeon,
         .q4_kGemm = q4_kGemmNeon,
+        .q4_0x8 = q4_0x8RowsNeon,
+        .q4_0x8Gemm = q4_0x8GemmNeon,
     });
     return &table;
 }
@@ -543,6 +637,8 @@ const KernelTable* armNeonDotprodKernels()
         .q8_0Gemm = q8_0GemmSdot,
         .q4_0Gemm = q4_0GemmSdot,
         .q4_kGemm = q4_kGemmSdot,
+        .q4_0x8 = q4_0x8RowsSdot,
+        .q4_0x8Gemm = q4_0x8GemmSdot,
     });
     return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) ? &table : nullptr;
 }
