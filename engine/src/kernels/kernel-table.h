@@ -44,6 +44,11 @@ using AttentionScoresKernel = void (*)(const float* q, const float* k, std::size
 using AttentionValuesKernel = void (*)(const float* a, const float* v, std::size_t vStride, std::size_t nPos,
                                        std::size_t headDim, float* o);
 
+/// Softmax in place over x (n,) and the SwiGLU gate, gate[i] = silu(gate[i]) * up[i]: the e^x of
+/// kernels/vector-math.h, bit-identical in every table (references softmaxReference, swigluReference).
+using SoftmaxKernel = void (*)(float* x, std::size_t n);
+using SwigluKernel = void (*)(float* gate, const float* up, std::size_t n);
+
 using QuantizeActivationsKernel = void (*)(const float* x, ActivationBlock* y, std::size_t n);
 using QuantizeQ8KKernel = void (*)(const float* x, BlockQ8_K* y, std::size_t n);
 
@@ -84,6 +89,9 @@ struct KernelTable {
     // the generic q4_0x8's bits in every table.
     QuantRowsKernel q4_0x8 = nullptr;
     QuantRowsKernel q4_0x8Gemm = nullptr;
+    // Element-wise e^x operators (kernels/vector-math.h), bit-identical in every table.
+    SoftmaxKernel softmax = nullptr;
+    SwigluKernel swiglu = nullptr;
 
     /// The block-32 kernel of `type`, or nullptr when the type is not a block-32 type.
     QuantRowsKernel blockRows(TensorType type) const;

@@ -1,5 +1,7 @@
 #include "kernels/ops.h"
 
+#include "kernels/kernel-table.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -26,22 +28,12 @@ float dotF32(const float* a, const float* b, std::size_t n)
 
 void softmax(float* x, std::size_t n)
 {
-    const float max = *std::max_element(x, x + n);
-    float sum = 0.0f;
-    for (std::size_t i = 0; i < n; ++i) {
-        x[i] = std::exp(x[i] - max);
-        sum += x[i];
-    }
-    const float inv = 1.0f / sum;
-    for (std::size_t i = 0; i < n; ++i) x[i] *= inv;
+    activeKernels().softmax(x, n);
 }
 
 void swiglu(float* gate, const float* up, std::size_t n)
 {
-    for (std::size_t i = 0; i < n; ++i) {
-        const float g = gate[i];
-        gate[i] = g / (1.0f + std::exp(-g)) * up[i];
-    }
+    activeKernels().swiglu(gate, up, n);
 }
 
 void addInPlace(float* x, const float* y, std::size_t n)

@@ -1,4 +1,6 @@
-// Element-wise and normalisation operators of the Llama forward pass, f32, scalar.
+// Element-wise and normalisation operators of the Llama forward pass, f32: scalar, except softmax
+// and SwiGLU, which run the active kernel table's e^x (kernels/vector-math.h, the same bits in
+// every table).
 #pragma once
 
 #include <cstddef>
@@ -9,10 +11,12 @@ namespace edgert::kernels {
 /// y may alias x.
 void rmsNorm(const float* x, const float* weight, float* y, std::size_t n, float eps);
 
-/// Softmax in place over x (n,), numerically stable (subtracts the max).
+/// Softmax in place over x (n,), numerically stable (subtracts the max); softmaxReference
+/// (kernels/vector-math.h) defines its bits.
 void softmax(float* x, std::size_t n);
 
-/// SwiGLU gate (Shazeer 2020): gate[i] = silu(gate[i]) * up[i], silu(v) = v / (1 + e^-v).
+/// SwiGLU gate (Shazeer 2020): gate[i] = silu(gate[i]) * up[i], silu(v) = v / (1 + e^-v);
+/// swigluReference (kernels/vector-math.h) defines its bits.
 void swiglu(float* gate, const float* up, std::size_t n);
 
 /// Dot product of a and b (n,), f32, summed in 8 interleaved partial sums (lane j takes

@@ -33,7 +33,7 @@ void causalAttention(const float* q, const float* keys, const float* values, flo
             k.attentionScores(qh, keys + first * kvDim + kvHead * hd, kvDim, nPos, hd, scale, a);
             if (cap > 0.0f)
                 for (std::size_t p = 0; p < nPos; ++p) a[p] = cap * std::tanh(a[p] / cap);
-            kernels::softmax(a, nPos);
+            k.softmax(a, nPos);
             k.attentionValues(a, values + first * kvDim + kvHead * hd, kvDim, nPos, hd, out + t * qDim + h * hd);
         }
     });

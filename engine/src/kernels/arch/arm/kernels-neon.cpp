@@ -8,6 +8,7 @@
 #include "kernels/fp16.h"
 #include "kernels/gemm-panels.h"
 #include "kernels/quant-decode.h"
+#include "kernels/vector-math.h"
 #include "tensor/quant-blocks.h"
 
 #include <arm_neon.h>
@@ -15,6 +16,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #ifndef HWCAP_ASIMDDP
 #define HWCAP_ASIMDDP (1 << 20)
@@ -581,6 +583,8 @@ void quantizeActivationsQ8KNeon(const float* x, BlockQ8_K* y, std::size_t n)
     }
 }
 
+#include "kernels/arch/arm/vector-math-neon.inc"
+
 }  // namespace
 
 // BF16 rows use the scalar reference: no released BF16 model targets the Pi, and the Cortex-A72
@@ -610,6 +614,8 @@ const KernelTable* armNeonKernels()
         .q4_kGemm = q4_kGemmNeon,
         .q4_0x8 = q4_0x8RowsNeon,
         .q4_0x8Gemm = q4_0x8GemmNeon,
+        .softmax = softmaxNeon,
+        .swiglu = swigluNeon,
     });
     return &table;
 }
@@ -639,6 +645,8 @@ const KernelTable* armNeonDotprodKernels()
         .q4_kGemm = q4_kGemmSdot,
         .q4_0x8 = q4_0x8RowsSdot,
         .q4_0x8Gemm = q4_0x8GemmSdot,
+        .softmax = softmaxNeon,
+        .swiglu = swigluNeon,
     });
     return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) ? &table : nullptr;
 }

@@ -7,6 +7,7 @@
 #include "kernels/ops.h"
 #include "kernels/q4_0-interleaved.h"
 #include "kernels/quant-decode.h"
+#include "kernels/vector-math.h"
 #include "tensor/quant-blocks.h"
 
 #include <algorithm>
@@ -273,6 +274,8 @@ const KernelTable& genericKernels()
         .attentionScores = attentionScores,
         .attentionValues = attentionValues,
         .q4_0x8 = q4_0x8Rows,
+        .softmax = softmaxReference,
+        .swiglu = swigluReference,
     };
     return table;
 }

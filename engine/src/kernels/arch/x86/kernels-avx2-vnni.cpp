@@ -6,11 +6,13 @@
 
 #include "kernels/arch/x86/cpu-x86.h"
 #include "kernels/gemm-panels.h"
+#include "kernels/vector-math.h"
 #include "tensor/quant-blocks.h"
 
 #include <immintrin.h>
 
 #include <cmath>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -25,6 +27,7 @@ namespace {
 #include "kernels/arch/x86/gemm-x86.inc"
 #include "kernels/arch/x86/q4_0x8-x86.inc"
 #include "kernels/arch/x86/attention-x86.inc"
+#include "kernels/arch/x86/vector-math-x86.inc"
 }  // namespace
 
 const KernelTable* x86Avx2VnniKernels()
@@ -55,6 +58,8 @@ const KernelTable* x86Avx2VnniKernels()
         .attentionValues = attentionValuesAvx2,
         .q4_0x8 = q4_0x8RowsAvx2,
         .q4_0x8Gemm = q4_0x8GemmAvx2,
+        .softmax = softmaxAvx2,
+        .swiglu = swigluAvx2,
     });
     return cpuHasAvx2() && cpuHasAvxVnni() ? &table : nullptr;
 }
