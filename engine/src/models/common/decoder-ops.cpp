@@ -40,8 +40,7 @@ void ropeAndStoreKv(float* q, float* k, const float* v, std::size_t nTokens, std
     const std::size_t qDim = hp.qDim(), kvDim = hp.kvDim();
     for (std::size_t t = 0; t < nTokens; ++t) {
         const std::size_t pos = pos0 + t;
-        applyRope(q + t * qDim, hp.nHeads, rope, pos);
-        applyRope(k + t * kvDim, hp.nKvHeads, rope, pos);
+        applyRope(q + t * qDim, hp.nHeads, k + t * kvDim, hp.nKvHeads, rope, pos);
         std::copy_n(k + t * kvDim, kvDim, cache.keys + pos * kvDim);
         std::copy_n(v + t * kvDim, kvDim, cache.values + pos * kvDim);
     }

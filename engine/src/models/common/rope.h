@@ -16,6 +16,8 @@ struct RopeParams {
     std::size_t ropeDim = 0;  ///< rotated dimensions per head (the rest pass through)
     float freqBase = 10000.0f;
     const float* freqFactors = nullptr;  ///< ropeDim/2 divisors of θ_i (Llama 3 scaling), or null
+    /// freqBase^(-2i/ropeDim) for i < ropeDim/2, computed once by of() (empty: computed per call).
+    std::vector<float> inverseFrequencies;
 
     static RopeParams of(const HyperParams& hp);
 };
@@ -24,6 +26,10 @@ struct RopeParams {
 /// pair i (i < ropeDim/2) turns by θ_i = pos · freqBase^(-2i/ropeDim) / freqFactors[i], where
 /// pair i is (2i, 2i+1) for Interleaved and (i, i + ropeDim/2) for NeoX.
 void applyRope(float* vec, std::size_t nHeads, const RopeParams& rope, std::size_t pos);
+
+/// The same rotation of one token's queries q (nQHeads heads) and keys k (nKHeads heads), each
+/// angle's cosine and sine computed once for both: the same bits as two applyRope calls.
+void applyRope(float* q, std::size_t nQHeads, float* k, std::size_t nKHeads, const RopeParams& rope, std::size_t pos);
 
 /// Llama 3's RoPE scaling (HF rope_scaling {rope_type: "llama3"}) as ropeDim/2 divisors of θ_i,
 /// computed as convert_hf_to_gguf.py writes them into rope_freqs.weight: with ω_i =
