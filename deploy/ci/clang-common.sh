@@ -7,7 +7,7 @@
 #   asan_configure BUILD_DIR [CMAKE_ARGS...]  the ONE ASan + UBSan (-fno-sanitize-recover=undefined,
 #       -D_GLIBCXX_ASSERTIONS) + libFuzzer-coverage configuration that sanitize.sh and fuzz.sh both
 #       use: -DEDGERT_FUZZ=ON (which sets EDGERT_SANITIZE=address,undefined) with the tests and the
-#       dashboard, without the benchmarks. Run after sanitize.sh, fuzz.sh finds its targets built.
+#       dashboard, without the benchmarks. sanitize.sh run after fuzz.sh builds only the rest.
 #   phase_done NAME           records the wall time since the previous phase (or the start).
 #   print_timings PREFIX      prints the recorded phases.
 # Environment: EDGERT_JOBS (default 2) -> $jobs.

@@ -2,8 +2,9 @@
 # CI stage: the libFuzzer targets of tests/fuzz in the clang-14 ASan + UBSan build that
 # deploy/ci/sanitize.sh makes (deploy/ci/clang-common.sh, asan_configure: -DEDGERT_FUZZ=ON, the
 # engine with libFuzzer coverage, AddressSanitizer and UndefinedBehaviorSanitizer,
-# -fno-sanitize-recover, _GLIBCXX_ASSERTIONS, warnings as errors). After sanitize.sh the targets are
-# already built there; otherwise it builds just the fuzz targets (and the engine they link).
+# -fno-sanitize-recover, _GLIBCXX_ASSERTIONS, warnings as errors). It builds just the fuzz targets
+# (and the engine they link); in .ci/run sanitize.sh comes later and builds the rest of the tree on
+# top in the same directory.
 #   1. each target runs once over its kept inputs in tests/fuzz/regressions/<target>/ (CTest);
 #   2. each target fuzzes for EDGERT_FUZZ_SECONDS (default 60) from the seeds generated from
 #      ../shared/models plus those kept inputs, two at a time; a crash, leak, UB report, timeout

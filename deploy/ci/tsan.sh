@@ -26,7 +26,7 @@
 #   runs in the ASan+UBSan stage and natively; the suite's other functions (every strategy and budget,
 #   prefetch overlap, cancellation between groups) run in-process here.
 #
-# A stage of .ci/run, after deploy/ci/sanitize.sh.
+# A stage of .ci/run, after deploy/ci/fuzz.sh and before deploy/ci/sanitize.sh (the longest).
 #
 # Any data race, lock-order inversion or use of a destroyed mutex fails the stage (halt_on_error=1).
 #
