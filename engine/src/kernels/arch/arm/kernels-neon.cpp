@@ -167,6 +167,24 @@ inline std::int32_t word4(const std::int8_t* p)
     return v;
 }
 
+// One step of the baseline (no SDOT) 8-row dots: the int16 products of the 8 rows' 4 weights in
+// w0 (rows 0..3) and w1 (rows 4..7) with the same 4 activations xs, into p[0..3] (low/high halves
+// of w0, then of w1). SMULL starts a run of steps (first), SMLAL adds to it.
+inline void mulAcc8Rows(int16x8_t (&p)[4], int8x16_t w0, int8x16_t w1, int8x8_t xs, bool first)
+{
+    if (first) {
+        p[0] = vmull_s8(vget_low_s8(w0), xs);
+        p[1] = vmull_s8(vget_high_s8(w0), xs);
+        p[2] = vmull_s8(vget_low_s8(w1), xs);
+        p[3] = vmull_s8(vget_high_s8(w1), xs);
+    } else {
+        p[0] = vmlal_s8(p[0], vget_low_s8(w0), xs);
+        p[1] = vmlal_s8(p[1], vget_high_s8(w0), xs);
+        p[2] = vmlal_s8(p[2], vget_low_s8(w1), xs);
+        p[3] = vmlal_s8(p[3], vget_high_s8(w1), xs);
+    }
+}
+
 template <int kWiden>
 inline void rowDots8(const std::int8_t (*q)[kPanelRows][4], const std::int8_t* xq, int32x4_t& lo, int32x4_t& hi)
 {
@@ -175,17 +193,7 @@ inline void rowDots8(const std::int8_t (*q)[kPanelRows][4], const std::int8_t* x
     for (int s = 0; s < 8; ++s) {
         const int8x16_t w0 = vld1q_s8(q[s][0]), w1 = vld1q_s8(q[s][4]);
         const int8x8_t xs = vreinterpret_s8_s32(vdup_n_s32(word4(xq + 4 * s)));
-        if (s % kWiden == 0) {
-            p[0] = vmull_s8(vget_low_s8(w0), xs);
-            p[1] = vmull_s8(vget_high_s8(w0), xs);
-            p[2] = vmull_s8(vget_low_s8(w1), xs);
-            p[3] = vmull_s8(vget_high_s8(w1), xs);
-        } else {
-            p[0] = vmlal_s8(p[0], vget_low_s8(w0), xs);
-            p[1] = vmlal_s8(p[1], vget_high_s8(w0), xs);
-            p[2] = vmlal_s8(p[2], vget_low_s8(w1), xs);
-            p[3] = vmlal_s8(p[3], vget_high_s8(w1), xs);
-        }
+        mulAcc8Rows(p, w0, w1, xs, s % kWiden == 0);
         if (s % kWiden == kWiden - 1)
             for (int k = 0; k < 4; ++k) a[k] = vpadalq_s16(a[k], p[k]);
     }
@@ -223,17 +231,7 @@ inline void q4_0x8Dots(const std::uint8_t (*qs)[kInterleavedRows][4], const std:
         const int8x16_t w0 = vreinterpretq_s8_u8(s < 4 ? vandq_u8(v0, low4) : vshrq_n_u8(v0, 4));
         const int8x16_t w1 = vreinterpretq_s8_u8(s < 4 ? vandq_u8(v1, low4) : vshrq_n_u8(v1, 4));
         const int8x8_t xs = vreinterpret_s8_s32(vdup_n_s32(word4(xq + (s < 4 ? 4 * c : 16 + 4 * c))));
-        if (s == 0) {
-            p[0] = vmull_s8(vget_low_s8(w0), xs);
-            p[1] = vmull_s8(vget_high_s8(w0), xs);
-            p[2] = vmull_s8(vget_low_s8(w1), xs);
-            p[3] = vmull_s8(vget_high_s8(w1), xs);
-        } else {
-            p[0] = vmlal_s8(p[0], vget_low_s8(w0), xs);
-            p[1] = vmlal_s8(p[1], vget_high_s8(w0), xs);
-            p[2] = vmlal_s8(p[2], vget_low_s8(w1), xs);
-            p[3] = vmlal_s8(p[3], vget_high_s8(w1), xs);
-        }
+        mulAcc8Rows(p, w0, w1, xs, s == 0);
     }
     // p[0] = (row 0 elements 0..3, row 1 elements 0..3), ...
     lo = vpaddlq_s16(vpaddq_s16(p[0], p[1]));
