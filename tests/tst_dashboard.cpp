@@ -62,6 +62,9 @@ const QString kDefaultModel = test::sharedModel(QStringLiteral("tinystories-656k
 const QString kReferenceOpening = QStringLiteral("Once upon a time, there was a little girl named Lily.");
 constexpr int kMinimumTouchPx = 48;
 constexpr int kRunTimeoutMs = 60000;
+// A plan, an auto choice or a monitor sample produced on a worker thread: QTRY_*'s 5 s default is
+// too short under ASan on a loaded 2-core CI machine (the wait ends as soon as the condition holds).
+constexpr int kWorkerTimeoutMs = 60000;
 const QSize kKioskSize(800, 480);
 
 /// A 22-layer Llama (the TinyLlama layer count) with a tiny width, written by the test: the
@@ -146,7 +149,7 @@ class TestDashboard : public QObject {
     /// Waits until the bridge has planned everything asked of it.
     bool settled() const
     {
-        return QTest::qWaitFor([this] { return !bridge()->isPlanning(); }, 10000);
+        return QTest::qWaitFor([this] { return !bridge()->isPlanning(); }, kWorkerTimeoutMs);
     }
 
 private slots:
@@ -176,7 +179,7 @@ private slots:
         QTest::keyClick(slider, Qt::Key_Home);
         QVERIFY(settled());
         QCOMPARE(page->budgetSlider()->budget(), bridge()->budgetRange().minimumBytes);
-        QTRY_COMPARE(page->planView()->groupCount(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(page->planView()->groupCount(), 3, kWorkerTimeoutMs);
         QCOMPARE(page->planView()->plan().streamedGroupCount(), std::size_t{3});
         QVERIFY(page->summaryLabel()->text().contains(QStringLiteral("3 groups")));
 
@@ -184,7 +187,7 @@ private slots:
         QTest::keyClick(slider, Qt::Key_End);
         QVERIFY(settled());
         QCOMPARE(page->budgetSlider()->budget(), bridge()->budgetRange().fullBytes);
-        QTRY_COMPARE(page->planView()->groupCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(page->planView()->groupCount(), 1, kWorkerTimeoutMs);
         QVERIFY(page->planView()->plan().allPinned());
         QVERIFY(page->summaryLabel()->text().contains(QStringLiteral("1 group")));
 
@@ -206,25 +209,26 @@ private slots:
         QVERIFY(settled());
         QTest::keyClick(page->budgetSlider()->slider(), Qt::Key_End);
         QVERIFY(settled());
-        QTRY_COMPARE(page->planView()->groupCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(page->planView()->groupCount(), 1, kWorkerTimeoutMs);
 
         QTest::mouseClick(page->strategyPicker()->button(QStringLiteral("sequential")), Qt::LeftButton);
         QVERIFY(settled());
-        QTRY_COMPARE(QString::fromStdString(page->planView()->plan().strategy), QStringLiteral("sequential"));
+        QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(page->planView()->plan().strategy),
+                                  QStringLiteral("sequential"), kWorkerTimeoutMs);
         QCOMPARE(page->planView()->groupCount(), 3);  // one layer per group
         // The budget is kept across strategies, snapped to the nearest stop of the new range.
         QCOMPARE(page->planView()->plan().budgetBytes, page->budgetSlider()->budget());
         QCOMPARE(bridge()->budgetBytes(), page->budgetSlider()->budget());
         QTest::keyClick(page->budgetSlider()->slider(), Qt::Key_End);
         QVERIFY(settled());
-        QTRY_VERIFY(page->planView()->plan().allPinned());
+        QTRY_VERIFY_WITH_TIMEOUT(page->planView()->plan().allPinned(), kWorkerTimeoutMs);
         QCOMPARE(page->planView()->groupCount(), 3);
 
         QTest::mouseClick(page->strategyPicker()->button(QStringLiteral("speculative-prefetch")), Qt::LeftButton);
         QVERIFY(settled());
         QTest::keyClick(page->budgetSlider()->slider(), Qt::Key_Home);
         QVERIFY(settled());
-        QTRY_VERIFY(page->planView()->plan().prefetch);
+        QTRY_VERIFY_WITH_TIMEOUT(page->planView()->plan().prefetch, kWorkerTimeoutMs);
         QCOMPARE(page->budgetSlider()->minimumBytes(),
                  bridge()->budgetRange(QStringLiteral("speculative-prefetch")).minimumBytes);
         QVERIFY(page->summaryLabel()->text().contains(QStringLiteral("prefetch")));
@@ -245,9 +249,9 @@ private slots:
         QVERIFY(settled());
         QCOMPARE(bridge()->strategy(), QStringLiteral("auto"));
         QCOMPARE(PlanPage::rememberedStrategy(), QStringLiteral("auto"));
-        QTRY_VERIFY(bridge()->autoChoice().valid());
-        QTRY_VERIFY2(page->strategyPicker()->descriptionText().contains(QStringLiteral("Auto chose")),
-                     qPrintable(page->strategyPicker()->descriptionText()));
+        QTRY_VERIFY_WITH_TIMEOUT(bridge()->autoChoice().valid(), kWorkerTimeoutMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(page->strategyPicker()->descriptionText().contains(QStringLiteral("Auto chose")),
+                                  qPrintable(page->strategyPicker()->descriptionText()), kWorkerTimeoutMs);
         QCOMPARE(page->planView()->plan().strategy, bridge()->autoChoice().strategy.toStdString());
 
         m_window->showPage(MainWindow::Page::Run);
@@ -277,7 +281,7 @@ private slots:
         PlanPage* page = m_window->planPage();
         QTest::mouseClick(page->strategyPicker()->button(QStringLiteral("sequential")), Qt::LeftButton);
         QVERIFY(settled());
-        QTRY_COMPARE(page->planView()->groupCount(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(page->planView()->groupCount(), 3, kWorkerTimeoutMs);
         QVERIFY(page->inspectorLabel()->text().contains(QStringLiteral("Tap a group")));
         const QRect layer1 = page->planView()->unitRect(1);
         QVERIFY(!layer1.isEmpty());
@@ -374,7 +378,7 @@ private slots:
         QSignalSpy sampled(m_window->monitor(), &edgert::qt::MonitorBridge::sampled);
 
         m_window->monitor()->sampleNow();
-        QTRY_COMPARE(sampled.count(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(sampled.count(), 1, kWorkerTimeoutMs);
         QCOMPARE(page->sampleCount(), 1);
         // Temperature: cpu_thermal at 54.53 °C, drawn with the policy's soft and hard limits.
         QCOMPARE(page->temperatureChart()->historySize(MonitorPage::Temperature), 1);
@@ -407,7 +411,7 @@ private slots:
 
         QVERIFY(advanceProcStat(root, 30, 70));
         m_window->monitor()->sampleNow();
-        QTRY_COMPARE(sampled.count(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(sampled.count(), 2, kWorkerTimeoutMs);
         QVERIFY(!page->cpuChart()->showsEmptyState());
         QCOMPARE(page->cpuChart()->historySize(MonitorPage::CpuTotal), 1);
         QCOMPARE(page->cpuChart()->readout(), QStringLiteral("30 %"));
@@ -427,7 +431,7 @@ private slots:
         QVERIFY(openWindow(false, QStringLiteral(EDGERT_FIXTURES_DIR "/x86-host")));
         QSignalSpy sampled(m_window->monitor(), &edgert::qt::MonitorBridge::sampled);
         m_window->monitor()->sampleNow();
-        QTRY_COMPARE(sampled.count(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(sampled.count(), 1, kWorkerTimeoutMs);
         MonitorPage* page = m_window->monitorPage();
         QCOMPARE(page->temperatureChart()->emptyHeadline(), QStringLiteral("No temperature sensor on this machine"));
         QCOMPARE(page->frequencyChart()->emptyHeadline(), QStringLiteral("No CPU frequency scaling on this machine"));
@@ -555,7 +559,7 @@ private slots:
         PlanPage* page = m_window->planPage();
         bridge()->setStrategy(QStringLiteral("sequential"));
         QVERIFY(settled());
-        QTRY_COMPARE(page->planView()->groupCount(), 23);
+        QTRY_COMPARE_WITH_TIMEOUT(page->planView()->groupCount(), 23, kWorkerTimeoutMs);
         QApplication::processEvents();
         PlanView* view = page->planView();
         QCOMPARE(m_window->size(), kKioskSize);
@@ -585,7 +589,7 @@ private slots:
         const quint64 asked = (range.minimumBytes + range.fullBytes) / 2 + 12345;
         bridge()->setBudgetBytes(asked);
         QVERIFY(settled());
-        QTRY_COMPARE(view->plan().budgetBytes, asked);
+        QTRY_COMPARE_WITH_TIMEOUT(view->plan().budgetBytes, asked, kWorkerTimeoutMs);
         QCOMPARE(page->budgetSlider()->budget(), asked);
         QCOMPARE(page->budgetSlider()->valueText(), edgert::qt::formatBytes(asked));
         QVERIFY(page->summaryLabel()->text().contains(edgert::qt::formatBytes(asked)));
@@ -653,7 +657,7 @@ private slots:
             QTest::mouseClick(page->strategyPicker()->button(QString::fromLatin1(name)), Qt::LeftButton);
             QVERIFY(settled());
             QCOMPARE(bridge()->budgetBytes(), middle);
-            QTRY_COMPARE(page->planView()->plan().budgetBytes, middle);
+            QTRY_COMPARE_WITH_TIMEOUT(page->planView()->plan().budgetBytes, middle, kWorkerTimeoutMs);
             QVERIFY(page->budgetNote()->isHidden());
         }
         // The minimum is given with the context it is for.

@@ -29,6 +29,9 @@ using edgert::qt::ChatReport;
 namespace {
 
 constexpr int kTurnTimeoutMs = 60000;
+// A plan, an auto choice or a monitor sample produced on a worker thread: QTRY_*'s 5 s default is
+// too short under ASan on a loaded 2-core CI machine (the wait ends as soon as the condition holds).
+constexpr int kWorkerTimeoutMs = 60000;
 const QString kChatModel = test::sharedModel(QStringLiteral("kit/arch/qwen2-Q8_0.gguf"));
 
 /// The answers an in-process ChatSession gives on the bridge's shape, greedy.
@@ -77,7 +80,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         m_window->showPage(MainWindow::Page::Chat);
         QVERIFY(QCoro::waitFor(bridge()->openModel(kChatModel)));
-        QTRY_VERIFY(!bridge()->isPlanning());
+        QTRY_VERIFY_WITH_TIMEOUT(!bridge()->isPlanning(), kWorkerTimeoutMs);
     }
 
     void cleanup() { m_window.reset(); }
@@ -101,7 +104,7 @@ private slots:
         QCOMPARE(page()->contextGauge()->value(), first.contextUsed);
 
         // Second turn from a preset button: the first is reused from the KV cache.
-        QTRY_VERIFY(page()->presetButtons().first()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(page()->presetButtons().first()->isEnabled(), kWorkerTimeoutMs);
         const QString preset = page()->presetButtons().last()->text();
         QTest::mouseClick(page()->presetButtons().last(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kTurnTimeoutMs);
@@ -160,7 +163,8 @@ private slots:
         page()->setPresetPrompts({QStringLiteral("Hello there"), QStringLiteral("Bye")});
         QCOMPARE(page()->presetButtons().size(), 2);
         QCOMPARE(page()->presetButtons().at(0)->text(), QStringLiteral("Hello there"));
-        QTRY_VERIFY(page()->presetButtons().at(0)->height() >= 48);  // a touch target in the kiosk
+        QTRY_VERIFY_WITH_TIMEOUT(page()->presetButtons().at(0)->height() >= 48,
+                                 kWorkerTimeoutMs);  // a touch target in the kiosk
         page()->setPresetPrompts({});
         QCOMPARE(page()->presetButtons().size(), 3);  // the defaults
     }
