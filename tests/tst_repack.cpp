@@ -4,7 +4,10 @@
 // and adversarial blocks (max scales, subnormal scales, extreme quants against extreme
 // activations); row splits and thread counts change no bit; and end to end on the real Q4_0 kit
 // model, every strategy at the full and the minimum budget (resident and streamed groups, both
-// repacked on load) and 1 or 2 threads gives the same logits, bit for bit.
+// repacked on load) and 1 or 2 threads gives the same logits, bit for bit. The load-time repack
+// itself: every table's interleaveQ4_0x8 gives the scalar reference's bytes on odd shapes and
+// misaligned sources, and the loader's repack as its reads progress (runtime/weight-repack.h)
+// gives the bytes of repacking each whole matrix after the read.
 #include "edgert/error.h"
 #include "edgert/inference-engine.h"
 #include "kernels/fp16.h"
@@ -13,6 +16,9 @@
 #include "kernels/matmul.h"
 #include "kernels/q4_0-interleaved.h"
 #include "kernels/quantize.h"
+#include "runtime/model-readers.h"
+#include "runtime/unit-layout.h"
+#include "runtime/weight-repack.h"
 #include "test-support.h"
 
 #include <QTest>
@@ -108,6 +114,83 @@ private slots:
         QCOMPARE(interleavedLayoutOf(TensorType::Q4_K, 2048, 2048), RowLayout::File);
         std::vector<std::byte> odd(12 * rowBytes(TensorType::Q4_0, 64));
         QVERIFY_THROWS_EXCEPTION(UsageError, interleaveQ4_0(odd.data(), 12, 64));
+    }
+
+    void interleaveKernelsGiveTheReferenceBytes_data()
+    {
+        QTest::addColumn<int>("nBlocks");
+        QTest::addColumn<int>("misalignBytes");  // source and destination this far past 64-byte alignment
+        for (const int nBlocks : {1, 2, 3, 7, 31, 64, 176, 513})
+            for (const int misalign : {0, 2, 18})
+                QTest::newRow(qPrintable(QStringLiteral("%1-blocks_offset%2").arg(nBlocks).arg(misalign)))
+                    << nBlocks << misalign;
+    }
+
+    void interleaveKernelsGiveTheReferenceBytes()
+    {
+        QFETCH(int, nBlocks);
+        QFETCH(int, misalignBytes);
+        const auto nb = static_cast<std::size_t>(nBlocks), cols = nb * kQK4_0;
+        std::mt19937 rng(static_cast<unsigned>(nBlocks * 131 + misalignBytes));
+        const std::vector<std::byte> file = makeWeights(kRandom, kInterleavedRows, cols, rng);
+        const std::size_t bytes = file.size(), pad = 64;
+        std::vector<std::byte> src(bytes + 2 * pad), expected(bytes + 2 * pad, std::byte{0x5a});
+        std::memcpy(src.data() + pad + misalignBytes, file.data(), bytes);
+        const auto* rows = reinterpret_cast<const BlockQ4_0*>(src.data() + pad + misalignBytes);
+        interleaveQ4_0x8Reference(rows, nb, reinterpret_cast<BlockQ4_0x8*>(expected.data() + pad + misalignBytes));
+        for (const KernelTable* table : availableKernels()) {
+            std::vector<std::byte> out(bytes + 2 * pad, std::byte{0x5a});  // the guard bytes must survive
+            table->interleaveQ4_0x8(rows, nb, reinterpret_cast<BlockQ4_0x8*>(out.data() + pad + misalignBytes));
+            QVERIFY2(out == expected, table->name);
+        }
+        // The reference is the documented layout: row r of the group comes back out of it.
+        std::vector<BlockQ4_0> row(nb);
+        for (std::size_t r = 0; r < kInterleavedRows; ++r) {
+            deinterleaveQ4_0Row(expected.data() + pad + misalignBytes, cols, r, row.data());
+            QVERIFY(std::memcmp(row.data(), file.data() + r * nb * sizeof(BlockQ4_0), nb * sizeof(BlockQ4_0)) == 0);
+        }
+    }
+
+    // Every unit of the real Q4_0 kit model, its spans read as the loader reads them: bytes arriving
+    // in odd steps, each step repacked as it arrives (groups straddling the steps), give the bytes
+    // of repacking each whole matrix once, and the tensors kept in file layout are untouched.
+    void repackAsReadsProgressGivesTheWholeMatrixBytes()
+    {
+        const QString model = test::sharedModel("kit/real/tinystories-656k-Q4_0.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        const auto graph = ModelGraph::openGguf(model.toStdString()).validate();
+        const ModelReaders readers(graph, io::DirectReader::Mode::Buffered);
+        int matrices = 0;
+        for (int layer = -1; layer < static_cast<int>(graph.layers().size()); ++layer) {
+            const UnitLayout layout = unitLayout(graph, layer);
+            std::vector<std::byte> read(layout.bytes);
+            for (const auto& span : layout.spans)
+                readers.forFile(span.file).read(span.fileOffset, read.data() + span.offset, span.length);
+            std::vector<std::byte> whole = read;
+            for (const auto& t : layout.tensors) {
+                const auto rows = static_cast<std::size_t>(t.ref->rows()),
+                           cols = static_cast<std::size_t>(t.ref->cols());
+                if (!layout.transformed.empty() || interleavedLayoutOf(t.ref->type, rows, cols) == RowLayout::File)
+                    continue;
+                interleaveQ4_0(whole.data() + t.offset, rows, cols);
+                ++matrices;
+            }
+            for (const std::uint64_t step : {std::uint64_t{4099}, std::uint64_t{97}, kRepackChunkBytes}) {
+                // Bytes arrive step by step; what has not arrived yet is garbage, so a group
+                // repacked before all of it was read would show.
+                std::vector<std::byte> stepwise(layout.bytes, std::byte{0xa5});
+                UnitRepacker repacker(layout);
+                std::vector<std::byte> scratch(repacker.scratchBytes());
+                for (std::uint64_t done = 0; done < layout.bytes;) {
+                    const std::uint64_t end = std::min<std::uint64_t>(layout.bytes, done + step);
+                    std::memcpy(stepwise.data() + done, read.data() + done, end - done);
+                    repacker.repackUpTo(stepwise.data(), end, scratch.data());
+                    done = end;
+                }
+                QVERIFY2(stepwise == whole, qPrintable(QStringLiteral("unit %1, step %2").arg(layer).arg(step)));
+            }
+        }
+        QVERIFY2(matrices > 0, "no repacked matrix in the kit's Q4_0 model: the test would prove nothing");
     }
 
     void repackRoundTripsEveryRowInPlace()

@@ -91,6 +91,7 @@ KernelTable withGenericFallbacks(KernelTable t)
     fill(t.attentionScores, g.attentionScores);
     fill(t.attentionValues, g.attentionValues);
     fill(t.q4_0x8, g.q4_0x8);
+    fill(t.interleaveQ4_0x8, g.interleaveQ4_0x8);
     fill(t.softmax, g.softmax);
     fill(t.swiglu, g.swiglu);
     return t;

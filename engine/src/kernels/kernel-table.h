@@ -8,6 +8,7 @@
 
 #include "edgert/tensor-type.h"
 #include "kernels/activation-quant.h"
+#include "kernels/q4_0-interleaved.h"
 
 #include <cstddef>
 #include <string>
@@ -52,6 +53,12 @@ using SwigluKernel = void (*)(float* gate, const float* up, std::size_t n);
 using QuantizeActivationsKernel = void (*)(const float* x, ActivationBlock* y, std::size_t n);
 using QuantizeQ8KKernel = void (*)(const float* x, BlockQ8_K* y, std::size_t n);
 
+/// One 8-row group of a Q4_0 matrix from file layout to Q4_0x8 (kernels/q4_0-interleaved.h):
+/// fileRows = the group's 8 rows of nBlocks BlockQ4_0 each, row after row (8 * nBlocks blocks);
+/// out = nBlocks BlockQ4_0x8. Out of place: the two ranges must not overlap. Pure byte moves, so
+/// every table gives the generic entry's bytes (interleaveQ4_0x8Reference).
+using InterleaveQ4_0Kernel = void (*)(const BlockQ4_0* fileRows, std::size_t nBlocks, BlockQ4_0x8* out);
+
 struct KernelTable {
     const char* name;  ///< "generic", "avx2", "avx2-vnni", "neon", "neon-dotprod"
     // Block-32 weights x ActivationBlock activations.
@@ -89,6 +96,8 @@ struct KernelTable {
     // the generic q4_0x8's bits in every table.
     QuantRowsKernel q4_0x8 = nullptr;
     QuantRowsKernel q4_0x8Gemm = nullptr;
+    // The load-time repack of one 8-row group into that layout (the group loader's step).
+    InterleaveQ4_0Kernel interleaveQ4_0x8 = nullptr;
     // Element-wise e^x operators (kernels/vector-math.h), bit-identical in every table.
     SoftmaxKernel softmax = nullptr;
     SwigluKernel swiglu = nullptr;

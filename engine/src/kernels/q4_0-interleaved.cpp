@@ -1,6 +1,7 @@
 #include "kernels/q4_0-interleaved.h"
 
 #include "edgert/error.h"
+#include "kernels/kernel-table.h"
 
 #include <cstring>
 #include <string>
@@ -8,28 +9,36 @@
 
 namespace edgert::kernels {
 
+void interleaveQ4_0x8Reference(const BlockQ4_0* fileRows, std::size_t nBlocks, BlockQ4_0x8* out)
+{
+    for (std::size_t b = 0; b < nBlocks; ++b)
+        for (std::size_t r = 0; r < kInterleavedRows; ++r) {
+            // Row r's 16 quant bytes as 4 words: word c goes to qs[c][r].
+            const BlockQ4_0& src = fileRows[r * nBlocks + b];
+            out[b].d[r] = src.d;
+            for (std::size_t c = 0; c < 4; ++c) std::memcpy(out[b].qs[c][r], src.qs + 4 * c, 4);
+        }
+}
+
+void interleaveQ4_0Groups(std::byte* data, std::size_t cols, std::size_t group0, std::size_t group1, std::byte* scratch)
+{
+    const std::size_t nBlocks = cols / kQK4_0;
+    const std::size_t groupBytes = q4_0x8GroupBytes(cols);
+    const InterleaveQ4_0Kernel kernel = activeKernels().interleaveQ4_0x8;
+    for (std::size_t g = group0; g < group1; ++g) {
+        std::byte* group = data + g * groupBytes;
+        std::memcpy(scratch, group, groupBytes);
+        kernel(reinterpret_cast<const BlockQ4_0*>(scratch), nBlocks, reinterpret_cast<BlockQ4_0x8*>(group));
+    }
+}
+
 void interleaveQ4_0(std::byte* data, std::size_t rows, std::size_t cols)
 {
     if (interleavedLayoutOf(TensorType::Q4_0, rows, cols) != RowLayout::Q4_0x8)
         throw UsageError("Q4_0x8 repack: a (" + std::to_string(rows) + ", " + std::to_string(cols) +
                          ") matrix needs rows % 8 == 0 and cols % 32 == 0");
-    const std::size_t nBlocks = cols / kQK4_0;
-    const std::size_t groupBytes = kInterleavedRows * nBlocks * sizeof(BlockQ4_0);
-    std::vector<BlockQ4_0> file(kInterleavedRows * nBlocks);
-    for (std::size_t g = 0; g < rows / kInterleavedRows; ++g) {
-        std::byte* group = data + g * groupBytes;
-        std::memcpy(file.data(), group, groupBytes);
-        auto* out = reinterpret_cast<BlockQ4_0x8*>(group);
-        for (std::size_t b = 0; b < nBlocks; ++b)
-            for (std::size_t r = 0; r < kInterleavedRows; ++r) {
-                // Row r's 16 quant bytes as 4 words: word c goes to qs[c][r].
-                const BlockQ4_0& src = file[r * nBlocks + b];
-                std::uint32_t words[4];
-                std::memcpy(words, src.qs, sizeof words);
-                out[b].d[r] = src.d;
-                for (std::size_t c = 0; c < 4; ++c) std::memcpy(out[b].qs[c][r], &words[c], 4);
-            }
-    }
+    std::vector<std::byte> scratch(q4_0x8GroupBytes(cols));
+    interleaveQ4_0Groups(data, cols, 0, rows / kInterleavedRows, scratch.data());
 }
 
 void deinterleaveQ4_0Row(const std::byte* data, std::size_t cols, std::size_t r, BlockQ4_0* out)

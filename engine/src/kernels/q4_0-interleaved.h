@@ -21,8 +21,8 @@
 //
 // Which matrices are repacked (interleavesRows): every Q4_0 matrix whose row count is a multiple
 // of 8, whatever the kernel table (the generic table computes the same layout), and whether its
-// layer group is resident or streamed (runtime/group-loader.cpp repacks after every read), so
-// the strategy and the budget never change a result.
+// layer group is resident or streamed (runtime/weight-repack.h: the loader repacks as its reads
+// progress), so the strategy and the budget never change a result.
 #pragma once
 
 #include "edgert/tensor-type.h"
@@ -57,8 +57,28 @@ inline RowLayout interleavedLayoutOf(TensorType type, std::size_t rows, std::siz
                : RowLayout::File;
 }
 
-/// Repacks a (rows, cols) Q4_0 matrix in file layout at `data` into Q4_0x8 in place
-/// (rows % 8 == 0, cols % 32 == 0; UsageError otherwise). Scratch: 8 rows' bytes on the heap.
+/// The scalar reference of the load-time repack of one 8-row group (KernelTable::interleaveQ4_0x8,
+/// whose SIMD entries give its bytes): fileRows = 8 file rows of nBlocks BlockQ4_0, row after
+/// row; out = nBlocks BlockQ4_0x8; the ranges must not overlap.
+void interleaveQ4_0x8Reference(const BlockQ4_0* fileRows, std::size_t nBlocks, BlockQ4_0x8* out);
+
+/// Bytes of one 8-row group of a Q4_0 matrix of `cols` columns (8 * cols / 32 * 18): the scratch
+/// interleaveQ4_0Groups needs.
+inline std::size_t q4_0x8GroupBytes(std::size_t cols)
+{
+    return kInterleavedRows * (cols / kQK4_0) * sizeof(BlockQ4_0);
+}
+
+/// Repacks 8-row groups [group0, group1) of a Q4_0 matrix of `cols` columns (cols % 32 == 0) at
+/// `data` (file layout) into Q4_0x8 in place with the active kernel table's interleaveQ4_0x8:
+/// each group is copied to `scratch` (q4_0x8GroupBytes(cols) bytes, not overlapping the matrix)
+/// and written back interleaved. No allocation: the group loader calls it as its reads progress,
+/// while the group's bytes are still in cache (runtime/weight-repack.h).
+void interleaveQ4_0Groups(std::byte* data, std::size_t cols, std::size_t group0, std::size_t group1,
+                          std::byte* scratch);
+
+/// Repacks a whole (rows, cols) Q4_0 matrix in file layout at `data` into Q4_0x8 in place
+/// (rows % 8 == 0, cols % 32 == 0; UsageError otherwise). Scratch: one group's bytes on the heap.
 void interleaveQ4_0(std::byte* data, std::size_t rows, std::size_t cols);
 
 /// Row r of a Q4_0x8 matrix of `cols` columns at `data`, back in file layout: cols / 32 blocks

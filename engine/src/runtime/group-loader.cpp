@@ -2,9 +2,11 @@
 
 #include "edgert/error.h"
 #include "graph/tensor-transform.h"
-#include "kernels/q4_0-interleaved.h"
 #include "runtime/run-layout.h"
 #include "runtime/unit-layout.h"
+#include "runtime/weight-repack.h"
+
+#include <algorithm>
 
 namespace edgert {
 
@@ -31,6 +33,7 @@ LoadedGroup loadGroupInto(const ValidatedModelGraph& graph, const PartitionPlan&
     out.groupIndex = groupIndex;
     out.units.reserve(g.unitCount());
     std::uint64_t at = 0;
+    std::vector<std::byte> scratch;  // one 8-row group of the widest repacked matrix
     for (auto u = g.firstUnit; u <= g.lastUnit; ++u) {
         UnitView view;
         view.layer = plan.units[u].layer;
@@ -40,17 +43,25 @@ LoadedGroup loadGroupInto(const ValidatedModelGraph& graph, const PartitionPlan&
                               std::to_string(at + layout.bytes) + " bytes but its buffer holds " +
                               std::to_string(capacityBytes));
         std::byte* base = destination + at;
-        for (const auto& span : layout.spans)
-            readers.forFile(span.file).read(span.fileOffset, base + span.offset, static_cast<std::size_t>(span.length));
+        UnitRepacker repacker(layout);
+        if (repacker.scratchBytes() > scratch.size()) scratch.resize(repacker.scratchBytes());
+        for (const auto& span : layout.spans) {
+            const io::DirectReader& reader = readers.forFile(span.file);
+            // Through the page cache, in chunks that the repack finds in L2 (runtime/weight-repack.h).
+            const bool chunked = !repacker.empty() && reader.mode() == io::DirectReader::Mode::Buffered;
+            for (std::uint64_t done = 0; done < span.length;) {
+                const std::uint64_t end =
+                    chunked ? std::min(span.length, (span.offset + done) / kRepackChunkBytes * kRepackChunkBytes +
+                                                        kRepackChunkBytes - span.offset)
+                            : span.length;
+                reader.read(span.fileOffset + done, base + span.offset + done, static_cast<std::size_t>(end - done));
+                done = end;
+                repacker.repackUpTo(base, span.offset + done, scratch.data());
+            }
+        }
         for (std::size_t i : layout.transformed)
             readTensor(*layout.tensors[i].ref, base + layout.tensors[i].offset);  // pread + in-place transform
-        // Q4_0 matrices into 8-row groups, in place, resident and streamed groups alike
-        // (kernels/q4_0-interleaved.h); models/common/unit-weights.h views them so.
-        for (const auto& t : layout.tensors) {
-            const auto rows = static_cast<std::size_t>(t.ref->rows()), cols = static_cast<std::size_t>(t.ref->cols());
-            if (kernels::interleavedLayoutOf(t.ref->type, rows, cols) == kernels::RowLayout::Q4_0x8)
-                kernels::interleaveQ4_0(base + t.offset, rows, cols);
-        }
+        repacker.repackUpTo(base, layout.bytes, scratch.data());
         for (const auto& t : layout.tensors) view.data[static_cast<std::size_t>(t.role)] = base + t.offset;
         out.bytesRead += layout.tensorFileBytes;
         out.units.push_back(view);

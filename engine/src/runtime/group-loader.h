@@ -1,6 +1,9 @@
 // Loads a layer group's tensors from the model file into one pool buffer: units in order, each
 // laid out by unitLayout() (runtime/unit-layout.h: file spans at page-congruent offsets, so the
-// readers can use O_DIRECT), the layout unitWeightBytes() sums.
+// readers can use O_DIRECT), the layout unitWeightBytes() sums; each unit's matrices are repacked
+// into their kernel layout as the reads progress (runtime/weight-repack.h). On the thread that
+// calls it: the prefetch worker for prefetched streamed groups (runtime/group-prefetcher.h), the
+// compute thread for the others and for pinned groups at prepare().
 #pragma once
 
 #include "edgert/memory-pool.h"

@@ -274,6 +274,7 @@ const KernelTable& genericKernels()
         .attentionScores = attentionScores,
         .attentionValues = attentionValues,
         .q4_0x8 = q4_0x8Rows,
+        .interleaveQ4_0x8 = interleaveQ4_0x8Reference,
         .softmax = softmaxReference,
         .swiglu = swigluReference,
     };

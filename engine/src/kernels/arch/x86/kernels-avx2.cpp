@@ -12,6 +12,8 @@
 #include <immintrin.h>
 
 #include <cmath>
+#include <cstddef>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -57,6 +59,7 @@ const KernelTable* x86Avx2Kernels()
         .attentionValues = attentionValuesAvx2,
         .q4_0x8 = q4_0x8RowsAvx2,
         .q4_0x8Gemm = q4_0x8GemmAvx2,
+        .interleaveQ4_0x8 = interleaveQ4_0x8Avx2,
         .softmax = softmaxAvx2,
         .swiglu = swigluAvx2,
     });
