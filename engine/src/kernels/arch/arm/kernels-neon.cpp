@@ -15,6 +15,7 @@
 #include <sys/auxv.h>
 
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 
@@ -388,6 +389,45 @@ void q4_0x8GemmSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r
     q4_0x8Gemm(w, rb, r0, r1, x, nt, nb, y, ys, dotprod::block32PanelNeon<8>);
 }
 
+// The load-time repack of one 8-row group into Q4_0x8 (KernelTable::interleaveQ4_0x8; scalar
+// twin interleaveQ4_0x8Reference, whose bytes it gives). Per block column and per 4 rows: the
+// rows' 16 quant bytes are 4 x 4 words, transposed with TRN1/TRN2 on 32-bit then 64-bit lanes,
+// so register c holds word c of the 4 rows: qs[c][4h..4h+3], one 16-byte store. The 8 fp16
+// scales are gathered into one register with LD1 (lane). No dotprod variant: byte moves only.
+void interleaveQ4_0x8Neon(const BlockQ4_0* fileRows, std::size_t nBlocks, BlockQ4_0x8* out)
+{
+    const std::size_t rowBytes = nBlocks * sizeof(BlockQ4_0);
+    const auto* base = reinterpret_cast<const std::uint8_t*>(fileRows);
+    for (std::size_t b = 0; b < nBlocks; ++b) {
+        const std::uint8_t* column = base + b * sizeof(BlockQ4_0);
+        const auto quants = [&](std::size_t r) {
+            return vreinterpretq_u32_u8(vld1q_u8(column + r * rowBytes + offsetof(BlockQ4_0, qs)));
+        };
+        for (std::size_t h = 0; h < kInterleavedRows; h += 4) {
+            const uint32x4_t r0 = quants(h), r1 = quants(h + 1), r2 = quants(h + 2), r3 = quants(h + 3);
+            const uint64x2_t t0 = vreinterpretq_u64_u32(vtrn1q_u32(r0, r1));  // r0w0 r1w0 r0w2 r1w2
+            const uint64x2_t t1 = vreinterpretq_u64_u32(vtrn2q_u32(r0, r1));  // r0w1 r1w1 r0w3 r1w3
+            const uint64x2_t t2 = vreinterpretq_u64_u32(vtrn1q_u32(r2, r3));  // r2w0 r3w0 r2w2 r3w2
+            const uint64x2_t t3 = vreinterpretq_u64_u32(vtrn2q_u32(r2, r3));  // r2w1 r3w1 r2w3 r3w3
+            vst1q_u8(out[b].qs[0][h], vreinterpretq_u8_u64(vtrn1q_u64(t0, t2)));
+            vst1q_u8(out[b].qs[1][h], vreinterpretq_u8_u64(vtrn1q_u64(t1, t3)));
+            vst1q_u8(out[b].qs[2][h], vreinterpretq_u8_u64(vtrn2q_u64(t0, t2)));
+            vst1q_u8(out[b].qs[3][h], vreinterpretq_u8_u64(vtrn2q_u64(t1, t3)));
+        }
+        uint16x8_t d = vdupq_n_u16(0);
+        const auto scale = [&](std::size_t r) { return reinterpret_cast<const std::uint16_t*>(column + r * rowBytes); };
+        d = vld1q_lane_u16(scale(0), d, 0);
+        d = vld1q_lane_u16(scale(1), d, 1);
+        d = vld1q_lane_u16(scale(2), d, 2);
+        d = vld1q_lane_u16(scale(3), d, 3);
+        d = vld1q_lane_u16(scale(4), d, 4);
+        d = vld1q_lane_u16(scale(5), d, 5);
+        d = vld1q_lane_u16(scale(6), d, 6);
+        d = vld1q_lane_u16(scale(7), d, 7);
+        vst1q_u16(reinterpret_cast<std::uint16_t*>(out[b].d), d);
+    }
+}
+
 // Quantised rows: W (r0..r1 rows of Q8_0/Q4_0 blocks) @ x (nTokens, nBlocks activation blocks).
 // References: q8_0Rows / q4_0Rows in arch/generic/kernels-generic.cpp.
 void q8_0RowsNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const ActivationBlock* x,
@@ -612,6 +652,7 @@ const KernelTable* armNeonKernels()
         .q4_kGemm = q4_kGemmNeon,
         .q4_0x8 = q4_0x8RowsNeon,
         .q4_0x8Gemm = q4_0x8GemmNeon,
+        .interleaveQ4_0x8 = interleaveQ4_0x8Neon,
         .softmax = softmaxNeon,
         .swiglu = swigluNeon,
     });
@@ -643,6 +684,7 @@ const KernelTable* armNeonDotprodKernels()
         .q4_kGemm = q4_kGemmSdot,
         .q4_0x8 = q4_0x8RowsSdot,
         .q4_0x8Gemm = q4_0x8GemmSdot,
+        .interleaveQ4_0x8 = interleaveQ4_0x8Neon,
         .softmax = softmaxNeon,
         .swiglu = swigluNeon,
     });
