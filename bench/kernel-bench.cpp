@@ -4,6 +4,7 @@
 #include "kernels/kernel-table.h"
 #include "kernels/matmul.h"
 #include "kernels/q4_0-interleaved.h"
+#include "kernels/q4_k-interleaved.h"
 #include "kernels/quantize.h"
 #include "tensor/quant-blocks.h"
 
@@ -58,13 +59,15 @@ Problem makeProblem(TensorType type, std::size_t rows, std::size_t cols, std::si
     p.xk.resize(tokens * cols / kQK_K);
     p.y.resize(tokens * rows);
     if (layout == RowLayout::Q4_0x8) interleaveQ4_0(p.weights.data(), rows, cols);
+    if (layout == RowLayout::Q4_Kx8) interleaveQ4_K(p.weights.data(), rows, cols);
     p.view = {type, p.weights.data(), rows, cols, layout};
     return p;
 }
 
 // gemm: the table's prefill GEMM over packed panels (kernels/gemm-panels.h) instead of its rows
-// kernel, packing included. Q4_0x8: Q4_0 repacked into 8-row groups (kernels/q4_0-interleaved.h),
-// as the loader stores it, through the table's q4_0x8 rows kernel or q4_0x8Gemm.
+// kernel, packing included. Q4_0x8 / Q4_Kx8: Q4_0 / Q4_K repacked into 8-row groups
+// (kernels/q4_0-interleaved.h, q4_k-interleaved.h), as the loader stores them, through the table's
+// q4_0x8 / q4_kx8 rows kernel or its GEMM.
 void runMatmul(benchmark::State& state, const KernelTable* table, TensorType type, bool gemm = false,
                RowLayout layout = RowLayout::File)
 {
@@ -79,6 +82,11 @@ void runMatmul(benchmark::State& state, const KernelTable* table, TensorType typ
                 table->quantizeActivations(p.x.data() + t * cols, p.xq.data() + t * cols / 32, cols);
             (gemm ? table->q4_0x8Gemm : table->q4_0x8)(p.weights.data(), stride, 0, rows, p.xq.data(), tokens,
                                                        cols / 32, p.y.data(), rows);
+        } else if (layout == RowLayout::Q4_Kx8) {
+            for (std::size_t t = 0; t < tokens; ++t)
+                table->quantizeActivationsQ8K(p.x.data() + t * cols, p.xk.data() + t * cols / kQK_K, cols);
+            (gemm ? table->q4_kx8Gemm : table->q4_kx8)(p.weights.data(), stride, 0, rows, p.xk.data(), tokens,
+                                                       cols / kQK_K, p.y.data(), rows);
         } else if (gemm && table->blockGemm(type)) {
             for (std::size_t t = 0; t < tokens; ++t)
                 table->quantizeActivations(p.x.data() + t * cols, p.xq.data() + t * cols / 32, cols);
@@ -111,8 +119,8 @@ void runMatmul(benchmark::State& state, const KernelTable* table, TensorType typ
 // 256 + 256) x 2048, Wo 2048 x 2048, fused W1/W3 2 x 5632 x 2048, W2 2048 x 5632, each with its
 // activation quantisation; 22 layers of distinct weights (Q4_0: 555 MiB, out of every cache).
 // Against the 1-thread row it shows what the split, the claims and the waits cost a 2-thread
-// decode beyond the kernels (no norms or attention: those are not the pool's). Q4_0 is repacked
-// into 8-row groups as the loader does (layout Q4_0x8), or kept in file layout for comparison.
+// decode beyond the kernels (no norms or attention: those are not the pool's). Q4_0 and Q4_K
+// are repacked into 8-row groups as the loader does (layouts Q4_0x8, Q4_Kx8), or kept in file layout.
 void runDecodeLayers(benchmark::State& state, TensorType type, RowLayout layout)
 {
     const int threads = static_cast<int>(state.range(0));
@@ -181,9 +189,10 @@ void runRepack(benchmark::State& state, const KernelTable* table)
 
 void registerAll()
 {
-    for (const auto& [type, layout, name] :
-         {std::tuple{TensorType::Q4_0, RowLayout::Q4_0x8, "Q4_0x8"},
-          std::tuple{TensorType::Q4_0, RowLayout::File, "Q4_0"}, std::tuple{TensorType::Q4_K, RowLayout::File, "Q4_K"}})
+    for (const auto& [type, layout, name] : {std::tuple{TensorType::Q4_0, RowLayout::Q4_0x8, "Q4_0x8"},
+                                             std::tuple{TensorType::Q4_0, RowLayout::File, "Q4_0"},
+                                             std::tuple{TensorType::Q4_K, RowLayout::Q4_Kx8, "Q4_Kx8"},
+                                             std::tuple{TensorType::Q4_K, RowLayout::File, "Q4_K"}})
         benchmark::RegisterBenchmark((std::string("decode-layers/tinyllama/") + name).c_str(),
                                      [type, layout](benchmark::State& s) { runDecodeLayers(s, type, layout); })
             ->ArgName("threads")
@@ -220,6 +229,14 @@ void registerAll()
                                      [table](benchmark::State& s) { runRepack(s, table); })
             ->Args({256, 5632})
             ->Args({5632, 2048});
+    // Q4_K repacked into 8-row groups (rows % 8 == 0 and cols % 256 == 0 shapes only).
+    for (const KernelTable* table : availableKernels()) {
+        auto* b = benchmark::RegisterBenchmark(
+            (std::string("matmul/Q4_Kx8/") + table->name).c_str(),
+            [table](benchmark::State& s) { runMatmul(s, table, T::Q4_K, false, RowLayout::Q4_Kx8); });
+        for (const auto& s : shapes)
+            if (s[1] % kQK_K == 0) b->Args(s);
+    }
     // Prefill GEMMs against the rows kernels above at prompt batches of 32 and 128 tokens.
     const std::vector<std::vector<std::int64_t>> prefill{
         {1536, 576, 32}, {1536, 576, 128}, {5632, 2048, 32}, {2048, 5632, 128}};
@@ -238,6 +255,14 @@ void registerAll()
             (std::string("gemm/Q4_0x8/") + table->name).c_str(),
             [table](benchmark::State& s) { runMatmul(s, table, T::Q4_0, true, RowLayout::Q4_0x8); });
         for (const auto& s : prefill) b->Args(s);
+    }
+    for (const KernelTable* table : availableKernels()) {
+        if (!table->q4_kx8Gemm) continue;
+        auto* b = benchmark::RegisterBenchmark(
+            (std::string("gemm/Q4_Kx8/") + table->name).c_str(),
+            [table](benchmark::State& s) { runMatmul(s, table, T::Q4_K, true, RowLayout::Q4_Kx8); });
+        for (const auto& s : prefill)
+            if (s[1] % kQK_K == 0) b->Args(s);
     }
 }
 

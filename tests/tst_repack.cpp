@@ -111,7 +111,7 @@ private slots:
         QCOMPARE(interleavedLayoutOf(TensorType::Q4_0, 12, 2048), RowLayout::File);  // rows % 8 != 0
         QCOMPARE(interleavedLayoutOf(TensorType::Q4_0, 1, 2048), RowLayout::File);   // a vector
         QCOMPARE(interleavedLayoutOf(TensorType::Q8_0, 2048, 2048), RowLayout::File);
-        QCOMPARE(interleavedLayoutOf(TensorType::Q4_K, 2048, 2048), RowLayout::File);
+        QCOMPARE(interleavedLayoutOf(TensorType::Q4_K, 2048, 2048), RowLayout::Q4_Kx8);  // tst_repack_q4k
         std::vector<std::byte> odd(12 * rowBytes(TensorType::Q4_0, 64));
         QVERIFY_THROWS_EXCEPTION(UsageError, interleaveQ4_0(odd.data(), 12, 64));
     }

@@ -92,6 +92,7 @@ KernelTable withGenericFallbacks(KernelTable t)
     fill(t.attentionValues, g.attentionValues);
     fill(t.q4_0x8, g.q4_0x8);
     fill(t.interleaveQ4_0x8, g.interleaveQ4_0x8);
+    fill(t.q4_kx8, g.q4_kx8);
     fill(t.softmax, g.softmax);
     fill(t.swiglu, g.swiglu);
     return t;

@@ -98,6 +98,11 @@ struct KernelTable {
     QuantRowsKernel q4_0x8Gemm = nullptr;
     // The load-time repack of one 8-row group into that layout (the group loader's step).
     InterleaveQ4_0Kernel interleaveQ4_0x8 = nullptr;
+    // Q4_K repacked into 8-row groups (kernels/q4_k-interleaved.h), the same contract: rows at
+    // multiples of 8, the rows kernel for any token count, the GEMM (null in the generic table)
+    // from kGemmMinTokens tokens; both give the generic q4_kx8's bits in every table.
+    SuperRowsKernel q4_kx8 = nullptr;
+    SuperRowsKernel q4_kx8Gemm = nullptr;
     // Element-wise e^x operators (kernels/vector-math.h), bit-identical in every table.
     SoftmaxKernel softmax = nullptr;
     SwigluKernel swiglu = nullptr;

@@ -5,6 +5,7 @@
 #include "kernels/gemm-panels.h"
 #include "kernels/kernel-table.h"
 #include "kernels/parallel.h"
+#include "kernels/q4_k-interleaved.h"
 #include "kernels/quantize.h"
 #include "tensor/quant-blocks.h"
 
@@ -104,11 +105,15 @@ void matmulReference(const WeightView& w, const float* x, std::size_t nTokens, f
     const std::size_t stride = rowBytes(w.type, w.cols);
     const auto* base = static_cast<const std::byte*>(w.data);
     std::vector<BlockQ4_0> row(w.layout == RowLayout::Q4_0x8 ? w.cols / kQK4_0 : 0);
+    std::vector<BlockQ4_K> superRow(w.layout == RowLayout::Q4_Kx8 ? w.cols / kQK_K : 0);
     for (std::size_t r = 0; r < w.rows; ++r) {
         const void* data = base + r * stride;
         if (w.layout == RowLayout::Q4_0x8) {
             deinterleaveQ4_0Row(base, w.cols, r, row.data());
             data = row.data();
+        } else if (w.layout == RowLayout::Q4_Kx8) {
+            deinterleaveQ4_KRow(base, w.cols, r, superRow.data());
+            data = superRow.data();
         }
         for (std::size_t t = 0; t < nTokens; ++t)
             y[t * w.rows + r] = dotRowReference(w.type, data, x + t * w.cols, w.cols);
@@ -145,9 +150,10 @@ namespace {
 
 void checkShapes(const WeightView& w, const PreparedInput& in)
 {
-    if (w.layout == RowLayout::Q4_0x8 && interleavedLayoutOf(w.type, w.rows, w.cols) != RowLayout::Q4_0x8)
-        throw UsageError("matmul: a Q4_0x8 view must be Q4_0 with rows % 8 == 0 (" + tensorTypeName(w.type) + ", " +
-                         std::to_string(w.rows) + " rows)");
+    if (w.layout != RowLayout::File && interleavedLayoutOf(w.type, w.rows, w.cols) != w.layout)
+        throw UsageError(std::string("matmul: a ") + (w.layout == RowLayout::Q4_0x8 ? "Q4_0x8" : "Q4_Kx8") +
+                         " view must be " + (w.layout == RowLayout::Q4_0x8 ? "Q4_0" : "Q4_K") +
+                         " with rows % 8 == 0 (" + tensorTypeName(w.type) + ", " + std::to_string(w.rows) + " rows)");
     if (in.cols != w.cols)
         throw UsageError("matmul: activations have " + std::to_string(in.cols) + " columns, weights " +
                          std::to_string(w.cols));
@@ -174,6 +180,11 @@ void runRows(const KernelTable& k, const WeightView& w, const PreparedInput& in,
         // Same bits from the GEMM and the rows kernel (kernels/q4_0-interleaved.h).
         const QuantRowsKernel kernel = in.nTokens >= kGemmMinTokens && k.q4_0x8Gemm ? k.q4_0x8Gemm : k.q4_0x8;
         return kernel(w.data, stride, r0, r1, in.xq, in.nTokens, w.cols / kActBlock, y, w.rows);
+    }
+    if (w.layout == RowLayout::Q4_Kx8) {
+        // Same bits from the GEMM and the rows kernel (kernels/q4_k-interleaved.h).
+        const SuperRowsKernel kernel = in.nTokens >= kGemmMinTokens && k.q4_kx8Gemm ? k.q4_kx8Gemm : k.q4_kx8;
+        return kernel(w.data, stride, r0, r1, in.xk, in.nTokens, w.cols / kQK_K, y, w.rows);
     }
     // Prompt batches: the panel GEMM (the choice depends on the batch only, never on the rows
     // or the thread, so every split of the rows gives the same bits).

@@ -20,8 +20,8 @@ namespace edgert::kernels {
 
 /// A row-major weight matrix W (rows, cols) as stored in GGUF: `rows` rows of `cols` values,
 /// each row `rowBytes(type, cols)` bytes. GGUF dims are [cols, rows] (ne0 = cols). `layout`:
-/// File (as stored) or Q4_0x8 (Q4_0 repacked at load into 8-row groups in the same bytes,
-/// kernels/q4_0-interleaved.h; rows % 8 == 0).
+/// File (as stored), Q4_0x8 or Q4_Kx8 (Q4_0 / Q4_K repacked at load into 8-row groups in the
+/// same bytes, kernels/q4_0-interleaved.h, kernels/q4_k-interleaved.h; rows % 8 == 0).
 struct WeightView {
     TensorType type;
     const void* data;

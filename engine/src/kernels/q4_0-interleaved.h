@@ -46,15 +46,17 @@ static_assert(sizeof(BlockQ4_0x8) == kInterleavedRows * sizeof(BlockQ4_0), "Q4_0
 enum class RowLayout : std::uint8_t {
     File,    ///< as in the model file: row r at r * rowBytes
     Q4_0x8,  ///< Q4_0 in groups of 8 interleaved rows (this file)
+    Q4_Kx8,  ///< Q4_K in groups of 8 interleaved rows (kernels/q4_k-interleaved.h)
 };
 
 /// The layout the loader gives a (rows, cols) matrix of `type`: Q4_0x8 for Q4_0 with rows % 8 == 0
-/// and cols % 32 == 0, else File.
+/// and cols % 32 == 0, Q4_Kx8 for Q4_K with rows % 8 == 0 and cols % 256 == 0, else File.
 inline RowLayout interleavedLayoutOf(TensorType type, std::size_t rows, std::size_t cols)
 {
-    return type == TensorType::Q4_0 && rows > 0 && rows % kInterleavedRows == 0 && cols % kQK4_0 == 0
-               ? RowLayout::Q4_0x8
-               : RowLayout::File;
+    if (rows == 0 || rows % kInterleavedRows != 0) return RowLayout::File;
+    if (type == TensorType::Q4_0 && cols % kQK4_0 == 0) return RowLayout::Q4_0x8;
+    if (type == TensorType::Q4_K && cols % kQK_K == 0) return RowLayout::Q4_Kx8;
+    return RowLayout::File;
 }
 
 /// The scalar reference of the load-time repack of one 8-row group (KernelTable::interleaveQ4_0x8,

@@ -1,5 +1,7 @@
 #include "runtime/weight-repack.h"
 
+#include "kernels/q4_k-interleaved.h"
+
 #include <algorithm>
 
 namespace edgert {
@@ -10,6 +12,7 @@ void repackRowGroups(kernels::RowLayout layout, std::byte* matrix, std::size_t c
     switch (layout) {
         case kernels::RowLayout::File: return;
         case kernels::RowLayout::Q4_0x8: kernels::interleaveQ4_0Groups(matrix, cols, group0, group1, scratch); return;
+        case kernels::RowLayout::Q4_Kx8: kernels::interleaveQ4_KGroups(matrix, cols, group0, group1, scratch); return;
     }
 }
 

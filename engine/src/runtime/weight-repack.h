@@ -1,6 +1,7 @@
-// The one place a loaded unit's matrices get the row layout their kernels read: Q4_0 into 8-row
-// groups (kernels/q4_0-interleaved.h), in place in the group buffer, for resident and streamed
-// groups alike, so a result never depends on the strategy or the budget.
+// The one place a loaded unit's matrices get the row layout their kernels read: Q4_0 and Q4_K
+// into 8-row groups (kernels/q4_0-interleaved.h, kernels/q4_k-interleaved.h), in place in the
+// group buffer, for resident and streamed groups alike, so a result never depends on the strategy
+// or the budget.
 //
 // The group loader reads a unit in chunks (kRepackChunkBytes, through the page cache) and calls
 // repackUpTo() after each one, so each 8-row group is repacked while the read has just left its

@@ -29,14 +29,14 @@ inline const float* vectorOf(const UnitView& unit, TensorRole role)
 }
 
 /// Rows [first, first + count) of a weight matrix, itself a weight matrix (the parts of a fused
-/// projection: GPT-2's and Phi-3's attn_qkv, Phi-3's gate/up). A Q4_0x8 matrix's 8-row groups
+/// projection: GPT-2's and Phi-3's attn_qkv, Phi-3's gate/up). A Q4_0x8 / Q4_Kx8 matrix's 8-row groups
 /// stay whole when first and count are multiples of 8; otherwise FormatError (no such model).
 inline kernels::WeightView rowRange(const kernels::WeightView& w, std::size_t first, std::size_t count)
 {
-    if (w.layout == kernels::RowLayout::Q4_0x8 &&
+    if (w.layout != kernels::RowLayout::File &&
         (first % kernels::kInterleavedRows != 0 || count % kernels::kInterleavedRows != 0))
-        throw FormatError("a fused Q4_0 projection splits at row " + std::to_string(first) + " (+" +
-                          std::to_string(count) + "), not a multiple of 8: unsupported");
+        throw FormatError("a fused " + tensorTypeName(w.type) + " projection splits at row " + std::to_string(first) +
+                          " (+" + std::to_string(count) + "), not a multiple of 8: unsupported");
     const auto* base = static_cast<const std::byte*>(w.data);
     return {w.type, base + first * rowBytes(w.type, w.cols), count, w.cols, w.layout};
 }

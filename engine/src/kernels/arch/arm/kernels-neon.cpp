@@ -7,6 +7,7 @@
 
 #include "kernels/fp16.h"
 #include "kernels/gemm-panels.h"
+#include "kernels/q4_k-interleaved.h"
 #include "kernels/quant-decode.h"
 #include "kernels/vector-math.h"
 #include "tensor/quant-blocks.h"
@@ -256,6 +257,57 @@ EDGERT_DOTPROD inline void q4_0x8DotsSdot(const std::uint8_t (*qs)[kInterleavedR
     }
 }
 
+// The 8 rows' int32 dots of the two sub-blocks of one Q4_Kx8 chunk (kernels/q4_k-interleaved.h;
+// qs = qs[c]: [step][row][4 bytes]) with their activation bytes: low nibbles (sub-block 2c)
+// against xl, high nibbles (2c + 1) against xh. out = {2c rows 0..3, 2c rows 4..7, 2c + 1 rows
+// 0..3, 2c + 1 rows 4..7}. Baseline: SMULL/SMLAL into int16 lanes (row, element) over the 8 steps
+// (|sum| <= 8 * 15 * 127), a pairwise add to (row, pair) and a widening pairwise add to one lane
+// per row, as q4_0x8Dots.
+inline void q4_kx8Dots(const std::uint8_t (*qs)[kInterleavedRows][4], const std::int8_t* xl, const std::int8_t* xh,
+                       int32x4_t (&out)[4])
+{
+    const uint8x16_t low4 = vdupq_n_u8(0x0f);
+    int16x8_t pl[4], ph[4];
+    for (int s = 0; s < 8; ++s) {
+        const uint8x16_t v0 = vld1q_u8(qs[s][0]), v1 = vld1q_u8(qs[s][4]);
+        const int8x8_t xsl = vreinterpret_s8_s32(vdup_n_s32(word4(xl + 4 * s)));
+        const int8x8_t xsh = vreinterpret_s8_s32(vdup_n_s32(word4(xh + 4 * s)));
+        mulAcc8Rows(pl, vreinterpretq_s8_u8(vandq_u8(v0, low4)), vreinterpretq_s8_u8(vandq_u8(v1, low4)), xsl, s == 0);
+        mulAcc8Rows(ph, vreinterpretq_s8_u8(vshrq_n_u8(v0, 4)), vreinterpretq_s8_u8(vshrq_n_u8(v1, 4)), xsh, s == 0);
+    }
+    out[0] = vpaddlq_s16(vpaddq_s16(pl[0], pl[1]));
+    out[1] = vpaddlq_s16(vpaddq_s16(pl[2], pl[3]));
+    out[2] = vpaddlq_s16(vpaddq_s16(ph[0], ph[1]));
+    out[3] = vpaddlq_s16(vpaddq_s16(ph[2], ph[3]));
+}
+
+// The same with SDOT: step s's 4 activation bytes are lane s % 4 of a 16-byte load, one int32
+// lane per row.
+template <int L>
+EDGERT_DOTPROD inline void q4_kx8SdotStep(const std::uint8_t (*qs)[kInterleavedRows][4], int s, int8x16_t xl,
+                                          int8x16_t xh, int32x4_t (&out)[4])
+{
+    const uint8x16_t low4 = vdupq_n_u8(0x0f);
+    const uint8x16_t v0 = vld1q_u8(qs[s][0]), v1 = vld1q_u8(qs[s][4]);
+    out[0] = vdotq_laneq_s32(out[0], vreinterpretq_s8_u8(vandq_u8(v0, low4)), xl, L);
+    out[1] = vdotq_laneq_s32(out[1], vreinterpretq_s8_u8(vandq_u8(v1, low4)), xl, L);
+    out[2] = vdotq_laneq_s32(out[2], vreinterpretq_s8_u8(vshrq_n_u8(v0, 4)), xh, L);
+    out[3] = vdotq_laneq_s32(out[3], vreinterpretq_s8_u8(vshrq_n_u8(v1, 4)), xh, L);
+}
+
+EDGERT_DOTPROD inline void q4_kx8DotsSdot(const std::uint8_t (*qs)[kInterleavedRows][4], const std::int8_t* xl,
+                                          const std::int8_t* xh, int32x4_t (&out)[4])
+{
+    for (auto& o : out) o = vdupq_n_s32(0);
+    for (int h = 0; h < 2; ++h) {
+        const int8x16_t xlv = vld1q_s8(xl + 16 * h), xhv = vld1q_s8(xh + 16 * h);
+        q4_kx8SdotStep<0>(qs, 4 * h, xlv, xhv, out);
+        q4_kx8SdotStep<1>(qs, 4 * h + 1, xlv, xhv, out);
+        q4_kx8SdotStep<2>(qs, 4 * h + 2, xlv, xhv, out);
+        q4_kx8SdotStep<3>(qs, 4 * h + 3, xlv, xhv, out);
+    }
+}
+
 // Quantised row kernels for baseline NEON (Cortex-A72) ...
 namespace baseline {
 #define EDGERT_TARGET
@@ -269,6 +321,9 @@ namespace baseline {
 #define EDGERT_Q4_0X8_DOTS q4_0x8Dots
 #include "kernels/arch/arm/q4_0x8-neon.inc"
 #undef EDGERT_Q4_0X8_DOTS
+#define EDGERT_Q4_KX8_DOTS q4_kx8Dots
+#include "kernels/arch/arm/q4_kx8-neon.inc"
+#undef EDGERT_Q4_KX8_DOTS
 #undef EDGERT_DOT16
 #undef EDGERT_TARGET
 #undef EDGERT_DOT_I8
@@ -287,6 +342,9 @@ namespace dotprod {
 #define EDGERT_Q4_0X8_DOTS q4_0x8DotsSdot
 #include "kernels/arch/arm/q4_0x8-neon.inc"
 #undef EDGERT_Q4_0X8_DOTS
+#define EDGERT_Q4_KX8_DOTS q4_kx8DotsSdot
+#include "kernels/arch/arm/q4_kx8-neon.inc"
+#undef EDGERT_Q4_KX8_DOTS
 #undef EDGERT_DOT16
 #undef EDGERT_TARGET
 #undef EDGERT_DOT_I8
@@ -426,6 +484,42 @@ void interleaveQ4_0x8Neon(const BlockQ4_0* fileRows, std::size_t nBlocks, BlockQ
         d = vld1q_lane_u16(scale(7), d, 7);
         vst1q_u16(reinterpret_cast<std::uint16_t*>(out[b].d), d);
     }
+}
+
+// Q4_Kx8 (kernels/q4_k-interleaved.h): rows kernels and the Q4_K panel GEMM over panels packed
+// from the groups; scalar twin q4_kx8RowsReference (arch/generic).
+template <typename Panel>
+void q4_kx8Gemm(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const BlockQ8_K* x, std::size_t nt,
+                std::size_t nb, float* y, std::size_t ys, Panel panelFn)
+{
+    gemmPanels<PanelQ4K, kPanelChunkSuper>(
+        r0, r1, nb,
+        [&](std::size_t p0, std::size_t, std::size_t k0, std::size_t kn, PanelQ4K* panel) {
+            packPanelQ4_Kx8(w, rb, p0, k0, kn, panel);
+        },
+        [&](const PanelQ4K* panel, std::size_t kn, std::size_t k0, std::size_t p0, std::size_t nRows, bool first) {
+            panelFn(panel, kn, x + k0, nb, nt, y + p0, ys, nRows, first);
+        });
+}
+void q4_kx8RowsNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const BlockQ8_K* x, std::size_t nt,
+                    std::size_t nb, float* y, std::size_t ys)
+{
+    baseline::q4_kx8Rows(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+EDGERT_DOTPROD void q4_kx8RowsSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const BlockQ8_K* x,
+                                   std::size_t nt, std::size_t nb, float* y, std::size_t ys)
+{
+    dotprod::q4_kx8Rows(w, rb, r0, r1, x, nt, nb, y, ys);
+}
+void q4_kx8GemmNeon(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const BlockQ8_K* x, std::size_t nt,
+                    std::size_t nb, float* y, std::size_t ys)
+{
+    q4_kx8Gemm(w, rb, r0, r1, x, nt, nb, y, ys, baseline::q4kPanelNeon);
+}
+void q4_kx8GemmSdot(const void* w, std::size_t rb, std::size_t r0, std::size_t r1, const BlockQ8_K* x, std::size_t nt,
+                    std::size_t nb, float* y, std::size_t ys)
+{
+    q4_kx8Gemm(w, rb, r0, r1, x, nt, nb, y, ys, dotprod::q4kPanelNeon);
 }
 
 // Quantised rows: W (r0..r1 rows of Q8_0/Q4_0 blocks) @ x (nTokens, nBlocks activation blocks).
@@ -653,6 +747,8 @@ const KernelTable* armNeonKernels()
         .q4_0x8 = q4_0x8RowsNeon,
         .q4_0x8Gemm = q4_0x8GemmNeon,
         .interleaveQ4_0x8 = interleaveQ4_0x8Neon,
+        .q4_kx8 = q4_kx8RowsNeon,
+        .q4_kx8Gemm = q4_kx8GemmNeon,
         .softmax = softmaxNeon,
         .swiglu = swigluNeon,
     });
@@ -685,6 +781,8 @@ const KernelTable* armNeonDotprodKernels()
         .q4_0x8 = q4_0x8RowsSdot,
         .q4_0x8Gemm = q4_0x8GemmSdot,
         .interleaveQ4_0x8 = interleaveQ4_0x8Neon,
+        .q4_kx8 = q4_kx8RowsSdot,
+        .q4_kx8Gemm = q4_kx8GemmSdot,
         .softmax = softmaxNeon,
         .swiglu = swigluNeon,
     });

@@ -6,6 +6,7 @@
 #include "kernels/kernel-table.h"
 #include "kernels/ops.h"
 #include "kernels/q4_0-interleaved.h"
+#include "kernels/q4_k-interleaved.h"
 #include "kernels/quant-decode.h"
 #include "kernels/vector-math.h"
 #include "tensor/quant-blocks.h"
@@ -275,6 +276,7 @@ const KernelTable& genericKernels()
         .attentionValues = attentionValues,
         .q4_0x8 = q4_0x8Rows,
         .interleaveQ4_0x8 = interleaveQ4_0x8Reference,
+        .q4_kx8 = q4_kx8RowsReference,
         .softmax = softmaxReference,
         .swiglu = swigluReference,
     };

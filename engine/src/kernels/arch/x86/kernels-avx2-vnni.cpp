@@ -6,6 +6,7 @@
 
 #include "kernels/arch/x86/cpu-x86.h"
 #include "kernels/gemm-panels.h"
+#include "kernels/q4_k-interleaved.h"
 #include "kernels/vector-math.h"
 #include "tensor/quant-blocks.h"
 
@@ -28,6 +29,7 @@ namespace {
 #include "kernels/arch/x86/decode-x86.inc"
 #include "kernels/arch/x86/gemm-x86.inc"
 #include "kernels/arch/x86/q4_0x8-x86.inc"
+#include "kernels/arch/x86/q4_kx8-x86.inc"
 #include "kernels/arch/x86/attention-x86.inc"
 #include "kernels/arch/x86/vector-math-x86.inc"
 }  // namespace
@@ -61,6 +63,8 @@ const KernelTable* x86Avx2VnniKernels()
         .q4_0x8 = q4_0x8RowsAvx2,
         .q4_0x8Gemm = q4_0x8GemmAvx2,
         .interleaveQ4_0x8 = interleaveQ4_0x8Avx2,
+        .q4_kx8 = q4_kx8RowsAvx2,
+        .q4_kx8Gemm = q4_kx8GemmAvx2,
         .softmax = softmaxAvx2,
         .swiglu = swigluAvx2,
     });

@@ -1,0 +1,409 @@
+// The Q4_Kx8 layout (kernels/q4_k-interleaved.h): the in-place repack round-trips every row byte
+// for byte (scales and mins included); the scalar q4_kx8 kernel gives the Q4_K panel GEMM twin's
+// bits on the file layout (so decode and prefill agree) and stays within float rounding of the
+// file-layout rows kernel; every table's SIMD q4_kx8 rows kernel and GEMM give the scalar
+// kernel's bits on random and adversarial super-blocks (largest scales and mins with nibbles 15
+// against activation quants of +-127: the int16 sums at their bound; subnormal fp16 scales); row
+// splits, thread counts and the batch size change no bit; repacking as the loader's reads
+// progress gives the whole-matrix bytes; and end to end on the kit's Q4_K_M
+// Llama, every strategy at the full and the minimum budget (resident and streamed groups, both
+// repacked on load) and 1 or 2 threads gives the same logits, bit for bit.
+#include "edgert/error.h"
+#include "edgert/inference-engine.h"
+#include "kernels/fp16.h"
+#include "kernels/gemm-panels.h"
+#include "kernels/kernel-table.h"
+#include "kernels/matmul.h"
+#include "kernels/q4_k-interleaved.h"
+#include "kernels/quant-decode.h"
+#include "kernels/quantize.h"
+#include "runtime/model-readers.h"
+#include "runtime/unit-layout.h"
+#include "runtime/weight-repack.h"
+#include "test-support.h"
+
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <tuple>
+#include <vector>
+
+using namespace edgert;
+using namespace edgert::kernels;
+
+namespace {
+
+// The repacked kernel against the file-layout rows kernel (superRows<BlockQ4_K>): the same exact
+// integer dots, only the float accumulation differs, relative to sum |w|·|x| of the row.
+constexpr double kInterleavedVsRowsRelative = 1e-5;
+
+// How test super-blocks are filled: random bytes (quants and the 12 scale bytes) with sane fp16
+// scales; every byte equal; every quant and 6-bit scale and min at its maximum (nibble 15, 63)
+// with the largest fp16 d and dmin, against activation quants of -127 and 127; nibble 0 with
+// maximal scales; random bytes with subnormal fp16 scales.
+enum Mode { kRandom, kAllEqual, kMaxValues, kMinNibbles, kDenormalScales, kModes };
+constexpr const char* kModeNames[] = {"random", "all-equal", "max-values", "min-nibbles", "denormal-scales"};
+
+std::vector<std::byte> makeWeights(Mode mode, std::size_t rows, std::size_t cols, std::mt19937& rng)
+{
+    std::vector<std::byte> w(rows * rowBytes(TensorType::Q4_K, cols));
+    std::uniform_int_distribution<int> byte(0, 255), subnormal(1, 0x3ff);
+    std::uniform_real_distribution<float> scale(-2e-2f, 2e-2f);
+    const int fill = byte(rng);
+    const bool extreme = mode == kMaxValues || mode == kMinNibbles;
+    auto* blocks = reinterpret_cast<BlockQ4_K*>(w.data());
+    for (std::size_t b = 0; b < w.size() / sizeof(BlockQ4_K); ++b) {
+        for (auto& q : blocks[b].qs)
+            q = static_cast<std::uint8_t>(mode == kAllEqual     ? fill
+                                          : mode == kMaxValues  ? 0xff
+                                          : mode == kMinNibbles ? 0x00
+                                                                : byte(rng));
+        for (auto& s : blocks[b].scales)
+            s = static_cast<std::uint8_t>(mode == kAllEqual ? fill : extreme ? 0xff : byte(rng));
+        for (Fp16Bits* d : {&blocks[b].d, &blocks[b].dmin})
+            *d = extreme                   ? fp32ToFp16(65504.0f)
+                 : mode == kDenormalScales ? static_cast<Fp16Bits>(subnormal(rng))
+                                           : fp32ToFp16(scale(rng));
+    }
+    return w;
+}
+
+// nTokens rows of Q8_K blocks: quantised random values, or for the extreme modes raw blocks of
+// -127 and 127 quants (the quantiser's range) with their true 16-value sums.
+std::vector<BlockQ8_K> makeActivations(Mode mode, std::size_t nTokens, std::size_t cols, std::mt19937& rng)
+{
+    std::vector<BlockQ8_K> xk(nTokens * cols / kQK_K);
+    if (mode == kMaxValues || mode == kMinNibbles) {
+        for (std::size_t b = 0; b < xk.size(); ++b) {
+            xk[b].d = 1.0f / 127.0f;
+            for (std::size_t i = 0; i < kQK_K; ++i)
+                xk[b].qs[i] = static_cast<std::int8_t>(b % 2 == 0 ? 127 : (i % 3 == 0 ? -127 : 127));
+            for (std::size_t g = 0; g < kQK_K / 16; ++g) {
+                int sum = 0;
+                for (std::size_t i = 0; i < 16; ++i) sum += xk[b].qs[16 * g + i];
+                xk[b].bsums[g] = static_cast<std::int16_t>(sum);
+            }
+        }
+        return xk;
+    }
+    std::normal_distribution<float> dist(0.0f, 1.0f);
+    std::vector<float> x(nTokens * cols);
+    for (auto& v : x) v = mode == kAllEqual ? -0.75f : dist(rng);
+    for (std::size_t t = 0; t < nTokens; ++t)
+        quantizeActivationsQ8KReference(x.data() + t * cols, xk.data() + t * cols / kQK_K, cols);
+    return xk;
+}
+
+// sum over the row's values of |w| * |x| (the scale of its rounding error).
+double magnitude(const BlockQ4_K* row, const BlockQ8_K* x, std::size_t nBlocks)
+{
+    double m = 0;
+    for (std::size_t b = 0; b < nBlocks; ++b) {
+        const double d = fp16ToFp32(row[b].d), dmin = fp16ToFp32(row[b].dmin);
+        for (std::size_t i = 0; i < kQK_K; ++i) {
+            int sc = 0, mn = 0;
+            kScaleMin(row[b].scales, static_cast<int>(i / 32), sc, mn);
+            const std::size_t c = i / 64, l = i % 32;
+            const int q = (i % 64) < 32 ? row[b].qs[32 * c + l] & 0x0f : row[b].qs[32 * c + l] >> 4;
+            m += (std::abs(d * sc * q) + std::abs(dmin * mn)) * std::abs(x[b].d * x[b].qs[i]);
+        }
+    }
+    return m;
+}
+
+bool sameBits(const std::vector<float>& a, const std::vector<float>& b)
+{
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+int firstDifference(const std::vector<float>& a, const std::vector<float>& b)
+{
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::memcmp(&a[i], &b[i], sizeof(float)) != 0) return static_cast<int>(i);
+    return -1;
+}
+
+}  // namespace
+
+class TestRepackQ4K : public QObject {
+    Q_OBJECT
+private slots:
+    void layoutIsChosenByTypeAndShape()
+    {
+        QCOMPARE(interleavedLayoutOf(TensorType::Q4_K, 2048, 2048), RowLayout::Q4_Kx8);
+        QCOMPARE(interleavedLayoutOf(TensorType::Q4_K, 8, 256), RowLayout::Q4_Kx8);
+        QCOMPARE(interleavedLayoutOf(TensorType::Q4_K, 12, 2048), RowLayout::File);  // rows % 8 != 0
+        QCOMPARE(interleavedLayoutOf(TensorType::Q4_K, 1, 2048), RowLayout::File);
+        QCOMPARE(interleavedLayoutOf(TensorType::Q5_K, 2048, 2048), RowLayout::File);
+        QCOMPARE(interleavedLayoutOf(TensorType::Q6_K, 2048, 2048), RowLayout::File);
+        std::vector<std::byte> odd(12 * rowBytes(TensorType::Q4_K, 256));
+        QVERIFY_THROWS_EXCEPTION(UsageError, interleaveQ4_K(odd.data(), 12, 256));
+    }
+
+    // Every row reads back byte for byte, so the 12-byte scale encoding survives the 6-bit
+    // re-arrangement whatever its bytes (random here, all 0xff in max-values).
+    void repackRoundTripsEveryRowInPlace_data()
+    {
+        QTest::addColumn<int>("mode");
+        for (int mode = 0; mode < kModes; ++mode) QTest::newRow(kModeNames[mode]) << mode;
+    }
+    void repackRoundTripsEveryRowInPlace()
+    {
+        QFETCH(int, mode);
+        std::mt19937 rng(static_cast<unsigned>(7 + mode));
+        constexpr std::size_t R = 24, C = 768;
+        const auto file = makeWeights(static_cast<Mode>(mode), R, C, rng);
+        auto packed = file;
+        interleaveQ4_K(packed.data(), R, C);
+        if (mode == kRandom) QVERIFY(packed != file);
+        const auto* g0 = reinterpret_cast<const BlockQ4_Kx8*>(packed.data());
+        const auto* rows = reinterpret_cast<const BlockQ4_K*>(file.data());
+        for (std::size_t r = 0; r < kInterleavedRows; ++r) {
+            QCOMPARE(g0[0].d[r], rows[r * (C / kQK_K)].d);
+            QCOMPARE(g0[0].dmin[r], rows[r * (C / kQK_K)].dmin);
+            for (std::size_t j = 0; j < 8; ++j) {
+                int sc = 0, m = 0, sc8 = 0, m8 = 0;
+                kScaleMin(rows[r * (C / kQK_K)].scales, static_cast<int>(j), sc, m);
+                q4_kx8ScaleMin(g0[0], j, r, sc8, m8);
+                QCOMPARE(sc8, sc);
+                QCOMPARE(m8, m);
+            }
+        }
+        std::vector<BlockQ4_K> row(C / kQK_K);
+        for (std::size_t r = 0; r < R; ++r) {
+            deinterleaveQ4_KRow(packed.data(), C, r, row.data());
+            QVERIFY2(std::memcmp(row.data(), file.data() + r * rowBytes(TensorType::Q4_K, C),
+                                 row.size() * sizeof(BlockQ4_K)) == 0,
+                     qPrintable(QStringLiteral("row %1 does not round-trip").arg(r)));
+        }
+    }
+
+    // Every unit of the kit's Q4_K_M Llama, its spans read as the loader reads them: bytes arriving
+    // in odd steps, each step repacked as it arrives (groups straddling the steps), give the bytes
+    // of repacking each whole matrix once, and the tensors kept in file layout (Q6_K, norms) are
+    // untouched.
+    void repackAsReadsProgressGivesTheWholeMatrixBytes()
+    {
+        const QString model = test::sharedModel("kit/kquant/kq-llama-d256-Q4_K_M.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        const auto graph = ModelGraph::openGguf(model.toStdString()).validate();
+        const ModelReaders readers(graph, io::DirectReader::Mode::Buffered);
+        int matrices = 0;
+        for (int layer = -1; layer < static_cast<int>(graph.layers().size()); ++layer) {
+            const UnitLayout layout = unitLayout(graph, layer);
+            std::vector<std::byte> read(layout.bytes);
+            for (const auto& span : layout.spans)
+                readers.forFile(span.file).read(span.fileOffset, read.data() + span.offset, span.length);
+            std::vector<std::byte> whole = read;
+            for (const auto& t : layout.tensors) {
+                const auto rows = static_cast<std::size_t>(t.ref->rows()),
+                           cols = static_cast<std::size_t>(t.ref->cols());
+                if (!layout.transformed.empty() || interleavedLayoutOf(t.ref->type, rows, cols) != RowLayout::Q4_Kx8)
+                    continue;
+                interleaveQ4_K(whole.data() + t.offset, rows, cols);
+                ++matrices;
+            }
+            for (const std::uint64_t step : {std::uint64_t{4099}, std::uint64_t{97}, kRepackChunkBytes}) {
+                // Bytes arrive step by step; what has not arrived yet is garbage, so a group
+                // repacked before all of it was read would show.
+                std::vector<std::byte> stepwise(layout.bytes, std::byte{0xa5});
+                UnitRepacker repacker(layout);
+                std::vector<std::byte> scratch(repacker.scratchBytes());
+                for (std::uint64_t done = 0; done < layout.bytes;) {
+                    const std::uint64_t end = std::min<std::uint64_t>(layout.bytes, done + step);
+                    std::memcpy(stepwise.data() + done, read.data() + done, end - done);
+                    repacker.repackUpTo(stepwise.data(), end, scratch.data());
+                    done = end;
+                }
+                QVERIFY2(stepwise == whole, qPrintable(QStringLiteral("unit %1, step %2").arg(layer).arg(step)));
+            }
+        }
+        QVERIFY2(matrices > 0, "no Q4_Kx8 matrix in the kit's Q4_K_M model: the test would prove nothing");
+    }
+
+    void interleavedKernelsGiveTheScalarBits_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("tokens");
+        // One group and many; one super-block and several; columns past one 8-super-block GEMM
+        // chunk and past the AVX2 kernel's 128-super-block pass (33024 = 129 super-blocks);
+        // decode (1 token), the 2-3 token tail and GEMM batches (4+).
+        for (int mode = 0; mode < kModes; ++mode)
+            for (auto [rows, cols, tokens] :
+                 {std::tuple{8, 256, 1}, std::tuple{16, 2048, 1}, std::tuple{64, 768, 2}, std::tuple{24, 5632, 3},
+                  std::tuple{8, 33024, 1}, std::tuple{8, 512, 4}, std::tuple{40, 2304, 5}, std::tuple{32, 4608, 9}})
+                QTest::newRow(qPrintable(QStringLiteral("%1_%2x%3_t%4")
+                                             .arg(QLatin1String(kModeNames[mode]))
+                                             .arg(rows)
+                                             .arg(cols)
+                                             .arg(tokens)))
+                    << mode << rows << cols << tokens;
+    }
+    // (1) generic q4_kx8 on the repacked matrix == q4_kGemmReference on the file layout, bit for
+    // bit, and within float rounding of the file-layout rows kernel; (2) every table's q4_kx8
+    // rows kernel and q4_kx8Gemm == generic q4_kx8, bit for bit, also with the rows split at a
+    // group boundary as threads split them.
+    void interleavedKernelsGiveTheScalarBits()
+    {
+        QFETCH(int, mode);
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        QFETCH(int, tokens);
+        const auto R = static_cast<std::size_t>(rows), C = static_cast<std::size_t>(cols),
+                   T = static_cast<std::size_t>(tokens), nb = C / kQK_K;
+        std::mt19937 rng(static_cast<unsigned>(mode * 131 + rows * 7 + cols + tokens));
+        const auto file = makeWeights(static_cast<Mode>(mode), R, C, rng);
+        auto packed = file;
+        interleaveQ4_K(packed.data(), R, C);
+        const auto xk = makeActivations(static_cast<Mode>(mode), T, C, rng);
+        const auto rb = rowBytes(TensorType::Q4_K, C);
+
+        std::vector<float> scalar(T * R, std::nanf("")), twin(T * R, std::nanf("")), rowsRef(T * R);
+        genericKernels().q4_kx8(packed.data(), rb, 0, R, xk.data(), T, nb, scalar.data(), R);
+        q4_kGemmReference(file.data(), rb, 0, R, xk.data(), T, nb, twin.data(), R);
+        QVERIFY2(
+            sameBits(scalar, twin),
+            qPrintable(
+                QStringLiteral("generic q4_kx8 vs the GEMM twin differ at %1").arg(firstDifference(scalar, twin))));
+        genericKernels().q4_k(file.data(), rb, 0, R, xk.data(), T, nb, rowsRef.data(), R);
+        for (std::size_t t = 0; t < T; ++t)
+            for (std::size_t r = 0; r < R; ++r) {
+                const double m =
+                    magnitude(reinterpret_cast<const BlockQ4_K*>(file.data() + r * rb), xk.data() + t * nb, nb);
+                const std::size_t i = t * R + r;
+                QVERIFY2(std::isfinite(scalar[i]) && std::abs(scalar[i] - rowsRef[i]) <= kInterleavedVsRowsRelative * m,
+                         qPrintable(QStringLiteral("q4_kx8 vs file-layout rows at %1: %2 vs %3 (sum |w||x| %4)")
+                                        .arg(i)
+                                        .arg(scalar[i])
+                                        .arg(rowsRef[i])
+                                        .arg(m)));
+            }
+
+        const std::size_t cut = R > 8 ? 8 : R;
+        int simdTables = 0;
+        for (const KernelTable* k : availableKernels()) {
+            for (const SuperRowsKernel kernel : {k->q4_kx8, k->q4_kx8Gemm}) {
+                if (!kernel) continue;
+                std::vector<float> y(T * R, std::nanf(""));
+                kernel(packed.data(), rb, 0, cut, xk.data(), T, nb, y.data(), R);
+                kernel(packed.data(), rb, cut, R, xk.data(), T, nb, y.data(), R);
+                QVERIFY2(sameBits(y, scalar), qPrintable(QStringLiteral("%1 %2 vs generic q4_kx8 differ at %3")
+                                                             .arg(QLatin1String(k->name))
+                                                             .arg(kernel == k->q4_kx8 ? "rows" : "GEMM")
+                                                             .arg(firstDifference(y, scalar))));
+            }
+            if (k != &genericKernels() && k->q4_kx8 != genericKernels().q4_kx8) ++simdTables;
+        }
+#if defined(__x86_64__) || defined(__aarch64__)
+        // Every SIMD table this CPU runs has its own q4_kx8 rows kernel and GEMM.
+        QCOMPARE(simdTables, static_cast<int>(availableKernels().size()) - 1);
+        for (const KernelTable* k : availableKernels())
+            if (k != &genericKernels()) QVERIFY2(k->q4_kx8Gemm, k->name);
+#endif
+    }
+
+    // matmul on a Q4_Kx8 view: the same bits at 1 and 2 threads, one token at a time (decode)
+    // and as one batch (the GEMM), and matmulReference reads the repacked rows correctly.
+    void matmulOnRepackedViewsIsThreadAndBatchInvariant()
+    {
+        std::mt19937 rng(11);
+        constexpr std::size_t R = 256, C = 2048, T = 6;
+        auto w = makeWeights(kRandom, R, C, rng);
+        const auto file = w;
+        interleaveQ4_K(w.data(), R, C);
+        const WeightView view{TensorType::Q4_K, w.data(), R, C, RowLayout::Q4_Kx8};
+        std::normal_distribution<float> dist(0.0f, 1.0f);
+        std::vector<float> x(T * C);
+        for (auto& v : x) v = dist(rng);
+        std::vector<std::byte> ws(preparedInputBytes(T, C));
+        std::vector<float> batch1(T * R), batch2(T * R), single(T * R);
+        const auto in = prepareInput(x.data(), T, C, ws.data());
+        matmul(view, in, batch1.data(), 1);
+        matmul(view, in, batch2.data(), 2);
+        QVERIFY(sameBits(batch1, batch2));
+        std::vector<std::byte> ws1(preparedInputBytes(1, C));
+        for (std::size_t t = 0; t < T; ++t) {
+            const auto one = prepareInput(x.data() + t * C, 1, C, ws1.data());
+            std::vector<float> y(R);
+            matmul(view, one, y.data(), 2);
+            std::copy(y.begin(), y.end(), single.begin() + static_cast<std::ptrdiff_t>(t * R));
+        }
+        QVERIFY2(sameBits(batch1, single), "decode (one token per call) and the batch GEMM differ");
+        // The file-layout GEMM of the same rows (the table's q4_kGemm, the same definition; the
+        // generic table has none and runs its rows kernel there).
+        if (activeKernels().q4_kGemm) {
+            std::vector<float> fileBatch(T * R);
+            matmul({TensorType::Q4_K, file.data(), R, C}, in, fileBatch.data(), 1);
+            QVERIFY2(sameBits(batch1, fileBatch), "the repacked and the file-layout prompt batch differ");
+        }
+        std::vector<float> refPacked(T * R), refFile(T * R);
+        matmulReference(view, x.data(), T, refPacked.data());
+        matmulReference({TensorType::Q4_K, file.data(), R, C}, x.data(), T, refFile.data());
+        QVERIFY(sameBits(refPacked, refFile));
+        QVERIFY_THROWS_EXCEPTION(UsageError, matmul(WeightView{TensorType::Q4_K, w.data(), 12, C, RowLayout::Q4_Kx8},
+                                                    prepareInput(x.data(), 1, C, ws1.data()), batch1.data(), 1));
+        QVERIFY_THROWS_EXCEPTION(UsageError, matmul(WeightView{TensorType::Q4_0, w.data(), R, C, RowLayout::Q4_Kx8},
+                                                    prepareInput(x.data(), 1, C, ws1.data()), batch1.data(), 1));
+    }
+
+    // The kit's Q4_K_M Llama (Q4_K and Q6_K matrices) through the engine: every strategy at its
+    // full and minimum budget (pinned groups repacked once, streamed groups on every load), 1 and
+    // 2 threads, a prompt batch then single-token decode passes: every run's logits equal the
+    // first run's bits.
+    void everyStrategyBudgetAndThreadCountGivesTheSameLogits()
+    {
+        const QString model = test::sharedModel("kit/kquant/kq-llama-d256-Q4_K_M.gguf");
+        EDGERT_REQUIRE_FILE(model);
+        auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::openGguf(model.toStdString()).validate());
+        int repacked = 0;
+        for (const auto& layer : graph->layers())
+            for (const auto& t : layer.byRole)
+                if (t && interleavedLayoutOf(t->type, static_cast<std::size_t>(t->rows()),
+                                             static_cast<std::size_t>(t->cols())) == RowLayout::Q4_Kx8)
+                    ++repacked;
+        QVERIFY2(repacked > 0, "the kit's Q4_K_M model has no repacked matrix: the test would prove nothing");
+        const RunShape shape{32, 8};
+        const auto input = makePlanInput(*graph, shape);
+        const std::vector<TokenId> prompt{1, 420, 31, 7, 204, 99}, next{5, 77, 300};  // 512 tokens
+        std::vector<std::vector<float>> first;
+        int runs = 0, streamedRuns = 0;
+        for (const int threads : {1, 2})
+            for (const auto& name : strategyNames()) {
+                const auto strategy = makeStrategy(name);
+                const auto minimum = strategy->minimumBudget(input);
+                const auto full = strategy->plan(input, 1ull << 40).plannedPeakBytes();
+                for (const auto budget : {full, minimum}) {
+                    auto engine =
+                        IdleEngine(graph, EngineOptions{threads, false}).plan(*strategy, budget, shape).prepare();
+                    std::vector<std::vector<float>> logits;
+                    const auto l0 = engine.evaluate(prompt);
+                    logits.emplace_back(l0.begin(), l0.end());
+                    for (const TokenId id : next) {
+                        const auto l = engine.evaluate(std::span(&id, 1));
+                        logits.emplace_back(l.begin(), l.end());
+                    }
+                    if (first.empty()) first = logits;
+                    for (std::size_t p = 0; p < logits.size(); ++p)
+                        QVERIFY2(sameBits(logits[p], first[p]),
+                                 qPrintable(QStringLiteral("%1 at %2 bytes, %3 threads: pass %4 differs at logit %5")
+                                                .arg(QString::fromStdString(name))
+                                                .arg(budget)
+                                                .arg(threads)
+                                                .arg(p)
+                                                .arg(firstDifference(logits[p], first[p]))));
+                    if (!engine.plan().allPinned()) ++streamedRuns;
+                    ++runs;
+                }
+            }
+        QVERIFY(streamedRuns > 0);
+        qInfo("%d runs, %d with streamed groups, %d repacked matrices", runs, streamedRuns, repacked);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRepackQ4K)
+#include "tst_repack_q4k.moc"
