@@ -33,6 +33,7 @@
 #include <map>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include <unistd.h>
 
@@ -76,19 +77,35 @@ struct Row {
     std::string autoPicked, autoChoice, autoBest;
     double autoPercentOfBest = -1;
     QJsonArray timeline;
+    // Decode passes of the measured repetitions, and how many of them the adaptive team ran on the
+    // calling thread alone (runtime/adaptive-team.h; 0 at 1 thread or EDGERT_ADAPTIVE_TEAM=0).
+    std::size_t decodePasses = 0, soloDecodePasses = 0;
     int repetitions = 0;       // completed (the interrupted one is not counted)
     bool interrupted = false;  // a signal stopped this combination before all repetitions ran
 };
 
 // Records group events of the decode passes (from the first sampled token on) of an armed turn.
+// Also counts the decode passes of every measured turn (counting) and those computed on one thread.
 struct TimelineRecorder : RunObserver {
     std::vector<GroupEvent> events;
     bool armed = false;
     bool recording = false;
-    void onToken(TokenId /*id*/, std::size_t /*index*/) override { recording = armed; }
+    bool counting = false, decoding = false;
+    std::uint64_t lastPass = ~std::uint64_t{0};
+    std::size_t decodePasses = 0, soloDecodePasses = 0;
+    void onToken(TokenId /*id*/, std::size_t /*index*/) override
+    {
+        recording = armed;
+        decoding = counting;
+    }
     void onGroupEvent(const GroupEvent& e) override
     {
         if (recording) events.push_back(e);
+        if (decoding && e.phase == GroupEvent::Phase::Compute && e.pass != lastPass) {
+            lastPass = e.pass;  // a pass's first group stands for it (all its groups share the team)
+            ++decodePasses;
+            soloDecodePasses += e.threads == 1;
+        }
     }
     // Share of the time spent loading streamed groups that ran while some group computed.
     double overlapPercent() const
@@ -318,8 +335,9 @@ int benchmarkCommand(const QStringList& arguments)
                             session.append(prompt);
                             recorder.events.clear();
                             recorder.armed = rep == reps - 1;
+                            recorder.counting = rep >= 0;
                             const TurnResult turn = session.generate(params, &observer);
-                            recorder.armed = recorder.recording = false;
+                            recorder.armed = recorder.recording = recorder.counting = recorder.decoding = false;
                             if (turn.generation.stopReason == StopReason::Cancelled || InterruptScope::requested()) {
                                 row.interrupted = true;  // a cut repetition's rates would mislead
                                 recorder.events.clear();
@@ -333,6 +351,8 @@ int benchmarkCommand(const QStringList& arguments)
                         row.prefill = Stat::of(prefillRates);
                         row.decode = Stat::of(decodeRates);
                         row.overlapPercent = recorder.overlapPercent();
+                        row.decodePasses = std::exchange(recorder.decodePasses, 0);
+                        row.soloDecodePasses = std::exchange(recorder.soloDecodePasses, 0);
                         row.directReads = ready.directReads();
                         if (const auto note = ready.weightReadNotes(); !note.empty()) row.weightReadWhy += "; " + note;
                         for (const auto& e : recorder.events) {
@@ -464,6 +484,8 @@ int benchmarkCommand(const QStringList& arguments)
             o[QStringLiteral("decode_tokens_per_second")] = r.decode.mean;
             o[QStringLiteral("decode_sd")] = r.decode.sd;
             if (r.overlapPercent >= 0) o[QStringLiteral("prefetch_overlap_percent")] = r.overlapPercent;
+            o[QStringLiteral("decode_passes")] = static_cast<double>(r.decodePasses);
+            o[QStringLiteral("solo_decode_passes")] = static_cast<double>(r.soloDecodePasses);
             o[QStringLiteral("weight_reads")] = r.directReads ? QStringLiteral("direct") : QStringLiteral("buffered");
             o[QStringLiteral("weight_reads_reason")] = QString::fromStdString(r.weightReadWhy);
             if (!r.autoPicked.empty()) {
@@ -592,6 +614,18 @@ int benchmarkCommand(const QStringList& arguments)
                      fastest->decode.mean, leanest->strategy.c_str(), formatBytes(leanest->budget).c_str(),
                      countOf(static_cast<unsigned>(leanest->threads), "thread", "threads").c_str(),
                      mb(leanest->rssPeakAbove), leanest->decode.mean);
+    // The adaptive team (runtime/adaptive-team.h): how often a multi-thread row's decode ran alone.
+    bool teamHeader = false;
+    for (const auto& r : rows) {
+        if (r.threads < 2 || r.decodePasses == 0) continue;
+        if (!teamHeader)
+            std::fprintf(notes,
+                         "\nadaptive team (decode passes run on the calling thread alone, measured repetitions):\n");
+        teamHeader = true;
+        std::fprintf(notes, "  %s, %s, %d thr: %zu of %zu (%.0f%%)\n", r.strategy.c_str(),
+                     formatBytes(r.budget).c_str(), r.threads, r.soloDecodePasses, r.decodePasses,
+                     100.0 * static_cast<double>(r.soloDecodePasses) / static_cast<double>(r.decodePasses));
+    }
     if (roofline) {
         std::fprintf(notes, "roofline: memory read");
         for (auto [t, v] : memoryBandwidth) std::fprintf(notes, " %.1f GB/s (%d thr)", v / 1e9, t);

@@ -4,10 +4,12 @@
 #include "edgert/session.h"
 #include "models/common/model-forward.h"
 #include "runtime/group-loader.h"
+#include "runtime/adaptive-team.h"
 #include "runtime/group-prefetcher.h"
 #include "runtime/model-readers.h"
 #include "runtime/run-layout.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -71,6 +73,7 @@ struct ReadyEngine::Impl {
     std::size_t prefetchSlot = 0;                    // slot the outstanding prefetch loads into
     std::unique_ptr<GroupPrefetcher> prefetcher;
     std::unique_ptr<ModelForward> forward;  // the architecture's forward pass
+    AdaptiveTeam team;                      // decode passes: options.threads or the caller alone
     std::uint32_t position = 0;
     std::uint64_t passes = 0;
     std::uint64_t streamedBytesRead = 0;
@@ -96,6 +99,12 @@ struct ReadyEngine::Impl {
     bool runPass(std::span<const TokenId> tokens, RunObserver* observer, bool allRows = false)
     {
         const std::size_t n = tokens.size();
+        // Decode passes (one token) take their team size from the adaptive team, which compares
+        // their measured times (runtime/adaptive-team.h); batches run on options.threads.
+        const bool decode = n == 1 && !allRows;
+        const int passTeam = decode ? team.next() : std::max(1, options.threads);
+        bool teamHeld = true;  // every group ran on passTeam threads (no observer lowered it)
+        const auto passStart = Clock::now();
         forward->embed(tokens.data(), n, position);
         ++passes;
         for (std::size_t gi = 0; gi < plan.groups.size(); ++gi) {
@@ -132,9 +141,11 @@ struct ReadyEngine::Impl {
                     prefetcher->request(*next, streamSlots[prefetchSlot].data(), streamSlots[prefetchSlot].sizeBytes());
                 }
 
-            int threads = options.threads;
+            int threads = passTeam;
             if (observer) observer->beforeGroup(gi, threads);
             threads = std::max(1, threads);
+            if (passTeam < options.threads) threads = std::min(threads, passTeam);  // a solo pass stays solo
+            teamHeld = teamHeld && threads == passTeam;
             const LoadedGroup& weights = group.pinned ? *pinned[gi] : *streamed;
             const auto computeStart = Clock::now();
             for (const auto& unit : weights.units) {
@@ -150,6 +161,8 @@ struct ReadyEngine::Impl {
             // `streamed` goes out of scope here: its slot is free for the next load.
         }
         position += static_cast<std::uint32_t>(n);
+        if (decode && teamHeld)
+            team.record(passTeam, std::chrono::duration<double, std::milli>(Clock::now() - passStart).count());
         return true;
     }
 
@@ -185,6 +198,7 @@ ReadyEngine PlannedEngine::prepareWith(MemoryPool& pool, std::shared_ptr<MemoryP
     impl->graph = std::move(m_idle.m_graph);
     impl->tokenizer = std::move(m_idle.m_tokenizer);
     impl->options = m_idle.m_options;
+    impl->team = AdaptiveTeam(impl->options.threads, AdaptiveTeam::enabledByEnvironment());
     impl->plan = std::move(m_plan);
     impl->shape = m_shape;
     impl->pool = &pool;
@@ -295,6 +309,7 @@ void ReadyEngine::setThreads(int threads)
 {
     if (threads < 1) throw UsageError("thread count must be at least 1");
     m_impl->options.threads = threads;
+    m_impl->team = AdaptiveTeam(threads, AdaptiveTeam::enabledByEnvironment());
 }
 
 std::span<const float> ReadyEngine::evaluate(std::span<const TokenId> tokens, RunObserver* observer)
