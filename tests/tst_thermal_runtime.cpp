@@ -26,6 +26,15 @@ struct FakeMachine {
     }
 };
 
+// Every pass on the policy's threads: the adaptive team (runtime/adaptive-team.h) would add its
+// own solo decode passes to what these tests assert.
+EngineOptions fixedTeam(int threads)
+{
+    EngineOptions o{threads};
+    o.adaptiveTeam = false;
+    return o;
+}
+
 struct ThreadRecorder : RunObserver {
     std::vector<int> computeThreads;
     void onGroupEvent(const GroupEvent& e) override
@@ -65,7 +74,7 @@ private slots:
         const auto strategy = makeStrategy("sequential");
         const auto budget = strategy->plan(makePlanInput(*graph, shape), 1ull << 40).plannedPeakBytes();
         MemoryPool pool(budget);
-        auto engine = IdleEngine(graph, EngineOptions{4}).plan(*strategy, budget, shape).prepare(pool);
+        auto engine = IdleEngine(graph, fixedTeam(4)).plan(*strategy, budget, shape).prepare(pool);
         ThreadRecorder recorder;
         ThermalGovernor governor(policy, &recorder);
         const TokenId bos[1] = {1};
@@ -122,7 +131,7 @@ private slots:
         const auto strategy = makeStrategy("greedy-grouping");
         const auto budget = strategy->plan(makePlanInput(*graph, shape), 1ull << 40).plannedPeakBytes();
         MemoryPool pool(budget);
-        auto engine = IdleEngine(graph, EngineOptions{2}).plan(*strategy, budget, shape).prepare(pool);
+        auto engine = IdleEngine(graph, fixedTeam(2)).plan(*strategy, budget, shape).prepare(pool);
         ThermalGovernor governor(policy);
         const TokenId bos[1] = {1};
         GenerationParams params;
@@ -152,7 +161,7 @@ private slots:
         const auto strategy = makeStrategy("greedy-grouping");
         const auto budget = strategy->plan(makePlanInput(*graph, shape), 1ull << 40).plannedPeakBytes();
         MemoryPool pool(budget);
-        auto engine = IdleEngine(graph, EngineOptions{2}).plan(*strategy, budget, shape).prepare(pool);
+        auto engine = IdleEngine(graph, fixedTeam(2)).plan(*strategy, budget, shape).prepare(pool);
         ThreadRecorder recorder;
         ThermalGovernor governor(policy, &recorder);
         const TokenId bos[1] = {1};

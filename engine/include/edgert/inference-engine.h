@@ -86,11 +86,15 @@ struct GenerationResult {
 };
 
 struct EngineOptions {
-    int threads = 1;  ///< compute threads for kernels (OpenMP)
+    int threads = 1;  ///< compute threads for kernels (the pool in kernels/parallel.h), at most
     /// Read layer groups (pinned at load, streamed every pass) with O_DIRECT into the pool
     /// buffers instead of through the page cache; falls back to the page cache, with a note
     /// (ReadyEngine::weightReadNotes), where the filesystem refuses O_DIRECT. Same results.
     bool directReads = false;
+    /// Decode passes (one token) run on `threads` or on the calling thread alone, whichever their
+    /// measured times say is faster (runtime/adaptive-team.h: a shared core). false, or the
+    /// environment's EDGERT_ADAPTIVE_TEAM=0: every pass on `threads`. Same results either way.
+    bool adaptiveTeam = true;
 };
 
 class PlannedEngine;

@@ -198,7 +198,8 @@ ReadyEngine PlannedEngine::prepareWith(MemoryPool& pool, std::shared_ptr<MemoryP
     impl->graph = std::move(m_idle.m_graph);
     impl->tokenizer = std::move(m_idle.m_tokenizer);
     impl->options = m_idle.m_options;
-    impl->team = AdaptiveTeam(impl->options.threads, AdaptiveTeam::enabledByEnvironment());
+    impl->team =
+        AdaptiveTeam(impl->options.threads, impl->options.adaptiveTeam && AdaptiveTeam::enabledByEnvironment());
     impl->plan = std::move(m_plan);
     impl->shape = m_shape;
     impl->pool = &pool;
@@ -309,7 +310,7 @@ void ReadyEngine::setThreads(int threads)
 {
     if (threads < 1) throw UsageError("thread count must be at least 1");
     m_impl->options.threads = threads;
-    m_impl->team = AdaptiveTeam(threads, AdaptiveTeam::enabledByEnvironment());
+    m_impl->team = AdaptiveTeam(threads, m_impl->options.adaptiveTeam && AdaptiveTeam::enabledByEnvironment());
 }
 
 std::span<const float> ReadyEngine::evaluate(std::span<const TokenId> tokens, RunObserver* observer)
