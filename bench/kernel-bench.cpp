@@ -187,6 +187,29 @@ void runRepack(benchmark::State& state, const KernelTable* table)
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * p.weights.size()));
 }
 
+// The load-time repack of Q4_K into 8-row groups (KernelTable::interleaveQ4_Kx8) as the group
+// loader runs it (interleaveQ4_KGroups): per group a copy into a one-group scratch, then the
+// table's repack back into place; the shapes of runRepack (ffn_down's 256 rows, ffn_up).
+void runRepackQ4K(benchmark::State& state, const KernelTable* table)
+{
+    const auto rows = static_cast<std::size_t>(state.range(0));
+    const auto cols = static_cast<std::size_t>(state.range(1));
+    auto p = makeProblem(TensorType::Q4_K, rows, cols, 1, RowLayout::File);
+    const std::size_t groupBytes = q4_kx8GroupBytes(cols), nBlocks = cols / kQK_K;
+    std::vector<std::byte> scratch(groupBytes);
+    for (auto _ : state) {
+        for (std::size_t g = 0; g < rows / kInterleavedRows; ++g) {
+            std::byte* group = p.weights.data() + g * groupBytes;
+            std::memcpy(scratch.data(), group, groupBytes);
+            table->interleaveQ4_Kx8(reinterpret_cast<const BlockQ4_K*>(scratch.data()), nBlocks,
+                                    reinterpret_cast<BlockQ4_Kx8*>(group));
+        }
+        benchmark::DoNotOptimize(p.weights.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * p.weights.size()));
+}
+
 void registerAll()
 {
     for (const auto& [type, layout, name] : {std::tuple{TensorType::Q4_0, RowLayout::Q4_0x8, "Q4_0x8"},
@@ -227,6 +250,11 @@ void registerAll()
     for (const KernelTable* table : availableKernels())
         benchmark::RegisterBenchmark((std::string("repack/Q4_0x8/") + table->name).c_str(),
                                      [table](benchmark::State& s) { runRepack(s, table); })
+            ->Args({256, 5632})
+            ->Args({5632, 2048});
+    for (const KernelTable* table : availableKernels())
+        benchmark::RegisterBenchmark((std::string("repack/Q4_Kx8/") + table->name).c_str(),
+                                     [table](benchmark::State& s) { runRepackQ4K(s, table); })
             ->Args({256, 5632})
             ->Args({5632, 2048});
     // Q4_K repacked into 8-row groups (rows % 8 == 0 and cols % 256 == 0 shapes only).

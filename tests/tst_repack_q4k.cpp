@@ -4,7 +4,8 @@
 // file-layout rows kernel; every table's SIMD q4_kx8 rows kernel and GEMM give the scalar
 // kernel's bits on random and adversarial super-blocks (largest scales and mins with nibbles 15
 // against activation quants of +-127: the int16 sums at their bound; subnormal fp16 scales); row
-// splits, thread counts and the batch size change no bit; repacking as the loader's reads
+// splits, thread counts and the batch size change no bit; every table's load-time repack gives
+// the reference's bytes; repacking as the loader's reads
 // progress gives the whole-matrix bytes; and end to end on the kit's Q4_K_M
 // Llama, every strategy at the full and the minimum budget (resident and streamed groups, both
 // repacked on load) and 1 or 2 threads gives the same logits, bit for bit.
@@ -178,6 +179,53 @@ private slots:
             QVERIFY2(std::memcmp(row.data(), file.data() + r * rowBytes(TensorType::Q4_K, C),
                                  row.size() * sizeof(BlockQ4_K)) == 0,
                      qPrintable(QStringLiteral("row %1 does not round-trip").arg(r)));
+        }
+    }
+
+    void interleaveKernelsGiveTheReferenceBytes_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<int>("nBlocks");
+        QTest::addColumn<int>("misalignBytes");  // source and destination this far past 64-byte alignment
+        for (const int mode : {int{kRandom}, int{kMaxValues}})
+            for (const int nBlocks : {1, 2, 3, 7, 22, 129})
+                for (const int misalign : {0, 2, 18})
+                    QTest::newRow(qPrintable(QStringLiteral("%1_%2-blocks_offset%3")
+                                                 .arg(QLatin1String(kModeNames[mode]))
+                                                 .arg(nBlocks)
+                                                 .arg(misalign)))
+                        << mode << nBlocks << misalign;
+    }
+    // Every table's load-time repack of one 8-row group gives the reference's bytes (and writes
+    // nothing outside the group), and the reference is the documented layout.
+    void interleaveKernelsGiveTheReferenceBytes()
+    {
+        QFETCH(int, mode);
+        QFETCH(int, nBlocks);
+        QFETCH(int, misalignBytes);
+        const auto nb = static_cast<std::size_t>(nBlocks), cols = nb * kQK_K;
+        std::mt19937 rng(static_cast<unsigned>(nBlocks * 131 + misalignBytes + mode));
+        const std::vector<std::byte> file = makeWeights(static_cast<Mode>(mode), kInterleavedRows, cols, rng);
+        const std::size_t bytes = file.size(), pad = 64;
+        std::vector<std::byte> src(bytes + 2 * pad), expected(bytes + 2 * pad, std::byte{0x5a});
+        std::memcpy(src.data() + pad + misalignBytes, file.data(), bytes);
+        const auto* rows = reinterpret_cast<const BlockQ4_K*>(src.data() + pad + misalignBytes);
+        interleaveQ4_Kx8Reference(rows, nb, reinterpret_cast<BlockQ4_Kx8*>(expected.data() + pad + misalignBytes));
+        int simdTables = 0;
+        for (const KernelTable* table : availableKernels()) {
+            std::vector<std::byte> out(bytes + 2 * pad, std::byte{0x5a});  // the guard bytes must survive
+            table->interleaveQ4_Kx8(rows, nb, reinterpret_cast<BlockQ4_Kx8*>(out.data() + pad + misalignBytes));
+            QVERIFY2(out == expected, table->name);
+            if (table->interleaveQ4_Kx8 != genericKernels().interleaveQ4_Kx8) ++simdTables;
+        }
+#if defined(__x86_64__)
+        // The AVX2 tables have their own repack (the NEON ones use the reference for now).
+        QCOMPARE(simdTables, static_cast<int>(availableKernels().size()) - 1);
+#endif
+        std::vector<BlockQ4_K> row(nb);
+        for (std::size_t r = 0; r < kInterleavedRows; ++r) {
+            deinterleaveQ4_KRow(expected.data() + pad + misalignBytes, cols, r, row.data());
+            QVERIFY(std::memcmp(row.data(), file.data() + r * nb * sizeof(BlockQ4_K), nb * sizeof(BlockQ4_K)) == 0);
         }
     }
 

@@ -93,6 +93,7 @@ KernelTable withGenericFallbacks(KernelTable t)
     fill(t.q4_0x8, g.q4_0x8);
     fill(t.interleaveQ4_0x8, g.interleaveQ4_0x8);
     fill(t.q4_kx8, g.q4_kx8);
+    fill(t.interleaveQ4_Kx8, g.interleaveQ4_Kx8);
     fill(t.softmax, g.softmax);
     fill(t.swiglu, g.swiglu);
     return t;

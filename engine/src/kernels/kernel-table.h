@@ -59,6 +59,11 @@ using QuantizeQ8KKernel = void (*)(const float* x, BlockQ8_K* y, std::size_t n);
 /// every table gives the generic entry's bytes (interleaveQ4_0x8Reference).
 using InterleaveQ4_0Kernel = void (*)(const BlockQ4_0* fileRows, std::size_t nBlocks, BlockQ4_0x8* out);
 
+struct BlockQ4_Kx8;  // kernels/q4_k-interleaved.h
+/// The same for Q4_K to Q4_Kx8: fileRows = 8 rows of nBlocks BlockQ4_K; out = nBlocks
+/// BlockQ4_Kx8; every table gives interleaveQ4_Kx8Reference's bytes.
+using InterleaveQ4_KKernel = void (*)(const BlockQ4_K* fileRows, std::size_t nBlocks, BlockQ4_Kx8* out);
+
 struct KernelTable {
     const char* name;  ///< "generic", "avx2", "avx2-vnni", "neon", "neon-dotprod"
     // Block-32 weights x ActivationBlock activations.
@@ -103,6 +108,7 @@ struct KernelTable {
     // from kGemmMinTokens tokens; both give the generic q4_kx8's bits in every table.
     SuperRowsKernel q4_kx8 = nullptr;
     SuperRowsKernel q4_kx8Gemm = nullptr;
+    InterleaveQ4_KKernel interleaveQ4_Kx8 = nullptr;
     // Element-wise e^x operators (kernels/vector-math.h), bit-identical in every table.
     SoftmaxKernel softmax = nullptr;
     SwigluKernel swiglu = nullptr;

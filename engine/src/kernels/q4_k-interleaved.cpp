@@ -1,7 +1,7 @@
 #include "kernels/q4_k-interleaved.h"
 
 #include "edgert/error.h"
-#include "kernels/quant-decode.h"
+#include "kernels/kernel-table.h"
 
 #include <cstring>
 #include <string>
@@ -13,21 +13,22 @@ void interleaveQ4_Kx8Reference(const BlockQ4_K* fileRows, std::size_t nBlocks, B
 {
     for (std::size_t b = 0; b < nBlocks; ++b) {
         BlockQ4_Kx8& o = out[b];
-        std::memset(o.scaleHi, 0, sizeof o.scaleHi);
         for (std::size_t r = 0; r < kInterleavedRows; ++r) {
             const BlockQ4_K& src = fileRows[r * nBlocks + b];
             o.d[r] = src.d;
             o.dmin[r] = src.dmin;
-            for (std::size_t j = 0; j < 8; ++j) {
-                int sc = 0, m = 0;
-                kScaleMin(src.scales, static_cast<int>(j), sc, m);
-                const std::size_t p = q4_kx8ScalePosition(j, r);
-                o.scaleLo[p] = static_cast<std::uint8_t>((sc & 0x0f) | (m & 0x0f) << 4);
-                o.scaleHi[p % 32] |= static_cast<std::uint8_t>(((sc >> 4) | (m >> 4) << 4) << (2 * (p / 32)));
+            const Q4_KScaleWords w = q4_kx8ScaleWords(src.scales);
+            for (std::size_t k = 0; k < 4; ++k) {
+                const std::size_t p = q4_kx8ScalePosition(k, r);
+                o.scaleLo[p] = static_cast<std::uint8_t>(w.lo[0] >> (8 * k));
+                o.scaleLo[32 + p] = static_cast<std::uint8_t>(w.lo[1] >> (8 * k));
+                o.scaleHi[p] = static_cast<std::uint8_t>(w.hi >> (8 * k));
             }
-            for (std::size_t c = 0; c < 4; ++c)
-                for (std::size_t s = 0; s < 8; ++s) std::memcpy(o.qs[c][s][r], src.qs + 32 * c + 4 * s, 4);
         }
+        for (std::size_t c = 0; c < 4; ++c)
+            for (std::size_t s = 0; s < 8; ++s)
+                for (std::size_t r = 0; r < kInterleavedRows; ++r)
+                    std::memcpy(o.qs[c][s][r], fileRows[r * nBlocks + b].qs + 32 * c + 4 * s, 4);
     }
 }
 
@@ -35,11 +36,11 @@ void interleaveQ4_KGroups(std::byte* data, std::size_t cols, std::size_t group0,
 {
     const std::size_t nBlocks = cols / kQK_K;
     const std::size_t groupBytes = q4_kx8GroupBytes(cols);
+    const InterleaveQ4_KKernel kernel = activeKernels().interleaveQ4_Kx8;
     for (std::size_t g = group0; g < group1; ++g) {
         std::byte* group = data + g * groupBytes;
         std::memcpy(scratch, group, groupBytes);
-        interleaveQ4_Kx8Reference(reinterpret_cast<const BlockQ4_K*>(scratch), nBlocks,
-                                  reinterpret_cast<BlockQ4_Kx8*>(group));
+        kernel(reinterpret_cast<const BlockQ4_K*>(scratch), nBlocks, reinterpret_cast<BlockQ4_Kx8*>(group));
     }
 }
 

@@ -68,8 +68,29 @@ inline void q4_kx8ScaleMin(const BlockQ4_Kx8& b, std::size_t j, std::size_t r, i
     min = (b.scaleLo[p] >> 4) | ((hi >> 4) & 3) << 4;
 }
 
-/// The load-time repack of one 8-row group: fileRows = 8 file rows of nBlocks BlockQ4_K, row
-/// after row; out = nBlocks BlockQ4_Kx8; the ranges must not overlap.
+/// One file row's 12 scale bytes as the Q4_Kx8 bytes of its 16 values, 4 sub-blocks per word
+/// (byte k of each word is sub-block k's or k + 4's): lo[0] byte k = (sc_k & 15) | (m_k & 15) << 4,
+/// lo[1] the same for sub-block k + 4, hi byte k = (sc_k >> 4) | (sc_{k+4} >> 4) << 2 |
+/// (m_k >> 4) << 4 | (m_{k+4} >> 4) << 6. Row r's byte k goes to position 16 * (r / 4) + 4k + r % 4
+/// of scaleLo (lo[0]), scaleLo + 32 (lo[1]) and scaleHi (hi).
+struct Q4_KScaleWords {
+    std::uint32_t lo[2];
+    std::uint32_t hi;
+};
+inline Q4_KScaleWords q4_kx8ScaleWords(const std::uint8_t* scales)
+{
+    const std::uint32_t a = loadWord(scales), b = loadWord(scales + 4), c = loadWord(scales + 8);
+    // 6-bit values, one per byte, as kScaleMin decodes them: scales 0..3, 4..7, mins 0..3, 4..7.
+    const std::uint32_t sc0 = a & 0x3f3f3f3fu, sc1 = (c & 0x0f0f0f0fu) | ((a >> 2) & 0x30303030u);
+    const std::uint32_t m0 = b & 0x3f3f3f3fu, m1 = ((c >> 4) & 0x0f0f0f0fu) | ((b >> 2) & 0x30303030u);
+    const std::uint32_t nib = 0x0f0f0f0fu, two = 0x03030303u;
+    return {{(sc0 & nib) | (m0 & nib) << 4, (sc1 & nib) | (m1 & nib) << 4},
+            ((sc0 >> 4) & two) | ((sc1 >> 4) & two) << 2 | ((m0 >> 4) & two) << 4 | ((m1 >> 4) & two) << 6};
+}
+
+/// The load-time repack of one 8-row group (KernelTable::interleaveQ4_Kx8, whose SIMD entries
+/// give its bytes): fileRows = 8 file rows of nBlocks BlockQ4_K, row after row; out = nBlocks
+/// BlockQ4_Kx8; the ranges must not overlap.
 void interleaveQ4_Kx8Reference(const BlockQ4_K* fileRows, std::size_t nBlocks, BlockQ4_Kx8* out);
 
 /// Bytes of one 8-row group of a Q4_K matrix of `cols` columns (8 * cols / 256 * 144): the
@@ -80,7 +101,8 @@ inline std::size_t q4_kx8GroupBytes(std::size_t cols)
 }
 
 /// Repacks 8-row groups [group0, group1) of a Q4_K matrix of `cols` columns (cols % 256 == 0) at
-/// `data` (file layout) into Q4_Kx8 in place: each group is copied to `scratch`
+/// `data` (file layout) into Q4_Kx8 in place with the active kernel table's interleaveQ4_Kx8: each
+/// group is copied to `scratch`
 /// (q4_kx8GroupBytes(cols) bytes, not overlapping the matrix) and written back interleaved. No
 /// allocation: the group loader calls it as its reads progress (runtime/weight-repack.h).
 void interleaveQ4_KGroups(std::byte* data, std::size_t cols, std::size_t group0, std::size_t group1,

@@ -277,6 +277,7 @@ const KernelTable& genericKernels()
         .q4_0x8 = q4_0x8Rows,
         .interleaveQ4_0x8 = interleaveQ4_0x8Reference,
         .q4_kx8 = q4_kx8RowsReference,
+        .interleaveQ4_Kx8 = interleaveQ4_Kx8Reference,
         .softmax = softmaxReference,
         .swiglu = swigluReference,
     };

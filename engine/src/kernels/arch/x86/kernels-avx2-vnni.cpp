@@ -65,6 +65,7 @@ const KernelTable* x86Avx2VnniKernels()
         .interleaveQ4_0x8 = interleaveQ4_0x8Avx2,
         .q4_kx8 = q4_kx8RowsAvx2,
         .q4_kx8Gemm = q4_kx8GemmAvx2,
+        .interleaveQ4_Kx8 = interleaveQ4_Kx8Avx2,
         .softmax = softmaxAvx2,
         .swiglu = swigluAvx2,
     });
