@@ -162,26 +162,21 @@ void runDecodeLayers(benchmark::State& state, TensorType type, RowLayout layout)
 }
 
 // The load-time repack of Q4_0 into 8-row groups (KernelTable::interleaveQ4_0x8) as the group
-// loader runs it (kernels/q4_0-interleaved.cpp interleaveQ4_0Groups): per group a copy into a
-// one-group scratch, then the table's transpose back into place. A (rows, cols) matrix in place,
-// repacked again every iteration (the bytes do not change the speed): 256 x 5632 (2.5 MiB, one
-// 256 KiB read chunk's worth of groups at a time stays in L2 in the loader; here the whole
-// matrix is L3-resident) and 5632 x 2048 (ffn_up, 6.2 MiB, from memory once L3 is exceeded).
+// loader's staged read runs it (runtime/weight-repack.h): the table's transpose of every 8-row
+// group from a file-layout copy into a separate Q4_0x8 buffer. 256 x 5632 (2.5 MiB: source and
+// destination cache-resident) and 5632 x 2048 (ffn_up, 6.2 MiB each).
 void runRepack(benchmark::State& state, const KernelTable* table)
 {
     const auto rows = static_cast<std::size_t>(state.range(0));
     const auto cols = static_cast<std::size_t>(state.range(1));
-    auto p = makeProblem(TensorType::Q4_0, rows, cols, 1, RowLayout::File);
+    const auto p = makeProblem(TensorType::Q4_0, rows, cols, 1, RowLayout::File);
     const std::size_t groupBytes = q4_0x8GroupBytes(cols), nBlocks = cols / kQK4_0;
-    std::vector<std::byte> scratch(groupBytes);
+    std::vector<std::byte> out(p.weights.size());
     for (auto _ : state) {
-        for (std::size_t g = 0; g < rows / kInterleavedRows; ++g) {
-            std::byte* group = p.weights.data() + g * groupBytes;
-            std::memcpy(scratch.data(), group, groupBytes);
-            table->interleaveQ4_0x8(reinterpret_cast<const BlockQ4_0*>(scratch.data()), nBlocks,
-                                    reinterpret_cast<BlockQ4_0x8*>(group));
-        }
-        benchmark::DoNotOptimize(p.weights.data());
+        for (std::size_t g = 0; g < rows / kInterleavedRows; ++g)
+            table->interleaveQ4_0x8(reinterpret_cast<const BlockQ4_0*>(p.weights.data() + g * groupBytes), nBlocks,
+                                    reinterpret_cast<BlockQ4_0x8*>(out.data() + g * groupBytes));
+        benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * p.weights.size()));

@@ -6,8 +6,8 @@
 // model, every strategy at the full and the minimum budget (resident and streamed groups, both
 // repacked on load) and 1 or 2 threads gives the same logits, bit for bit. The load-time repack
 // itself: every table's interleaveQ4_0x8 gives the scalar reference's bytes on odd shapes and
-// misaligned sources, and the loader's repack as its reads progress (runtime/weight-repack.h)
-// gives the bytes of repacking each whole matrix after the read.
+// misaligned sources, and the loader's repack (runtime/weight-repack.h: in place as reads progress,
+// or staged) gives the bytes of repacking each whole matrix after the read.
 #include "edgert/error.h"
 #include "edgert/inference-engine.h"
 #include "kernels/fp16.h"
@@ -152,8 +152,10 @@ private slots:
     }
 
     // Every unit of the real Q4_0 kit model, its spans read as the loader reads them: bytes arriving
-    // in odd steps, each step repacked as it arrives (groups straddling the steps), give the bytes
-    // of repacking each whole matrix once, and the tensors kept in file layout are untouched.
+    // in odd steps, each step repacked in place as it arrives (groups straddling the steps; the
+    // O_DIRECT path repacks after each span), and spans read through a staging buffer (the
+    // page-cache path), give the bytes of repacking each whole matrix once, and the tensors kept
+    // in file layout are untouched.
     void repackAsReadsProgressGivesTheWholeMatrixBytes()
     {
         const QString model = test::sharedModel("kit/real/tinystories-656k-Q4_0.gguf");
@@ -163,7 +165,7 @@ private slots:
         int matrices = 0;
         for (int layer = -1; layer < static_cast<int>(graph.layers().size()); ++layer) {
             const UnitLayout layout = unitLayout(graph, layer);
-            std::vector<std::byte> read(layout.bytes);
+            std::vector<std::byte> read(layout.bytes, std::byte{0xa5});
             for (const auto& span : layout.spans)
                 readers.forFile(span.file).read(span.fileOffset, read.data() + span.offset, span.length);
             std::vector<std::byte> whole = read;
@@ -175,7 +177,7 @@ private slots:
                 interleaveQ4_0(whole.data() + t.offset, rows, cols);
                 ++matrices;
             }
-            for (const std::uint64_t step : {std::uint64_t{4099}, std::uint64_t{97}, kRepackChunkBytes}) {
+            for (const std::uint64_t step : {std::uint64_t{4099}, std::uint64_t{97}, std::uint64_t{65536}}) {
                 // Bytes arrive step by step; what has not arrived yet is garbage, so a group
                 // repacked before all of it was read would show.
                 std::vector<std::byte> stepwise(layout.bytes, std::byte{0xa5});
@@ -188,6 +190,21 @@ private slots:
                     done = end;
                 }
                 QVERIFY2(stepwise == whole, qPrintable(QStringLiteral("unit %1, step %2").arg(layer).arg(step)));
+            }
+            // The page-cache path: each span read through a staging buffer of the loader's size
+            // and of a single group (one group per read), repacked from it into the unit.
+            for (const bool oneGroup : {false, true}) {
+                std::vector<std::byte> staged(layout.bytes, std::byte{0xa5});
+                UnitRepacker repacker(layout);
+                std::vector<std::byte> staging(oneGroup ? repacker.scratchBytes() : repacker.stagingBytes());
+                for (const auto& span : layout.spans)
+                    repacker.readSpanStaged(span, readers.forFile(span.file), staged.data(), staging);
+                std::vector<std::byte> scratch(repacker.scratchBytes());
+                repacker.repackUpTo(staged.data(), layout.bytes, scratch.data());  // as the loader ends a unit
+                QVERIFY2(
+                    staged == whole,
+                    qPrintable(
+                        QStringLiteral("unit %1, staged%2").arg(layer).arg(oneGroup ? " one group per read" : "")));
             }
         }
         QVERIFY2(matrices > 0, "no repacked matrix in the kit's Q4_0 model: the test would prove nothing");

@@ -254,7 +254,7 @@ private slots:
                 interleaveQ4_K(whole.data() + t.offset, rows, cols);
                 ++matrices;
             }
-            for (const std::uint64_t step : {std::uint64_t{4099}, std::uint64_t{97}, kRepackChunkBytes}) {
+            for (const std::uint64_t step : {std::uint64_t{4099}, std::uint64_t{97}, std::uint64_t{65536}}) {
                 // Bytes arrive step by step; what has not arrived yet is garbage, so a group
                 // repacked before all of it was read would show.
                 std::vector<std::byte> stepwise(layout.bytes, std::byte{0xa5});
@@ -267,6 +267,21 @@ private slots:
                     done = end;
                 }
                 QVERIFY2(stepwise == whole, qPrintable(QStringLiteral("unit %1, step %2").arg(layer).arg(step)));
+            }
+            // The page-cache path (runtime/weight-repack.h): spans read through a staging buffer
+            // of the loader's size and of one group, repacked from it into the unit.
+            for (const bool oneGroup : {false, true}) {
+                std::vector<std::byte> staged(layout.bytes);
+                UnitRepacker repacker(layout);
+                std::vector<std::byte> staging(oneGroup ? repacker.scratchBytes() : repacker.stagingBytes());
+                for (const auto& span : layout.spans)
+                    repacker.readSpanStaged(span, readers.forFile(span.file), staged.data(), staging);
+                std::vector<std::byte> scratch(repacker.scratchBytes());
+                repacker.repackUpTo(staged.data(), layout.bytes, scratch.data());  // as the loader ends a unit
+                QVERIFY2(
+                    staged == whole,
+                    qPrintable(
+                        QStringLiteral("unit %1, staged%2").arg(layer).arg(oneGroup ? ", one group per read" : "")));
             }
         }
         QVERIFY2(matrices > 0, "no Q4_Kx8 matrix in the kit's Q4_K_M model: the test would prove nothing");

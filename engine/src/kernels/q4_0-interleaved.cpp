@@ -20,16 +20,14 @@ void interleaveQ4_0x8Reference(const BlockQ4_0* fileRows, std::size_t nBlocks, B
         }
 }
 
-void interleaveQ4_0Groups(std::byte* data, std::size_t cols, std::size_t group0, std::size_t group1, std::byte* scratch)
+void interleaveQ4_0Groups(const std::byte* fileGroups, std::size_t nGroups, std::size_t cols, std::byte* out)
 {
     const std::size_t nBlocks = cols / kQK4_0;
     const std::size_t groupBytes = q4_0x8GroupBytes(cols);
     const InterleaveQ4_0Kernel kernel = activeKernels().interleaveQ4_0x8;
-    for (std::size_t g = group0; g < group1; ++g) {
-        std::byte* group = data + g * groupBytes;
-        std::memcpy(scratch, group, groupBytes);
-        kernel(reinterpret_cast<const BlockQ4_0*>(scratch), nBlocks, reinterpret_cast<BlockQ4_0x8*>(group));
-    }
+    for (std::size_t g = 0; g < nGroups; ++g)
+        kernel(reinterpret_cast<const BlockQ4_0*>(fileGroups + g * groupBytes), nBlocks,
+               reinterpret_cast<BlockQ4_0x8*>(out + g * groupBytes));
 }
 
 void interleaveQ4_0(std::byte* data, std::size_t rows, std::size_t cols)
@@ -37,8 +35,12 @@ void interleaveQ4_0(std::byte* data, std::size_t rows, std::size_t cols)
     if (interleavedLayoutOf(TensorType::Q4_0, rows, cols) != RowLayout::Q4_0x8)
         throw UsageError("Q4_0x8 repack: a (" + std::to_string(rows) + ", " + std::to_string(cols) +
                          ") matrix needs rows % 8 == 0 and cols % 32 == 0");
-    std::vector<std::byte> scratch(q4_0x8GroupBytes(cols));
-    interleaveQ4_0Groups(data, cols, 0, rows / kInterleavedRows, scratch.data());
+    const std::size_t groupBytes = q4_0x8GroupBytes(cols);
+    std::vector<std::byte> scratch(groupBytes);
+    for (std::size_t g = 0; g < rows / kInterleavedRows; ++g) {
+        std::memcpy(scratch.data(), data + g * groupBytes, groupBytes);
+        interleaveQ4_0Groups(scratch.data(), 1, cols, data + g * groupBytes);
+    }
 }
 
 void deinterleaveQ4_0Row(const std::byte* data, std::size_t cols, std::size_t r, BlockQ4_0* out)

@@ -64,23 +64,22 @@ inline RowLayout interleavedLayoutOf(TensorType type, std::size_t rows, std::siz
 /// row; out = nBlocks BlockQ4_0x8; the ranges must not overlap.
 void interleaveQ4_0x8Reference(const BlockQ4_0* fileRows, std::size_t nBlocks, BlockQ4_0x8* out);
 
-/// Bytes of one 8-row group of a Q4_0 matrix of `cols` columns (8 * cols / 32 * 18): the scratch
-/// interleaveQ4_0Groups needs.
+/// Bytes of one 8-row group of a Q4_0 matrix of `cols` columns (8 * cols / 32 * 18).
 inline std::size_t q4_0x8GroupBytes(std::size_t cols)
 {
     return kInterleavedRows * (cols / kQK4_0) * sizeof(BlockQ4_0);
 }
 
-/// Repacks 8-row groups [group0, group1) of a Q4_0 matrix of `cols` columns (cols % 32 == 0) at
-/// `data` (file layout) into Q4_0x8 in place with the active kernel table's interleaveQ4_0x8:
-/// each group is copied to `scratch` (q4_0x8GroupBytes(cols) bytes, not overlapping the matrix)
-/// and written back interleaved. No allocation: the group loader calls it as its reads progress,
-/// while the group's bytes are still in cache (runtime/weight-repack.h).
-void interleaveQ4_0Groups(std::byte* data, std::size_t cols, std::size_t group0, std::size_t group1,
-                          std::byte* scratch);
+/// Repacks nGroups consecutive 8-row groups of a Q4_0 matrix of `cols` columns (cols % 32 == 0)
+/// from file layout at `fileGroups` into Q4_0x8 at `out` (nGroups * q4_0x8GroupBytes(cols) bytes
+/// each; the ranges must not overlap) with the active kernel table's interleaveQ4_0x8. No
+/// allocation: the group loader reads groups into a small staging buffer and repacks them from
+/// there into the group buffer (runtime/weight-repack.h).
+void interleaveQ4_0Groups(const std::byte* fileGroups, std::size_t nGroups, std::size_t cols, std::byte* out);
 
 /// Repacks a whole (rows, cols) Q4_0 matrix in file layout at `data` into Q4_0x8 in place
-/// (rows % 8 == 0, cols % 32 == 0; UsageError otherwise). Scratch: one group's bytes on the heap.
+/// (rows % 8 == 0, cols % 32 == 0; UsageError otherwise): each group copied to a one-group scratch
+/// on the heap, then repacked back from it.
 void interleaveQ4_0(std::byte* data, std::size_t rows, std::size_t cols);
 
 /// Row r of a Q4_0x8 matrix of `cols` columns at `data`, back in file layout: cols / 32 blocks

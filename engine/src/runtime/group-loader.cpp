@@ -6,8 +6,6 @@
 #include "runtime/unit-layout.h"
 #include "runtime/weight-repack.h"
 
-#include <algorithm>
-
 namespace edgert {
 
 LoadedGroup loadGroup(const ValidatedModelGraph& graph, const PartitionPlan& plan, std::size_t groupIndex,
@@ -33,7 +31,9 @@ LoadedGroup loadGroupInto(const ValidatedModelGraph& graph, const PartitionPlan&
     out.groupIndex = groupIndex;
     out.units.reserve(g.unitCount());
     std::uint64_t at = 0;
-    std::vector<std::byte> scratch;  // one 8-row group of the widest repacked matrix
+    // Outside the pool, kept by each loading thread between loads (runtime/weight-repack.h).
+    thread_local std::vector<std::byte> scratch;  // one 8-row group of the widest repacked matrix
+    thread_local std::vector<std::byte> staging;  // whole groups, up to kRepackStagingBytes
     for (auto u = g.firstUnit; u <= g.lastUnit; ++u) {
         UnitView view;
         view.layer = plan.units[u].layer;
@@ -45,18 +45,14 @@ LoadedGroup loadGroupInto(const ValidatedModelGraph& graph, const PartitionPlan&
         std::byte* base = destination + at;
         UnitRepacker repacker(layout);
         if (repacker.scratchBytes() > scratch.size()) scratch.resize(repacker.scratchBytes());
+        if (repacker.stagingBytes() > staging.size()) staging.resize(repacker.stagingBytes());
         for (const auto& span : layout.spans) {
             const io::DirectReader& reader = readers.forFile(span.file);
-            // Through the page cache, in chunks that the repack finds in L2 (runtime/weight-repack.h).
-            const bool chunked = !repacker.empty() && reader.mode() == io::DirectReader::Mode::Buffered;
-            for (std::uint64_t done = 0; done < span.length;) {
-                const std::uint64_t end =
-                    chunked ? std::min(span.length, (span.offset + done) / kRepackChunkBytes * kRepackChunkBytes +
-                                                        kRepackChunkBytes - span.offset)
-                            : span.length;
-                reader.read(span.fileOffset + done, base + span.offset + done, static_cast<std::size_t>(end - done));
-                done = end;
-                repacker.repackUpTo(base, span.offset + done, scratch.data());
+            if (!repacker.empty() && reader.mode() == io::DirectReader::Mode::Buffered) {
+                repacker.readSpanStaged(span, reader, base, staging);  // repacked from L2 (weight-repack.h)
+            } else {
+                reader.read(span.fileOffset, base + span.offset, static_cast<std::size_t>(span.length));
+                repacker.repackUpTo(base, span.offset + span.length, scratch.data());
             }
         }
         for (std::size_t i : layout.transformed)
