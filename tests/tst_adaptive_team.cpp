@@ -133,6 +133,27 @@ private slots:
         mid.record(1, 13.0);  // (1.3 - 1) / 0.01
         QCOMPARE(mid.untilProbe(), 30);
     }
+    void aSoloCallerFindsTheFreedCoresWithinTheSoloBound()
+    {
+        // The team measured 10x slower while another job held a core, so the caller went solo;
+        // then the cores are free (team 6 ms, solo 10 ms). The far ratio alone would wait
+        // kMaxInterval passes; solo, the team is probed again within kMaxSoloInterval.
+        AdaptiveTeam a(2);
+        drive(a, 40, [](int team, int) { return team == 2 ? 100.0 : 10.0; });
+        QVERIFY(a.solo());
+        QVERIFY2(a.untilProbe() <= AdaptiveTeam::kMaxSoloInterval, qPrintable(QString::number(a.untilProbe())));
+        int passes = 0;
+        while (a.solo() && passes < 200)
+            drive(
+                a, 1, [](int team, int) { return team == 2 ? 6.0 : 10.0; }, passes++);
+        QVERIFY(!a.solo());
+        QVERIFY2(passes <= AdaptiveTeam::kMaxSoloInterval + 3, qPrintable(QString::number(passes)));
+        // Kept on the team afterwards, the solo way is probed up to kMaxInterval apart again.
+        AdaptiveTeam b(2);
+        drive(b, 3, [](int team, int) { return team == 2 ? 10.0 : 100.0; });
+        QVERIFY(!b.solo());
+        QCOMPARE(b.untilProbe(), AdaptiveTeam::kMaxInterval);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestAdaptiveTeam)

@@ -63,7 +63,8 @@ void AdaptiveTeam::record(int team, double ms)
         return;
     }
     const double interval = ((cur > 0.0 ? alt / cur : 1.0) - 1.0) / kProbeCost;
-    m_untilProbe = interval >= kMaxInterval   ? kMaxInterval
+    const int longest = m_current == kSolo ? kMaxSoloInterval : kMaxInterval;
+    m_untilProbe = interval >= longest        ? longest
                    : interval <= kMinInterval ? kMinInterval
                                               : static_cast<int>(std::lround(interval));
 }

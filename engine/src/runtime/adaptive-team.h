@@ -26,6 +26,11 @@
 //   (r − 1) / kProbeCost passes, within [kMinInterval, kMaxInterval], so probing costs at most
 //   about kProbeCost of the decode time when the other way is slower (at r = 1.7, e.g. both
 //   cores free, one probe in 70 passes: ≈1 %).
+// - While the caller runs alone, the team is probed at least every kMaxSoloInterval passes: team
+//   passes measured while something else briefly took a core (a build, another row's start) must
+//   not keep a run on one thread for longer than a benchmark row (session 8: 92 of 96 passes solo
+//   on free cores under the 128-pass bound). The cost is at most (r − 1) / kMaxSoloInterval when
+//   the team really is slower: under one spinning core r ≈ 1.1–1.3, so ≤ 1 %.
 #pragma once
 
 #include <array>
@@ -39,6 +44,7 @@ public:
     static constexpr int kFirstProbe = 2;
     static constexpr int kMinInterval = 4;
     static constexpr int kMaxInterval = 128;
+    static constexpr int kMaxSoloInterval = 32;
     static constexpr double kHysteresis = 0.03;
     static constexpr double kProbeCost = 0.01;
 
