@@ -21,6 +21,7 @@
 #include "runtime/model-readers.h"
 #include "runtime/unit-layout.h"
 #include "runtime/weight-repack.h"
+#include "repack-test-support.h"
 #include "test-support.h"
 
 #include <QTest>
@@ -34,6 +35,8 @@
 
 using namespace edgert;
 using namespace edgert::kernels;
+using edgert::test::firstDifference;
+using edgert::test::sameBits;
 
 namespace {
 
@@ -113,18 +116,6 @@ double magnitude(const BlockQ4_K* row, const BlockQ8_K* x, std::size_t nBlocks)
         }
     }
     return m;
-}
-
-bool sameBits(const std::vector<float>& a, const std::vector<float>& b)
-{
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-int firstDifference(const std::vector<float>& a, const std::vector<float>& b)
-{
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::memcmp(&a[i], &b[i], sizeof(float)) != 0) return static_cast<int>(i);
-    return -1;
 }
 
 }  // namespace
@@ -235,77 +226,18 @@ private slots:
     // untouched.
     void repackAsReadsProgressGivesTheWholeMatrixBytes()
     {
-        const QString model = test::sharedModel("kit/kquant/kq-llama-d256-Q4_K_M.gguf");
-        EDGERT_REQUIRE_FILE(model);
-        const auto graph = ModelGraph::openGguf(model.toStdString()).validate();
-        const ModelReaders readers(graph, io::DirectReader::Mode::Buffered);
-        int matrices = 0;
-        for (int layer = -1; layer < static_cast<int>(graph.layers().size()); ++layer) {
-            const UnitLayout layout = unitLayout(graph, layer);
-            std::vector<std::byte> read(layout.bytes);
-            for (const auto& span : layout.spans)
-                readers.forFile(span.file).read(span.fileOffset, read.data() + span.offset, span.length);
-            std::vector<std::byte> whole = read;
-            for (const auto& t : layout.tensors) {
-                const auto rows = static_cast<std::size_t>(t.ref->rows()),
-                           cols = static_cast<std::size_t>(t.ref->cols());
-                if (!layout.transformed.empty() || interleavedLayoutOf(t.ref->type, rows, cols) != RowLayout::Q4_Kx8)
-                    continue;
-                interleaveQ4_K(whole.data() + t.offset, rows, cols);
-                ++matrices;
-            }
-            for (const std::uint64_t step : {std::uint64_t{4099}, std::uint64_t{97}, std::uint64_t{65536}}) {
-                // Bytes arrive step by step; what has not arrived yet is garbage, so a group
-                // repacked before all of it was read would show.
-                std::vector<std::byte> stepwise(layout.bytes, std::byte{0xa5});
-                UnitRepacker repacker(layout);
-                std::vector<std::byte> scratch(repacker.scratchBytes());
-                for (std::uint64_t done = 0; done < layout.bytes;) {
-                    const std::uint64_t end = std::min<std::uint64_t>(layout.bytes, done + step);
-                    std::memcpy(stepwise.data() + done, read.data() + done, end - done);
-                    repacker.repackUpTo(stepwise.data(), end, scratch.data());
-                    done = end;
-                }
-                QVERIFY2(stepwise == whole, qPrintable(QStringLiteral("unit %1, step %2").arg(layer).arg(step)));
-            }
-            // The page-cache path (runtime/weight-repack.h): spans read through a staging buffer
-            // of the loader's size and of one group, repacked from it into the unit.
-            for (const bool oneGroup : {false, true}) {
-                std::vector<std::byte> staged(layout.bytes);
-                UnitRepacker repacker(layout);
-                std::vector<std::byte> staging(oneGroup ? repacker.scratchBytes() : repacker.stagingBytes());
-                for (const auto& span : layout.spans)
-                    repacker.readSpanStaged(span, readers.forFile(span.file), staged.data(), staging);
-                std::vector<std::byte> scratch(repacker.scratchBytes());
-                repacker.repackUpTo(staged.data(), layout.bytes, scratch.data());  // as the loader ends a unit
-                QVERIFY2(
-                    staged == whole,
-                    qPrintable(
-                        QStringLiteral("unit %1, staged%2").arg(layer).arg(oneGroup ? ", one group per read" : "")));
-            }
-        }
-        QVERIFY2(matrices > 0, "no Q4_Kx8 matrix in the kit's Q4_K_M model: the test would prove nothing");
+        test::checkRepackAsReadsProgress(test::sharedModel("kit/kquant/kq-llama-d256-Q4_K_M.gguf"), RowLayout::Q4_Kx8);
     }
 
     void interleavedKernelsGiveTheScalarBits_data()
     {
-        QTest::addColumn<int>("mode");
-        QTest::addColumn<int>("rows");
-        QTest::addColumn<int>("cols");
-        QTest::addColumn<int>("tokens");
         // One group and many; one super-block and several; columns past one 8-super-block GEMM
         // chunk and past the AVX2 kernel's 128-super-block pass (33024 = 129 super-blocks);
         // decode (1 token), the 2-3 token tail and GEMM batches (4+).
-        for (int mode = 0; mode < kModes; ++mode)
-            for (auto [rows, cols, tokens] :
-                 {std::tuple{8, 256, 1}, std::tuple{16, 2048, 1}, std::tuple{64, 768, 2}, std::tuple{24, 5632, 3},
-                  std::tuple{8, 33024, 1}, std::tuple{8, 512, 4}, std::tuple{40, 2304, 5}, std::tuple{32, 4608, 9}})
-                QTest::newRow(qPrintable(QStringLiteral("%1_%2x%3_t%4")
-                                             .arg(QLatin1String(kModeNames[mode]))
-                                             .arg(rows)
-                                             .arg(cols)
-                                             .arg(tokens)))
-                    << mode << rows << cols << tokens;
+        test::addModeShapeRows(
+            kModeNames, kModes,
+            {std::tuple{8, 256, 1}, std::tuple{16, 2048, 1}, std::tuple{64, 768, 2}, std::tuple{24, 5632, 3},
+             std::tuple{8, 33024, 1}, std::tuple{8, 512, 4}, std::tuple{40, 2304, 5}, std::tuple{32, 4608, 9}});
     }
     // (1) generic q4_kx8 on the repacked matrix == q4_kGemmReference on the file layout, bit for
     // bit, and within float rounding of the file-layout rows kernel; (2) every table's q4_kx8
@@ -334,40 +266,14 @@ private slots:
             qPrintable(
                 QStringLiteral("generic q4_kx8 vs the GEMM twin differ at %1").arg(firstDifference(scalar, twin))));
         genericKernels().q4_k(file.data(), rb, 0, R, xk.data(), T, nb, rowsRef.data(), R);
-        for (std::size_t t = 0; t < T; ++t)
-            for (std::size_t r = 0; r < R; ++r) {
-                const double m =
-                    magnitude(reinterpret_cast<const BlockQ4_K*>(file.data() + r * rb), xk.data() + t * nb, nb);
-                const std::size_t i = t * R + r;
-                QVERIFY2(std::isfinite(scalar[i]) && std::abs(scalar[i] - rowsRef[i]) <= kInterleavedVsRowsRelative * m,
-                         qPrintable(QStringLiteral("q4_kx8 vs file-layout rows at %1: %2 vs %3 (sum |w||x| %4)")
-                                        .arg(i)
-                                        .arg(scalar[i])
-                                        .arg(rowsRef[i])
-                                        .arg(m)));
-            }
+        test::checkWithinRoundingOfTheRowsKernel(
+            "q4_kx8", scalar, rowsRef, T, R, kInterleavedVsRowsRelative, [&](std::size_t t, std::size_t r) {
+                return magnitude(reinterpret_cast<const BlockQ4_K*>(file.data() + r * rb), xk.data() + t * nb, nb);
+            });
+        if (QTest::currentTestFailed()) return;
 
-        const std::size_t cut = R > 8 ? 8 : R;
-        int simdTables = 0;
-        for (const KernelTable* k : availableKernels()) {
-            for (const SuperRowsKernel kernel : {k->q4_kx8, k->q4_kx8Gemm}) {
-                if (!kernel) continue;
-                std::vector<float> y(T * R, std::nanf(""));
-                kernel(packed.data(), rb, 0, cut, xk.data(), T, nb, y.data(), R);
-                kernel(packed.data(), rb, cut, R, xk.data(), T, nb, y.data(), R);
-                QVERIFY2(sameBits(y, scalar), qPrintable(QStringLiteral("%1 %2 vs generic q4_kx8 differ at %3")
-                                                             .arg(QLatin1String(k->name))
-                                                             .arg(kernel == k->q4_kx8 ? "rows" : "GEMM")
-                                                             .arg(firstDifference(y, scalar))));
-            }
-            if (k != &genericKernels() && k->q4_kx8 != genericKernels().q4_kx8) ++simdTables;
-        }
-#if defined(__x86_64__) || defined(__aarch64__)
-        // Every SIMD table this CPU runs has its own q4_kx8 rows kernel and GEMM.
-        QCOMPARE(simdTables, static_cast<int>(availableKernels().size()) - 1);
-        for (const KernelTable* k : availableKernels())
-            if (k != &genericKernels()) QVERIFY2(k->q4_kx8Gemm, k->name);
-#endif
+        test::checkEveryTableGivesTheScalarBits(&KernelTable::q4_kx8, &KernelTable::q4_kx8Gemm, "q4_kx8", packed, rb, R,
+                                                xk, T, nb, scalar);
     }
 
     // matmul on a Q4_Kx8 view: the same bits at 1 and 2 threads, one token at a time (decode)
@@ -379,39 +285,25 @@ private slots:
         auto w = makeWeights(kRandom, R, C, rng);
         const auto file = w;
         interleaveQ4_K(w.data(), R, C);
-        const WeightView view{TensorType::Q4_K, w.data(), R, C, RowLayout::Q4_Kx8};
         std::normal_distribution<float> dist(0.0f, 1.0f);
         std::vector<float> x(T * C);
         for (auto& v : x) v = dist(rng);
-        std::vector<std::byte> ws(preparedInputBytes(T, C));
-        std::vector<float> batch1(T * R), batch2(T * R), single(T * R);
-        const auto in = prepareInput(x.data(), T, C, ws.data());
-        matmul(view, in, batch1.data(), 1);
-        matmul(view, in, batch2.data(), 2);
-        QVERIFY(sameBits(batch1, batch2));
-        std::vector<std::byte> ws1(preparedInputBytes(1, C));
-        for (std::size_t t = 0; t < T; ++t) {
-            const auto one = prepareInput(x.data() + t * C, 1, C, ws1.data());
-            std::vector<float> y(R);
-            matmul(view, one, y.data(), 2);
-            std::copy(y.begin(), y.end(), single.begin() + static_cast<std::ptrdiff_t>(t * R));
-        }
-        QVERIFY2(sameBits(batch1, single), "decode (one token per call) and the batch GEMM differ");
+        std::vector<float> batch;
+        test::checkMatmulOnRepackedView({TensorType::Q4_K, w.data(), R, C, RowLayout::Q4_Kx8},
+                                        {TensorType::Q4_K, file.data(), R, C}, x, T, batch);
+        if (QTest::currentTestFailed()) return;
         // The file-layout GEMM of the same rows (the table's q4_kGemm, the same definition; the
         // generic table has none and runs its rows kernel there).
         if (activeKernels().q4_kGemm) {
+            std::vector<std::byte> ws(preparedInputBytes(T, C));
             std::vector<float> fileBatch(T * R);
-            matmul({TensorType::Q4_K, file.data(), R, C}, in, fileBatch.data(), 1);
-            QVERIFY2(sameBits(batch1, fileBatch), "the repacked and the file-layout prompt batch differ");
+            matmul({TensorType::Q4_K, file.data(), R, C}, prepareInput(x.data(), T, C, ws.data()), fileBatch.data(), 1);
+            QVERIFY2(sameBits(batch, fileBatch), "the repacked and the file-layout prompt batch differ");
         }
-        std::vector<float> refPacked(T * R), refFile(T * R);
-        matmulReference(view, x.data(), T, refPacked.data());
-        matmulReference({TensorType::Q4_K, file.data(), R, C}, x.data(), T, refFile.data());
-        QVERIFY(sameBits(refPacked, refFile));
-        QVERIFY_THROWS_EXCEPTION(UsageError, matmul(WeightView{TensorType::Q4_K, w.data(), 12, C, RowLayout::Q4_Kx8},
-                                                    prepareInput(x.data(), 1, C, ws1.data()), batch1.data(), 1));
+        std::vector<std::byte> ws1(preparedInputBytes(1, C));
+        std::vector<float> y(R);
         QVERIFY_THROWS_EXCEPTION(UsageError, matmul(WeightView{TensorType::Q4_0, w.data(), R, C, RowLayout::Q4_Kx8},
-                                                    prepareInput(x.data(), 1, C, ws1.data()), batch1.data(), 1));
+                                                    prepareInput(x.data(), 1, C, ws1.data()), y.data(), 1));
     }
 
     // The kit's Q4_K_M Llama (Q4_K and Q6_K matrices) through the engine: every strategy at its
@@ -420,51 +312,8 @@ private slots:
     // first run's bits.
     void everyStrategyBudgetAndThreadCountGivesTheSameLogits()
     {
-        const QString model = test::sharedModel("kit/kquant/kq-llama-d256-Q4_K_M.gguf");
-        EDGERT_REQUIRE_FILE(model);
-        auto graph = std::make_shared<const ValidatedModelGraph>(ModelGraph::openGguf(model.toStdString()).validate());
-        int repacked = 0;
-        for (const auto& layer : graph->layers())
-            for (const auto& t : layer.byRole)
-                if (t && interleavedLayoutOf(t->type, static_cast<std::size_t>(t->rows()),
-                                             static_cast<std::size_t>(t->cols())) == RowLayout::Q4_Kx8)
-                    ++repacked;
-        QVERIFY2(repacked > 0, "the kit's Q4_K_M model has no repacked matrix: the test would prove nothing");
-        const RunShape shape{32, 8};
-        const auto input = makePlanInput(*graph, shape);
-        const std::vector<TokenId> prompt{1, 420, 31, 7, 204, 99}, next{5, 77, 300};  // 512 tokens
-        std::vector<std::vector<float>> first;
-        int runs = 0, streamedRuns = 0;
-        for (const int threads : {1, 2})
-            for (const auto& name : strategyNames()) {
-                const auto strategy = makeStrategy(name);
-                const auto minimum = strategy->minimumBudget(input);
-                const auto full = strategy->plan(input, 1ull << 40).plannedPeakBytes();
-                for (const auto budget : {full, minimum}) {
-                    auto engine =
-                        IdleEngine(graph, EngineOptions{threads, false}).plan(*strategy, budget, shape).prepare();
-                    std::vector<std::vector<float>> logits;
-                    const auto l0 = engine.evaluate(prompt);
-                    logits.emplace_back(l0.begin(), l0.end());
-                    for (const TokenId id : next) {
-                        const auto l = engine.evaluate(std::span(&id, 1));
-                        logits.emplace_back(l.begin(), l.end());
-                    }
-                    if (first.empty()) first = logits;
-                    for (std::size_t p = 0; p < logits.size(); ++p)
-                        QVERIFY2(sameBits(logits[p], first[p]),
-                                 qPrintable(QStringLiteral("%1 at %2 bytes, %3 threads: pass %4 differs at logit %5")
-                                                .arg(QString::fromStdString(name))
-                                                .arg(budget)
-                                                .arg(threads)
-                                                .arg(p)
-                                                .arg(firstDifference(logits[p], first[p]))));
-                    if (!engine.plan().allPinned()) ++streamedRuns;
-                    ++runs;
-                }
-            }
-        QVERIFY(streamedRuns > 0);
-        qInfo("%d runs, %d with streamed groups, %d repacked matrices", runs, streamedRuns, repacked);
+        test::checkSameLogitsEverywhere(test::sharedModel("kit/kquant/kq-llama-d256-Q4_K_M.gguf"), RowLayout::Q4_Kx8,
+                                        {1, 420, 31, 7, 204, 99}, {5, 77, 300});
     }
 };
 
