@@ -183,7 +183,7 @@ void runRepack(benchmark::State& state, const KernelTable* table)
 }
 
 // The load-time repack of Q4_K into 8-row groups (KernelTable::interleaveQ4_Kx8) as the group
-// loader runs it (interleaveQ4_KGroups): per group a copy into a one-group scratch, then the
+// loader's in-place path runs it (interleaveQ4_K): per group a copy into a one-group scratch, then the
 // table's repack back into place; the shapes of runRepack (ffn_down's 256 rows, ffn_up).
 void runRepackQ4K(benchmark::State& state, const KernelTable* table)
 {

@@ -32,16 +32,14 @@ void interleaveQ4_Kx8Reference(const BlockQ4_K* fileRows, std::size_t nBlocks, B
     }
 }
 
-void interleaveQ4_KGroups(std::byte* data, std::size_t cols, std::size_t group0, std::size_t group1, std::byte* scratch)
+void interleaveQ4_KGroups(const std::byte* fileGroups, std::size_t nGroups, std::size_t cols, std::byte* out)
 {
     const std::size_t nBlocks = cols / kQK_K;
     const std::size_t groupBytes = q4_kx8GroupBytes(cols);
     const InterleaveQ4_KKernel kernel = activeKernels().interleaveQ4_Kx8;
-    for (std::size_t g = group0; g < group1; ++g) {
-        std::byte* group = data + g * groupBytes;
-        std::memcpy(scratch, group, groupBytes);
-        kernel(reinterpret_cast<const BlockQ4_K*>(scratch), nBlocks, reinterpret_cast<BlockQ4_Kx8*>(group));
-    }
+    for (std::size_t g = 0; g < nGroups; ++g)
+        kernel(reinterpret_cast<const BlockQ4_K*>(fileGroups + g * groupBytes), nBlocks,
+               reinterpret_cast<BlockQ4_Kx8*>(out + g * groupBytes));
 }
 
 void interleaveQ4_K(std::byte* data, std::size_t rows, std::size_t cols)
@@ -49,8 +47,12 @@ void interleaveQ4_K(std::byte* data, std::size_t rows, std::size_t cols)
     if (interleavedLayoutOf(TensorType::Q4_K, rows, cols) != RowLayout::Q4_Kx8)
         throw UsageError("Q4_Kx8 repack: a (" + std::to_string(rows) + ", " + std::to_string(cols) +
                          ") matrix needs rows % 8 == 0 and cols % 256 == 0");
-    std::vector<std::byte> scratch(q4_kx8GroupBytes(cols));
-    interleaveQ4_KGroups(data, cols, 0, rows / kInterleavedRows, scratch.data());
+    const std::size_t groupBytes = q4_kx8GroupBytes(cols);
+    std::vector<std::byte> scratch(groupBytes);
+    for (std::size_t g = 0; g < rows / kInterleavedRows; ++g) {
+        std::memcpy(scratch.data(), data + g * groupBytes, groupBytes);
+        interleaveQ4_KGroups(scratch.data(), 1, cols, data + g * groupBytes);
+    }
 }
 
 void deinterleaveQ4_KRow(const std::byte* data, std::size_t cols, std::size_t r, BlockQ4_K* out)

@@ -94,19 +94,18 @@ inline Q4_KScaleWords q4_kx8ScaleWords(const std::uint8_t* scales)
 void interleaveQ4_Kx8Reference(const BlockQ4_K* fileRows, std::size_t nBlocks, BlockQ4_Kx8* out);
 
 /// Bytes of one 8-row group of a Q4_K matrix of `cols` columns (8 * cols / 256 * 144): the
-/// scratch interleaveQ4_KGroups needs.
+/// stride of interleaveQ4_KGroups.
 inline std::size_t q4_kx8GroupBytes(std::size_t cols)
 {
     return kInterleavedRows * (cols / kQK_K) * sizeof(BlockQ4_K);
 }
 
-/// Repacks 8-row groups [group0, group1) of a Q4_K matrix of `cols` columns (cols % 256 == 0) at
-/// `data` (file layout) into Q4_Kx8 in place with the active kernel table's interleaveQ4_Kx8: each
-/// group is copied to `scratch`
-/// (q4_kx8GroupBytes(cols) bytes, not overlapping the matrix) and written back interleaved. No
-/// allocation: the group loader calls it as its reads progress (runtime/weight-repack.h).
-void interleaveQ4_KGroups(std::byte* data, std::size_t cols, std::size_t group0, std::size_t group1,
-                          std::byte* scratch);
+/// Repacks nGroups consecutive 8-row groups of a Q4_K matrix of `cols` columns (cols % 256 == 0)
+/// from file layout at `fileGroups` into Q4_Kx8 at `out` (nGroups * q4_kx8GroupBytes(cols) bytes
+/// each; the ranges must not overlap) with the active kernel table's interleaveQ4_Kx8. No
+/// allocation: the group loader reads groups into a small staging buffer and repacks them from
+/// there into the group buffer (runtime/weight-repack.h). The twin of interleaveQ4_0Groups.
+void interleaveQ4_KGroups(const std::byte* fileGroups, std::size_t nGroups, std::size_t cols, std::byte* out);
 
 /// Repacks a whole (rows, cols) Q4_K matrix in file layout at `data` into Q4_Kx8 in place
 /// (rows % 8 == 0, cols % 256 == 0; UsageError otherwise). Scratch: one group's bytes on the heap.

@@ -1,6 +1,5 @@
 #include "runtime/weight-repack.h"
 
-#include "kernels/kernel-table.h"
 #include "kernels/q4_k-interleaved.h"
 
 #include <algorithm>
@@ -14,13 +13,7 @@ void repackRowGroups(kernels::RowLayout layout, const std::byte* fileGroups, std
     switch (layout) {
         case kernels::RowLayout::File: std::memcpy(out, fileGroups, nGroups * groupBytes); return;
         case kernels::RowLayout::Q4_0x8: kernels::interleaveQ4_0Groups(fileGroups, nGroups, cols, out); return;
-        case kernels::RowLayout::Q4_Kx8: {
-            const kernels::InterleaveQ4_KKernel kernel = kernels::activeKernels().interleaveQ4_Kx8;
-            for (std::size_t g = 0; g < nGroups; ++g)
-                kernel(reinterpret_cast<const BlockQ4_K*>(fileGroups + g * groupBytes), cols / kQK_K,
-                       reinterpret_cast<kernels::BlockQ4_Kx8*>(out + g * groupBytes));
-            return;
-        }
+        case kernels::RowLayout::Q4_Kx8: kernels::interleaveQ4_KGroups(fileGroups, nGroups, cols, out); return;
     }
 }
 
