@@ -30,16 +30,21 @@ private slots:
 #if !defined(__x86_64__)
         QVERIFY(!edgert::kernels::cpuHasAvx2());
         QVERIFY(!edgert::kernels::cpuHasAvxVnni());
+        QVERIFY(!edgert::kernels::cpuHasAvx512Vnni());
 #else
         const auto flags = cpuinfoFlags();
         QVERIFY2(!flags.isEmpty(), "no flags line in /proc/cpuinfo");
         // Linux lists avx/avx2/fma/f16c only when the OS also enables the YMM state (XCR0).
         const bool avx2 =
             flags.contains("avx2") && flags.contains("fma") && flags.contains("f16c") && flags.contains("avx");
-        qInfo("/proc/cpuinfo: avx2+fma+f16c %s, avx_vnni %s", avx2 ? "yes" : "no",
-              flags.contains("avx_vnni") ? "yes" : "no");
+        // Linux lists the avx512* flags only when the OS also enables the opmask and ZMM state.
+        const bool avx512Vnni = flags.contains("avx512f") && flags.contains("avx512bw") && flags.contains("avx512vl") &&
+                                flags.contains("avx512_vnni");
+        qInfo("/proc/cpuinfo: avx2+fma+f16c %s, avx_vnni %s, avx512f+bw+vl+vnni %s", avx2 ? "yes" : "no",
+              flags.contains("avx_vnni") ? "yes" : "no", avx512Vnni ? "yes" : "no");
         QCOMPARE(edgert::kernels::cpuHasAvx2(), avx2);
         QCOMPARE(edgert::kernels::cpuHasAvxVnni(), flags.contains("avx_vnni"));
+        QCOMPARE(edgert::kernels::cpuHasAvx512Vnni(), avx512Vnni);
 #endif
     }
 };

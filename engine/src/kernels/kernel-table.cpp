@@ -102,7 +102,8 @@ KernelTable withGenericFallbacks(KernelTable t)
 std::vector<const KernelTable*> availableKernels()
 {
     std::vector<const KernelTable*> out{&genericKernels()};
-    for (auto* t : {x86Avx2Kernels(), x86Avx2VnniKernels(), armNeonKernels(), armNeonDotprodKernels()})
+    for (auto* t :
+         {x86Avx2Kernels(), x86Avx2VnniKernels(), x86Avx512VnniKernels(), armNeonKernels(), armNeonDotprodKernels()})
         if (t) out.push_back(t);
     return out;
 }

@@ -65,7 +65,7 @@ struct BlockQ4_Kx8;  // kernels/q4_k-interleaved.h
 using InterleaveQ4_KKernel = void (*)(const BlockQ4_K* fileRows, std::size_t nBlocks, BlockQ4_Kx8* out);
 
 struct KernelTable {
-    const char* name;  ///< "generic", "avx2", "avx2-vnni", "neon", "neon-dotprod"
+    const char* name;  ///< "generic", "avx2", "avx2-vnni", "avx512-vnni", "neon", "neon-dotprod"
     // Block-32 weights x ActivationBlock activations.
     QuantRowsKernel q8_0 = nullptr;
     QuantRowsKernel q4_0 = nullptr;
@@ -141,6 +141,7 @@ std::vector<const KernelTable*> availableKernels();
 // Architecture tables; return nullptr when the CPU lacks the features.
 const KernelTable* x86Avx2Kernels();
 const KernelTable* x86Avx2VnniKernels();
+const KernelTable* x86Avx512VnniKernels();
 const KernelTable* armNeonKernels();
 const KernelTable* armNeonDotprodKernels();
 
