@@ -7,6 +7,8 @@
 
 #include <QTest>
 
+#include <vector>
+
 #include <functional>
 
 using edgert::AdaptiveTeam;
@@ -139,7 +141,7 @@ private slots:
         // then the cores are free (team 6 ms, solo 10 ms). The far ratio alone would wait
         // kMaxInterval passes; solo, the team is probed again within kMaxSoloInterval.
         AdaptiveTeam a(2);
-        drive(a, 40, [](int team, int) { return team == 2 ? 100.0 : 10.0; });
+        drive(a, 20, [](int team, int) { return team == 2 ? 100.0 : 10.0; });
         QVERIFY(a.solo());
         QVERIFY2(a.untilProbe() <= AdaptiveTeam::kMaxSoloInterval, qPrintable(QString::number(a.untilProbe())));
         int passes = 0;
@@ -153,6 +155,42 @@ private slots:
         drive(b, 3, [](int team, int) { return team == 2 ? 10.0 : 100.0; });
         QVERIFY(!b.solo());
         QCOMPARE(b.untilProbe(), AdaptiveTeam::kMaxInterval);
+    }
+    void probesOfALosingTeamSpaceOutWhileSolo()
+    {
+        // A core stays busy: every team probe is 3x a solo pass. After the first probe (kMinInterval
+        // after the switch) the probes come 32, 64, then 128 passes apart (the bound doubles per
+        // lost probe), not every 32 passes; a gap counts the probe pass itself too (+1).
+        AdaptiveTeam a(2);
+        std::vector<int> probes;  // team passes while solo
+        for (int pass = 0; pass < 600; ++pass) {
+            const int team = a.next();
+            if (team == 2 && a.solo()) probes.push_back(pass);
+            a.record(team, team == 2 ? 30.0 : 10.0);
+        }
+        QVERIFY(a.solo());
+        QVERIFY2(probes.size() >= 5, qPrintable(QString::number(probes.size())));
+        std::vector<int> gaps;
+        for (std::size_t i = 1; i < probes.size(); ++i) gaps.push_back(probes[i] - probes[i - 1]);
+        QCOMPARE(gaps[0], AdaptiveTeam::kMaxSoloInterval + 1);
+        QCOMPARE(gaps[1], 2 * AdaptiveTeam::kMaxSoloInterval + 1);
+        for (std::size_t i = 2; i < gaps.size(); ++i) QCOMPARE(gaps[i], AdaptiveTeam::kMaxInterval + 1);
+        // Then the cores free up (team 6 ms): found within the current bound, and after the switch
+        // a later solo spell starts again from kMaxSoloInterval.
+        int passes = 0;
+        while (a.solo() && passes < 300) {
+            const int team = a.next();
+            a.record(team, team == 2 ? 6.0 : 10.0);
+            ++passes;
+        }
+        QVERIFY(!a.solo());
+        QVERIFY2(passes <= AdaptiveTeam::kMaxInterval + 3, qPrintable(QString::number(passes)));
+        for (int pass = 0; pass < 300 && !a.solo(); ++pass) {
+            const int team = a.next();
+            a.record(team, team == 2 ? 30.0 : 10.0);
+        }
+        QVERIFY(a.solo());
+        QVERIFY2(a.untilProbe() <= AdaptiveTeam::kMaxSoloInterval, qPrintable(QString::number(a.untilProbe())));
     }
 };
 

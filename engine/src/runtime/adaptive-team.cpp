@@ -55,6 +55,7 @@ void AdaptiveTeam::record(int team, double ms)
         m_current = 1 - m_current;
         ++m_switches;
         m_untilProbe = kMinInterval;
+        m_soloBound = kMaxSoloInterval;
         return;
     }
     if (!probe) return;
@@ -63,10 +64,11 @@ void AdaptiveTeam::record(int team, double ms)
         return;
     }
     const double interval = ((cur > 0.0 ? alt / cur : 1.0) - 1.0) / kProbeCost;
-    const int longest = m_current == kSolo ? kMaxSoloInterval : kMaxInterval;
+    const int longest = m_current == kSolo ? m_soloBound : kMaxInterval;
     m_untilProbe = interval >= longest        ? longest
                    : interval <= kMinInterval ? kMinInterval
                                               : static_cast<int>(std::lround(interval));
+    if (m_current == kSolo) m_soloBound = std::min(2 * m_soloBound, kMaxInterval);
 }
 
 bool AdaptiveTeam::enabledByEnvironment()

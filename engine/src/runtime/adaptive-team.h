@@ -29,8 +29,11 @@
 // - While the caller runs alone, the team is probed at least every kMaxSoloInterval passes: team
 //   passes measured while something else briefly took a core (a build, another row's start) must
 //   not keep a run on one thread for longer than a benchmark row (session 8: 92 of 96 passes solo
-//   on free cores under the 128-pass bound). The cost is at most (r − 1) / kMaxSoloInterval when
-//   the team really is slower: under one spinning core r ≈ 1.1–1.3, so ≤ 1 %.
+//   on free cores under the 128-pass bound). Each further probe in a row that the team loses
+//   doubles that bound, up to kMaxInterval, and a switch resets it: under a core that stays busy a
+//   probe is a team pass that waits for a preempted member, 2-3x a solo pass on the Zen 4 VM
+//   (session 9), so 32-pass probing alone cost 3-6 % of the decode time; doubling spaces them
+//   32, 64, 128 passes apart, and freed cores are still found within the current bound.
 #pragma once
 
 #include <array>
@@ -86,6 +89,7 @@ private:
     int m_current = kTeam;
     int m_untilProbe = kFirstProbe;
     int m_switches = 0;
+    int m_soloBound = kMaxSoloInterval;  // the probe bound while solo: doubles per lost probe
     std::array<Way, 2> m_ways;
 };
 
