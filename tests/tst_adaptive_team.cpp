@@ -7,9 +7,8 @@
 
 #include <QTest>
 
-#include <vector>
-
 #include <functional>
+#include <vector>
 
 using edgert::AdaptiveTeam;
 
@@ -163,11 +162,10 @@ private slots:
         // lost probe), not every 32 passes; a gap counts the probe pass itself too (+1).
         AdaptiveTeam a(2);
         std::vector<int> probes;  // team passes while solo
-        for (int pass = 0; pass < 600; ++pass) {
-            const int team = a.next();
+        drive(a, 600, [&](int team, int pass) {
             if (team == 2 && a.solo()) probes.push_back(pass);
-            a.record(team, team == 2 ? 30.0 : 10.0);
-        }
+            return team == 2 ? 30.0 : 10.0;
+        });
         QVERIFY(a.solo());
         QVERIFY2(probes.size() >= 5, qPrintable(QString::number(probes.size())));
         std::vector<int> gaps;
@@ -178,17 +176,13 @@ private slots:
         // Then the cores free up (team 6 ms): found within the current bound, and after the switch
         // a later solo spell starts again from kMaxSoloInterval.
         int passes = 0;
-        while (a.solo() && passes < 300) {
-            const int team = a.next();
-            a.record(team, team == 2 ? 6.0 : 10.0);
-            ++passes;
-        }
+        while (a.solo() && passes < 300)
+            drive(
+                a, 1, [](int team, int) { return team == 2 ? 6.0 : 10.0; }, passes++);
         QVERIFY(!a.solo());
         QVERIFY2(passes <= AdaptiveTeam::kMaxInterval + 3, qPrintable(QString::number(passes)));
-        for (int pass = 0; pass < 300 && !a.solo(); ++pass) {
-            const int team = a.next();
-            a.record(team, team == 2 ? 30.0 : 10.0);
-        }
+        for (int pass = 0; pass < 300 && !a.solo(); ++pass)
+            drive(a, 1, [](int team, int) { return team == 2 ? 30.0 : 10.0; });
         QVERIFY(a.solo());
         QVERIFY2(a.untilProbe() <= AdaptiveTeam::kMaxSoloInterval, qPrintable(QString::number(a.untilProbe())));
     }

@@ -3,22 +3,9 @@
 // (kernels-x86-table.inc).
 #include "kernels/kernel-table.h"
 
-#if defined(__x86_64__)
-
 #define EDGERT_TARGET __attribute__((target("avx2,fma,f16c,avxvnni")))
 #define EDGERT_DPBUSD _mm256_dpbusd_avx_epi32
 #define EDGERT_TABLE_FUNCTION x86Avx2VnniKernels
 #define EDGERT_TABLE_NAME "avx2-vnni"
 #define EDGERT_TABLE_SUPPORTED() (cpuHasAvx2() && cpuHasAvxVnni())
 #include "kernels/arch/x86/kernels-x86-table.inc"
-
-#else
-
-namespace edgert::kernels {
-const KernelTable* x86Avx2VnniKernels()
-{
-    return nullptr;
-}
-}  // namespace edgert::kernels
-
-#endif

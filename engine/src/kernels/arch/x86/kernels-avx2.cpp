@@ -3,21 +3,8 @@
 // from -mavx2). The body is kernels-x86-table.inc.
 #include "kernels/kernel-table.h"
 
-#if defined(__x86_64__)
-
 #define EDGERT_TARGET __attribute__((target("avx2,fma,f16c")))
 #define EDGERT_TABLE_FUNCTION x86Avx2Kernels
 #define EDGERT_TABLE_NAME "avx2"
 #define EDGERT_TABLE_SUPPORTED() (cpuHasAvx2())
 #include "kernels/arch/x86/kernels-x86-table.inc"
-
-#else
-
-namespace edgert::kernels {
-const KernelTable* x86Avx2Kernels()
-{
-    return nullptr;
-}
-}  // namespace edgert::kernels
-
-#endif

@@ -5,22 +5,9 @@
 // (kernels-x86-table.inc).
 #include "kernels/kernel-table.h"
 
-#if defined(__x86_64__)
-
 #define EDGERT_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
 #define EDGERT_DPBUSD _mm256_dpbusd_epi32
 #define EDGERT_TABLE_FUNCTION x86Avx512VnniKernels
 #define EDGERT_TABLE_NAME "avx512-vnni"
 #define EDGERT_TABLE_SUPPORTED() (cpuHasAvx2() && cpuHasAvx512Vnni())
 #include "kernels/arch/x86/kernels-x86-table.inc"
-
-#else
-
-namespace edgert::kernels {
-const KernelTable* x86Avx512VnniKernels()
-{
-    return nullptr;
-}
-}  // namespace edgert::kernels
-
-#endif
